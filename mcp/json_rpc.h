@@ -1,0 +1,70 @@
+// JSON-RPC 2.0 messages as MCP uses them: classification of incoming messages,
+// construction of outgoing ones, and serialisation that never throws.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace mcp::jsonrpc {
+
+using json = nlohmann::json;
+
+inline constexpr int kParseError = -32700;
+inline constexpr int kInvalidRequest = -32600;
+inline constexpr int kMethodNotFound = -32601;
+inline constexpr int kInvalidParams = -32602;
+inline constexpr int kInternalError = -32603;
+// MCP (legacy era): resource not found.
+inline constexpr int kResourceNotFound = -32002;
+
+// Nesting beyond this is refused before parsing, so hostile input cannot exhaust the stack.
+inline constexpr int kDefaultMaxDepth = 128;
+
+enum class Kind { kRequest, kNotification, kResult, kError };
+const char* kind_name(Kind kind);
+
+// A structurally valid JSON-RPC 2.0 message.
+struct Message {
+  Kind kind;
+  json body;
+
+  bool is_request() const { return kind == Kind::kRequest; }
+  bool is_notification() const { return kind == Kind::kNotification; }
+  bool is_response() const { return kind == Kind::kResult || kind == Kind::kError; }
+  std::string method() const;  // empty for responses
+  const json& id() const;      // null for notifications
+  json params() const;         // object, or empty object when absent
+};
+
+// Why a message could not be accepted; carries what an error response needs.
+struct Rejection {
+  int code;             // kParseError or kInvalidRequest
+  std::string message;  // human-readable reason
+  json id;              // the request id when it could be read, else null
+};
+
+using ParseOutcome = std::variant<Message, Rejection>;
+
+// Parses one serialised message. Never throws. Arrays (batches) are returned as a
+// Rejection with kInvalidRequest; callers that accept batches look at the text first.
+ParseOutcome parse(std::string_view text, int max_depth = kDefaultMaxDepth);
+
+// Classifies an already parsed JSON value.
+ParseOutcome classify(const json& value);
+
+// Deepest nesting of arrays/objects in text (strings are skipped); stops counting at limit+1.
+int nesting_depth(std::string_view text, int limit);
+
+bool is_valid_id(const json& id);
+
+json make_request(const json& id, std::string_view method, json params = nullptr);
+json make_notification(std::string_view method, json params = nullptr);
+json make_result(const json& id, json result);
+json make_error(const json& id, int code, std::string_view message, json data = nullptr);
+
+// One line of JSON with no raw newlines; invalid UTF-8 is replaced, never thrown.
+std::string serialize(const json& value);
+
+}  // namespace mcp::jsonrpc

@@ -1,0 +1,75 @@
+// Resources and prompts: small, real catalogues with the same registration style as tools.
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mcp/status.h"
+
+namespace mcp::server {
+
+struct ResourceSpec {
+  std::string uri;
+  std::string name;
+  std::string description;
+  std::string mime_type = "text/plain";
+  std::function<std::string()> read;
+};
+
+// A family of resources under one URI template; `prefix` is the literal part
+// before the first variable, and `read` returns nullopt for URIs it does not know.
+struct ResourceTemplateSpec {
+  std::string uri_template;
+  std::string prefix;
+  std::string name;
+  std::string description;
+  std::string mime_type = "text/plain";
+  std::function<std::optional<std::string>(const std::string& uri)> read;
+};
+
+class ResourceCatalog {
+ public:
+  Status add(ResourceSpec spec);
+  Status add_template(ResourceTemplateSpec spec);
+  nlohmann::json listing(const ResourceSpec& spec) const;
+  nlohmann::json listing(const ResourceTemplateSpec& spec) const;
+  const std::vector<ResourceSpec>& resources() const { return resources_; }
+  const std::vector<ResourceTemplateSpec>& templates() const { return templates_; }
+  // ReadResourceResult contents, or nullopt when no resource has this URI.
+  std::optional<nlohmann::json> read(const std::string& uri) const;
+
+ private:
+  std::vector<ResourceSpec> resources_;
+  std::vector<ResourceTemplateSpec> templates_;
+};
+
+struct PromptArgument {
+  std::string name;
+  std::string description;
+  bool required = false;
+};
+
+struct PromptSpec {
+  std::string name;
+  std::string title;
+  std::string description;
+  std::vector<PromptArgument> arguments;
+  // Returns the prompt's messages for validated arguments (all required present).
+  std::function<nlohmann::json(const nlohmann::json& arguments)> render;
+};
+
+class PromptCatalog {
+ public:
+  Status add(PromptSpec spec);
+  const std::vector<PromptSpec>& all() const { return prompts_; }
+  const PromptSpec* find(const std::string& name) const;
+  nlohmann::json listing(const PromptSpec& spec) const;
+
+ private:
+  std::vector<PromptSpec> prompts_;
+};
+
+}  // namespace mcp::server

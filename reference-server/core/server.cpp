@@ -1,0 +1,276 @@
+#include "reference-server/core/server.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "mcp/base64.h"
+#include "mcp/protocol_version.h"
+
+namespace mcp::server {
+
+using json = nlohmann::json;
+
+namespace {
+
+RpcError invalid_params(std::string message, json data = nullptr) {
+  return {jsonrpc::kInvalidParams, std::move(message), std::move(data)};
+}
+
+// Slices `items` into the page `cursor` names; an error for a cursor we did not mint.
+std::variant<json, RpcError> page_of(const json& items, const json& params, std::string_view list,
+                                     std::size_t page_size, const char* key) {
+  std::size_t offset = 0;
+  if (auto c = params.find("cursor"); c != params.end() && !c->is_null()) {
+    std::optional<std::size_t> decoded = c->is_string() ? decode_cursor(list, c->get<std::string>()) : std::nullopt;
+    if (!decoded || *decoded > items.size()) return invalid_params("Invalid cursor", {{"cursor", *c}});
+    offset = *decoded;
+  }
+  std::size_t end = std::min(items.size(), offset + std::max<std::size_t>(page_size, 1));
+  json result = {{key, json(items.begin() + static_cast<long>(offset), items.begin() + static_cast<long>(end))}};
+  if (end < items.size()) result["nextCursor"] = encode_cursor(list, end);
+  return result;
+}
+
+}  // namespace
+
+std::string encode_cursor(std::string_view list, std::size_t offset) {
+  return base64url_encode(std::string(list) + ":" + std::to_string(offset));
+}
+
+std::optional<std::size_t> decode_cursor(std::string_view list, const std::string& cursor) {
+  auto raw = base64_decode(cursor);
+  if (!raw || raw->size() <= list.size() + 1 || raw->compare(0, list.size(), list) != 0 || (*raw)[list.size()] != ':') {
+    return std::nullopt;
+  }
+  std::size_t offset = 0;
+  const char* begin = raw->data() + list.size() + 1;
+  const char* end = raw->data() + raw->size();
+  auto [ptr, ec] = std::from_chars(begin, end, offset);
+  if (ec != std::errc() || ptr != end) return std::nullopt;
+  return offset;
+}
+
+McpServer::McpServer(ServerOptions options) : options_(std::move(options)) {
+  if (options_.supported_versions.empty()) options_.supported_versions = protocol::legacy_version_names();
+  methods_ = {
+      {"initialize", &McpServer::initialize},
+      {"ping", &McpServer::ping},
+      {"tools/list", &McpServer::list_tools},
+      {"tools/call", &McpServer::call_tool},
+      {"resources/list", &McpServer::list_resources},
+      {"resources/templates/list", &McpServer::list_resource_templates},
+      {"resources/read", &McpServer::read_resource},
+      {"prompts/list", &McpServer::list_prompts},
+      {"prompts/get", &McpServer::get_prompt},
+      {"logging/setLevel", &McpServer::set_log_level},
+  };
+}
+
+std::optional<json> McpServer::handle_text(std::string_view text, Session& session, Outbound& out) {
+  jsonrpc::ParseOutcome parsed = jsonrpc::parse(text);
+  if (auto* rejection = std::get_if<jsonrpc::Rejection>(&parsed)) {
+    return jsonrpc::make_error(rejection->id, rejection->code, rejection->message);
+  }
+  return handle_message(std::get<jsonrpc::Message>(parsed), session, out);
+}
+
+std::optional<json> McpServer::handle_message(const jsonrpc::Message& message, Session& session, Outbound& out) {
+  if (message.is_notification()) {
+    handle_notification(message, session);
+    return std::nullopt;
+  }
+  if (message.is_response()) return std::nullopt;  // this server sends no requests
+
+  const json& id = message.id();
+  std::string method = message.method();
+  auto entry = methods_.find(method);
+  if (entry == methods_.end()) return jsonrpc::make_error(id, jsonrpc::kMethodNotFound, "Method not found: " + method);
+  if (!session.initialized() && method != "initialize" && method != "ping") {
+    return jsonrpc::make_error(id, jsonrpc::kInvalidRequest, "Server not initialized: send initialize first");
+  }
+  json params = message.params();
+  CancelFlag cancelled = session.track_request(id);
+  Outcome outcome = RpcError{jsonrpc::kInternalError, "Internal error", nullptr};
+  try {
+    outcome = (this->*entry->second)(Request{id, params, session, out, cancelled});
+  } catch (const std::exception&) {
+    // A handler bug must cost one request, never the process; details stay in server logs.
+  }
+  session.finish_request(id);
+  if (cancelled->load()) return std::nullopt;  // the client no longer wants an answer
+  if (auto* error = std::get_if<RpcError>(&outcome)) {
+    return jsonrpc::make_error(id, error->code, error->message, error->data);
+  }
+  return jsonrpc::make_result(id, std::move(std::get<json>(outcome)));
+}
+
+void McpServer::handle_notification(const jsonrpc::Message& message, Session& session) {
+  std::string method = message.method();
+  json params = message.params();
+  if (method == "notifications/initialized") {
+    session.mark_client_ready();
+  } else if (method == "notifications/cancelled" && params.contains("requestId")) {
+    session.cancel_request(params["requestId"]);
+  }
+  // Other notifications need no action; a notification never gets a response.
+}
+
+json McpServer::capabilities() const {
+  return {{"tools", {{"listChanged", false}}},
+          {"resources", {{"subscribe", false}, {"listChanged", false}}},
+          {"prompts", {{"listChanged", false}}},
+          {"logging", json::object()}};
+}
+
+McpServer::Outcome McpServer::initialize(const Request& r) {
+  auto requested = r.params.find("protocolVersion");
+  if (requested == r.params.end() || !requested->is_string()) {
+    return invalid_params("initialize requires params.protocolVersion (a string)");
+  }
+  if (!r.params.contains("capabilities") || !r.params["capabilities"].is_object()) {
+    return invalid_params("initialize requires params.capabilities (an object)");
+  }
+  std::string version = protocol::negotiate(requested->get<std::string>(), options_.supported_versions);
+  json client_info = r.params.value("clientInfo", json::object());
+  if (!r.session.begin(version, r.params["capabilities"], client_info)) {
+    return RpcError{jsonrpc::kInvalidRequest, "Session is already initialized", nullptr};
+  }
+  json info = {{"name", options_.name}, {"version", options_.version}};
+  if (protocol::at_least(version, protocol::k2025_06_18)) info["title"] = options_.title;
+  json result = {{"protocolVersion", version}, {"capabilities", capabilities()}, {"serverInfo", info}};
+  if (!options_.instructions.empty()) result["instructions"] = options_.instructions;
+  return result;
+}
+
+McpServer::Outcome McpServer::ping(const Request&) { return json::object(); }
+
+json McpServer::tool_listing(const RegisteredTool& tool, std::string_view version) const {
+  const ToolSpec& spec = tool.spec;
+  json entry = {{"name", spec.name}, {"inputSchema", spec.input_schema}};
+  if (!spec.description.empty()) entry["description"] = spec.description;
+  if (!spec.annotations.is_null() && protocol::at_least(version, protocol::k2025_03_26)) {
+    entry["annotations"] = spec.annotations;
+  }
+  if (protocol::at_least(version, protocol::k2025_06_18)) {
+    if (!spec.title.empty()) entry["title"] = spec.title;
+    if (!spec.output_schema.is_null()) entry["outputSchema"] = spec.output_schema;
+    if (!spec.meta.is_null()) entry["_meta"] = spec.meta;
+  }
+  return entry;
+}
+
+McpServer::Outcome McpServer::list_tools(const Request& r) {
+  std::string version = r.session.protocol_version();
+  json items = json::array();
+  for (const RegisteredTool& tool : tools_.all()) items.push_back(tool_listing(tool, version));
+  return page_of(items, r.params, "tools", options_.page_size, "tools");
+}
+
+McpServer::Outcome McpServer::call_tool(const Request& r) {
+  auto name = r.params.find("name");
+  if (name == r.params.end() || !name->is_string()) return invalid_params("tools/call requires params.name (a string)");
+  const RegisteredTool* tool = tools_.find(name->get<std::string>());
+  if (!tool) return invalid_params("Unknown tool: " + name->get<std::string>(), {{"name", *name}});
+  json arguments = r.params.value("arguments", json::object());
+  if (!arguments.is_object()) return invalid_params("tools/call params.arguments must be an object");
+
+  auto revision = protocol::find_revision(r.session.protocol_version());
+  std::vector<SchemaError> errors = tool->input_validator->validate(arguments);
+  if (!errors.empty()) {
+    std::string message = "Invalid arguments for tool " + tool->spec.name + ": " + describe_errors(errors);
+    // SEP-1303 (2025-11-25): input validation failures are tool execution errors the model can read.
+    if (revision && revision->input_errors_in_result) return error_result(message);
+    return invalid_params(message);
+  }
+  return invoke_tool(*tool, arguments, r);
+}
+
+McpServer::Outcome McpServer::invoke_tool(const RegisteredTool& tool, const json& arguments, const Request& r) {
+  json meta = r.params.value("_meta", json::object());
+  if (!meta.is_object()) meta = json::object();
+  ToolCall call{tool.spec.name, arguments, meta, r.session};
+  std::size_t ran = 0;
+  FilterVerdict verdict = filters_.run(call, ran);
+  json result;
+  if (!verdict.proceeds()) {
+    result = verdict.response();
+  } else {
+    ToolContext context(arguments, meta.value("progressToken", json()), r.cancelled, r.session, r.out);
+    try {
+      result = tool.handler(context);
+    } catch (const std::exception& e) {
+      // Never leak internals to the model; the message is enough to act on.
+      result = error_result("Tool " + tool.spec.name + " failed: " + std::string(e.what()));
+    }
+    if (tool.output_validator && !result.value("isError", false)) {
+      auto structured = result.find("structuredContent");
+      std::vector<SchemaError> violations = structured == result.end()
+                                                ? std::vector<SchemaError>{{"", "", "structuredContent is missing"}}
+                                                : tool.output_validator->validate(*structured);
+      if (!violations.empty()) {
+        result = error_result("Tool " + tool.spec.name + " produced output violating its outputSchema: " +
+                              describe_errors(violations));
+      }
+    }
+  }
+  filters_.complete(call, result, ran);
+  auto revision = protocol::find_revision(r.session.protocol_version());
+  if (revision && !revision->structured_content) result.erase("structuredContent");
+  return result;
+}
+
+McpServer::Outcome McpServer::list_resources(const Request& r) {
+  json items = json::array();
+  for (const ResourceSpec& spec : resources_.resources()) items.push_back(resources_.listing(spec));
+  return page_of(items, r.params, "resources", options_.page_size, "resources");
+}
+
+McpServer::Outcome McpServer::list_resource_templates(const Request& r) {
+  json items = json::array();
+  for (const ResourceTemplateSpec& spec : resources_.templates()) items.push_back(resources_.listing(spec));
+  return page_of(items, r.params, "templates", options_.page_size, "resourceTemplates");
+}
+
+McpServer::Outcome McpServer::read_resource(const Request& r) {
+  auto uri = r.params.find("uri");
+  if (uri == r.params.end() || !uri->is_string()) return invalid_params("resources/read requires params.uri (a string)");
+  auto contents = resources_.read(uri->get<std::string>());
+  if (!contents) return RpcError{jsonrpc::kResourceNotFound, "Resource not found", {{"uri", *uri}}};
+  return json{{"contents", *contents}};
+}
+
+McpServer::Outcome McpServer::list_prompts(const Request& r) {
+  json items = json::array();
+  for (const PromptSpec& spec : prompts_.all()) items.push_back(prompts_.listing(spec));
+  return page_of(items, r.params, "prompts", options_.page_size, "prompts");
+}
+
+McpServer::Outcome McpServer::get_prompt(const Request& r) {
+  auto name = r.params.find("name");
+  if (name == r.params.end() || !name->is_string()) return invalid_params("prompts/get requires params.name (a string)");
+  const PromptSpec* prompt = prompts_.find(name->get<std::string>());
+  if (!prompt) return invalid_params("Unknown prompt: " + name->get<std::string>(), {{"name", *name}});
+  json arguments = r.params.value("arguments", json::object());
+  if (!arguments.is_object()) return invalid_params("prompts/get params.arguments must be an object");
+  for (const PromptArgument& arg : prompt->arguments) {
+    auto value = arguments.find(arg.name);
+    if (value == arguments.end()) {
+      if (arg.required) return invalid_params("Missing required argument: " + arg.name, {{"argument", arg.name}});
+    } else if (!value->is_string()) {
+      return invalid_params("Prompt argument " + arg.name + " must be a string", {{"argument", arg.name}});
+    }
+  }
+  json result = {{"messages", prompt->render(arguments)}};
+  if (!prompt->description.empty()) result["description"] = prompt->description;
+  return result;
+}
+
+McpServer::Outcome McpServer::set_log_level(const Request& r) {
+  auto level = r.params.find("level");
+  int severity = (level != r.params.end() && level->is_string()) ? log_severity(level->get<std::string>()) : -1;
+  if (severity < 0) return invalid_params("Invalid log level", {{"level", r.params.value("level", json())}});
+  r.session.set_log_level(severity);
+  return json::object();
+}
+
+}  // namespace mcp::server

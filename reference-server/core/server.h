@@ -1,0 +1,96 @@
+// The protocol core: lifecycle, version negotiation and the MCP methods, behind one
+// entry point that every transport calls. It never touches sockets or pipes.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mcp/json_rpc.h"
+#include "reference-server/core/catalog.h"
+#include "reference-server/core/session.h"
+#include "reference-server/core/tool_registry.h"
+#include "reference-server/filters/filter.h"
+
+namespace mcp::server {
+
+struct ServerOptions {
+  std::string name = "mcp-reference-server";
+  std::string title = "MCP Reference Server";
+  std::string version = "0.1.0";
+  std::string instructions;
+  std::size_t page_size = 3;  // small by default so that clients meet pagination
+  std::vector<std::string> supported_versions;  // empty = every legacy revision
+};
+
+// A JSON-RPC error to send instead of a result.
+struct RpcError {
+  int code;
+  std::string message;
+  nlohmann::json data;
+};
+
+class McpServer {
+ public:
+  explicit McpServer(ServerOptions options = {});
+
+  ToolRegistry& tools() { return tools_; }
+  ResourceCatalog& resources() { return resources_; }
+  PromptCatalog& prompts() { return prompts_; }
+  FilterChain& filters() { return filters_; }
+  const ServerOptions& options() const { return options_; }
+
+  // Handles one serialised message (one stdio line, one HTTP body). Returns the
+  // response to send, or nullopt (notifications, responses, cancelled requests).
+  std::optional<nlohmann::json> handle_text(std::string_view text, Session& session, Outbound& out);
+  std::optional<nlohmann::json> handle_message(const jsonrpc::Message& message, Session& session, Outbound& out);
+
+  // True for requests a transport should run off its reading thread (they may be
+  // slow, and cancellation must be able to reach them meanwhile).
+  static bool is_long_running(const jsonrpc::Message& message) { return message.method() == "tools/call"; }
+
+ private:
+  using Outcome = std::variant<nlohmann::json, RpcError>;
+  struct Request {
+    const nlohmann::json& id;
+    const nlohmann::json& params;
+    Session& session;
+    Outbound& out;
+    const CancelFlag& cancelled;
+  };
+  using Method = Outcome (McpServer::*)(const Request&);
+
+  Outcome initialize(const Request& r);
+  Outcome ping(const Request& r);
+  Outcome list_tools(const Request& r);
+  Outcome call_tool(const Request& r);
+  Outcome list_resources(const Request& r);
+  Outcome list_resource_templates(const Request& r);
+  Outcome read_resource(const Request& r);
+  Outcome list_prompts(const Request& r);
+  Outcome get_prompt(const Request& r);
+  Outcome set_log_level(const Request& r);
+  void handle_notification(const jsonrpc::Message& message, Session& session);
+
+  nlohmann::json tool_listing(const RegisteredTool& tool, std::string_view version) const;
+  nlohmann::json capabilities() const;
+  Outcome invoke_tool(const RegisteredTool& tool, const nlohmann::json& arguments, const Request& r);
+
+  ServerOptions options_;
+  ToolRegistry tools_;
+  ResourceCatalog resources_;
+  PromptCatalog prompts_;
+  FilterChain filters_;
+  std::map<std::string, Method, std::less<>> methods_;
+};
+
+// Opaque pagination cursors: clients must treat them as opaque, the server must
+// reject ones it did not mint (-32602).
+std::string encode_cursor(std::string_view list, std::size_t offset);
+std::optional<std::size_t> decode_cursor(std::string_view list, const std::string& cursor);
+
+}  // namespace mcp::server

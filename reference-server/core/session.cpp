@@ -1,0 +1,68 @@
+#include "reference-server/core/session.h"
+
+namespace mcp::server {
+
+namespace {
+std::string id_key(const nlohmann::json& id) { return id.dump(); }
+}  // namespace
+
+bool Session::begin(const std::string& version, const nlohmann::json& client_capabilities,
+                    const nlohmann::json& client_info) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (initialized_) return false;
+  initialized_ = true;
+  protocol_version_ = version;
+  client_capabilities_ = client_capabilities;
+  client_info_ = client_info;
+  return true;
+}
+
+bool Session::initialized() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return initialized_;
+}
+
+std::string Session::protocol_version() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return protocol_version_;
+}
+
+void Session::mark_client_ready() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  client_ready_ = true;
+}
+
+void Session::set_log_level(int severity) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  log_level_ = severity;
+}
+
+std::optional<int> Session::log_level() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return log_level_;
+}
+
+CancelFlag Session::track_request(const nlohmann::json& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto flag = std::make_shared<std::atomic<bool>>(false);
+  in_flight_[id_key(id)] = flag;
+  return flag;
+}
+
+void Session::finish_request(const nlohmann::json& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  in_flight_.erase(id_key(id));
+}
+
+void Session::cancel_request(const nlohmann::json& id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Unknown or finished ids are ignored, as the cancellation utility requires.
+  if (auto it = in_flight_.find(id_key(id)); it != in_flight_.end()) it->second->store(true);
+}
+
+void Session::cancel_all() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& [key, flag] : in_flight_) flag->store(true);
+}
+
+}  // namespace mcp::server

@@ -1,0 +1,63 @@
+// Per-connection state: one for a stdio process, one per Streamable HTTP session.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+namespace mcp::server {
+
+// Where a server sends messages that are not the direct response to a request
+// (progress, log messages): stdout for stdio, an SSE stream for HTTP.
+class Outbound {
+ public:
+  virtual ~Outbound() = default;
+  virtual void send(const nlohmann::json& message) = 0;
+};
+
+class DiscardOutbound final : public Outbound {
+ public:
+  void send(const nlohmann::json&) override {}
+};
+
+using CancelFlag = std::shared_ptr<std::atomic<bool>>;
+
+class Session {
+ public:
+  explicit Session(std::string id = {}) : id_(std::move(id)) {}
+
+  const std::string& id() const { return id_; }
+
+  // Returns false when the session is already initialized.
+  bool begin(const std::string& version, const nlohmann::json& client_capabilities, const nlohmann::json& client_info);
+  bool initialized() const;
+  std::string protocol_version() const;
+  void mark_client_ready();
+
+  // logging/setLevel: nullopt means the client never asked for log messages.
+  void set_log_level(int severity);
+  std::optional<int> log_level() const;
+
+  // In-flight requests, so that notifications/cancelled can reach them.
+  CancelFlag track_request(const nlohmann::json& id);
+  void finish_request(const nlohmann::json& id);
+  void cancel_request(const nlohmann::json& id);
+  void cancel_all();
+
+ private:
+  std::string id_;
+  mutable std::mutex mutex_;
+  bool initialized_ = false;
+  bool client_ready_ = false;
+  std::string protocol_version_;
+  nlohmann::json client_capabilities_ = nlohmann::json::object();
+  nlohmann::json client_info_ = nlohmann::json::object();
+  std::optional<int> log_level_;
+  std::map<std::string, CancelFlag> in_flight_;
+};
+
+}  // namespace mcp::server

@@ -1,0 +1,61 @@
+// What a tool is to the server: a spec (name, schemas, annotations), and a handler
+// that receives validated arguments and a context for progress, logging and
+// cancellation. Handlers stay unaware of transports and protocol revisions.
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "reference-server/core/session.h"
+
+namespace mcp::server {
+
+struct ToolSpec {
+  std::string name;
+  std::string title;
+  std::string description;
+  nlohmann::json input_schema = {{"type", "object"}, {"additionalProperties", false}};
+  nlohmann::json output_schema;  // null when the tool returns unstructured content only
+  nlohmann::json annotations;    // null or a ToolAnnotations object
+  nlohmann::json meta;           // null or the tool's _meta
+};
+
+class ToolContext {
+ public:
+  ToolContext(const nlohmann::json& arguments, const nlohmann::json& progress_token, CancelFlag cancelled,
+              Session& session, Outbound& out)
+      : arguments_(arguments), progress_token_(progress_token), cancelled_(std::move(cancelled)),
+        session_(session), out_(out) {}
+
+  const nlohmann::json& arguments() const { return arguments_; }
+  bool cancelled() const { return cancelled_ && cancelled_->load(); }
+  Session& session() const { return session_; }
+
+  // Sends notifications/progress when the caller asked for it; progress only increases.
+  void report_progress(double progress, double total, const std::string& message = {});
+  // Sends notifications/message when the client set a level at or below `level`.
+  void log(const std::string& level, const nlohmann::json& data);
+
+ private:
+  const nlohmann::json& arguments_;
+  nlohmann::json progress_token_;
+  CancelFlag cancelled_;
+  Session& session_;
+  Outbound& out_;
+  double last_progress_ = -1;
+};
+
+// A CallToolResult. Build with text_result / structured_result / error_result.
+using ToolResult = nlohmann::json;
+using ToolHandler = std::function<ToolResult(ToolContext&)>;
+
+ToolResult text_result(const std::string& text);
+// structuredContent plus its serialisation as a text block, as the spec recommends.
+ToolResult structured_result(const nlohmann::json& structured);
+ToolResult error_result(const std::string& text, const nlohmann::json& structured = nullptr);
+
+// RFC 5424 severities used by the logging utility: "debug" -> 0 ... "emergency" -> 7; -1 if unknown.
+int log_severity(const std::string& level);
+
+}  // namespace mcp::server

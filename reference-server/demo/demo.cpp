@@ -1,0 +1,121 @@
+#include "reference-server/demo/demo.h"
+
+#include <chrono>
+#include <thread>
+
+namespace mcp::server {
+
+using json = nlohmann::json;
+
+Status register_demo_tools(McpServer& server) {
+  ToolRegistry& tools = server.tools();
+  RETURN_IF_ERROR(tools.add(
+      {.name = "echo_v1",
+       .title = "Echo",
+       .description = "Returns the message it is given.",
+       .input_schema = {{"type", "object"},
+                        {"properties", {{"message", {{"type", "string"}, {"description", "Text to echo back"}}}}},
+                        {"required", {"message"}},
+                        {"additionalProperties", false}},
+       .output_schema = {{"type", "object"},
+                         {"properties", {{"message", {{"type", "string"}}}}},
+                         {"required", {"message"}}},
+       .annotations = {{"readOnlyHint", true}, {"idempotentHint", true}, {"openWorldHint", false}}},
+      [](ToolContext& ctx) { return structured_result({{"message", ctx.arguments()["message"]}}); }));
+
+  RETURN_IF_ERROR(tools.add(
+      {.name = "add_v1",
+       .title = "Add two numbers",
+       .description = "Adds a and b.",
+       .input_schema = {{"type", "object"},
+                        {"properties", {{"a", {{"type", "number"}}}, {"b", {{"type", "number"}}}}},
+                        {"required", {"a", "b"}},
+                        {"additionalProperties", false}},
+       .output_schema = {{"type", "object"}, {"properties", {{"sum", {{"type", "number"}}}}}, {"required", {"sum"}}},
+       .annotations = {{"readOnlyHint", true}, {"idempotentHint", true}, {"openWorldHint", false}}},
+      [](ToolContext& ctx) {
+        return structured_result({{"sum", ctx.arguments()["a"].get<double>() + ctx.arguments()["b"].get<double>()}});
+      }));
+
+  RETURN_IF_ERROR(tools.add(
+      {.name = "slow_operation_v1",
+       .title = "Slow operation",
+       .description = "Works for steps x step_ms milliseconds, reporting progress after each step; stops when cancelled.",
+       .input_schema = {{"type", "object"},
+                        {"properties",
+                         {{"steps", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100}}},
+                          {"step_ms", {{"type", "integer"}, {"minimum", 0}, {"maximum", 1000}}}}},
+                        {"required", {"steps"}},
+                        {"additionalProperties", false}},
+       .output_schema = {{"type", "object"},
+                         {"properties", {{"completed_steps", {{"type", "integer"}}}}},
+                         {"required", {"completed_steps"}}},
+       .annotations = {{"readOnlyHint", true}, {"openWorldHint", false}}},
+      [](ToolContext& ctx) {
+        int steps = ctx.arguments()["steps"].get<int>();
+        int step_ms = ctx.arguments().value("step_ms", 50);
+        int done = 0;
+        for (; done < steps && !ctx.cancelled(); ++done) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(step_ms));
+          ctx.report_progress(done + 1, steps, "step " + std::to_string(done + 1) + " of " + std::to_string(steps));
+          ctx.log("debug", {{"tool", "slow_operation_v1"}, {"step", done + 1}});
+        }
+        return structured_result({{"completed_steps", done}});
+      }));
+
+  return tools.add(
+      {.name = "fail_v1",
+       .title = "Always fails",
+       .description = "Reports a tool execution error, to show how failures reach the model.",
+       .annotations = {{"readOnlyHint", true}, {"openWorldHint", false}}},
+      [](ToolContext&) { return error_result("fail_v1 always fails: this is a tool execution error, not a protocol error"); });
+}
+
+Status register_demo_resources(McpServer& server) {
+  ResourceCatalog& resources = server.resources();
+  RETURN_IF_ERROR(resources.add({.uri = "mcp-ref://docs/readme",
+                                 .name = "readme",
+                                 .description = "What this server is.",
+                                 .mime_type = "text/markdown",
+                                 .read = [] {
+                                   return std::string("# MCP reference server\nA template that passes every harness check.\n");
+                                 }}));
+  const std::string info = server.options().name + " " + server.options().version;
+  RETURN_IF_ERROR(resources.add({.uri = "mcp-ref://server/info",
+                                 .name = "server-info",
+                                 .description = "Name and version, as JSON.",
+                                 .mime_type = "application/json",
+                                 .read = [info] { return json{{"server", info}}.dump(); }}));
+  return resources.add_template({.uri_template = "mcp-ref://notes/{name}",
+                                 .prefix = "mcp-ref://notes/",
+                                 .name = "note",
+                                 .description = "Notes named alpha, beta and gamma.",
+                                 .read = [](const std::string& uri) -> std::optional<std::string> {
+                                   std::string name = uri.substr(std::string("mcp-ref://notes/").size());
+                                   if (name == "alpha" || name == "beta" || name == "gamma") return "Note " + name + ".";
+                                   return std::nullopt;
+                                 }});
+}
+
+Status register_demo_prompts(McpServer& server) {
+  PromptCatalog& prompts = server.prompts();
+  RETURN_IF_ERROR(prompts.add(
+      {.name = "summarize",
+       .title = "Summarize text",
+       .description = "Asks the model for a one-paragraph summary.",
+       .arguments = {{"text", "The text to summarize", true}},
+       .render = [](const json& args) {
+         return json::array({{{"role", "user"},
+                              {"content", {{"type", "text"}, {"text", "Summarize in one paragraph:\n" + args["text"].get<std::string>()}}}}});
+       }}));
+  return prompts.add({.name = "greeting",
+                      .title = "Greeting",
+                      .description = "A friendly greeting, optionally by name.",
+                      .arguments = {{"name", "Who to greet", false}},
+                      .render = [](const json& args) {
+                        std::string name = args.value("name", std::string("there"));
+                        return json::array({{{"role", "user"}, {"content", {{"type", "text"}, {"text", "Say hello to " + name + "."}}}}});
+                      }});
+}
+
+}  // namespace mcp::server

@@ -1,0 +1,62 @@
+// The tool-call filter chain (after Envoy's HTTP filters): each concern (auth,
+// versioning, limits, observability) is one filter that either lets the call
+// continue or answers it itself. Filters run in order before the handler and in
+// reverse order after it.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reference-server/core/session.h"
+
+namespace mcp::server {
+
+struct ToolCall {
+  const std::string& tool;
+  const nlohmann::json& arguments;
+  const nlohmann::json& request_meta;  // params._meta of the tools/call request
+  Session& session;
+};
+
+class FilterVerdict {
+ public:
+  static FilterVerdict proceed() { return FilterVerdict(true, nullptr); }
+  // Stops the chain; `result` (a CallToolResult) is the answer to the call.
+  static FilterVerdict respond(nlohmann::json result) { return FilterVerdict(false, std::move(result)); }
+
+  bool proceeds() const { return proceed_; }
+  const nlohmann::json& response() const { return response_; }
+
+ private:
+  FilterVerdict(bool proceed, nlohmann::json response) : proceed_(proceed), response_(std::move(response)) {}
+  bool proceed_;
+  nlohmann::json response_;
+};
+
+class ToolCallFilter {
+ public:
+  virtual ~ToolCallFilter() = default;
+  virtual std::string_view name() const = 0;
+  virtual FilterVerdict on_call(const ToolCall& call) = 0;
+  // Sees (and may annotate) every result, including ones another filter produced.
+  virtual void on_result(const ToolCall& call, nlohmann::json& result) { (void)call, (void)result; }
+};
+
+class FilterChain {
+ public:
+  void add(std::unique_ptr<ToolCallFilter> filter) { filters_.push_back(std::move(filter)); }
+  std::size_t size() const { return filters_.size(); }
+
+  // Runs on_call in order; returns the first verdict that stops, and how many
+  // filters ran (so that only those see the result).
+  FilterVerdict run(const ToolCall& call, std::size_t& ran) const;
+  void complete(const ToolCall& call, nlohmann::json& result, std::size_t ran) const;
+
+ private:
+  std::vector<std::unique_ptr<ToolCallFilter>> filters_;
+};
+
+}  // namespace mcp::server

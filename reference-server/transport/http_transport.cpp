@@ -1,0 +1,399 @@
+#include "reference-server/transport/http_transport.h"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <random>
+
+#include "mcp/protocol_version.h"
+#include "mcp/sse.h"
+
+namespace mcp::server {
+
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+std::string hostname_of(const std::string& authority) {
+  std::string host = authority;
+  if (auto scheme = host.find("://"); scheme != std::string::npos) host = host.substr(scheme + 3);
+  if (auto slash = host.find('/'); slash != std::string::npos) host = host.substr(0, slash);
+  if (!host.empty() && host.front() == '[') {
+    auto close = host.find(']');
+    return close == std::string::npos ? host : host.substr(0, close + 1);
+  }
+  if (auto colon = host.rfind(':'); colon != std::string::npos) host = host.substr(0, colon);
+  return host;
+}
+
+bool is_loopback_hostname(const std::string& hostname) {
+  return hostname == "localhost" || hostname == "127.0.0.1" || hostname == "[::1]";
+}
+
+namespace {
+
+// Server-to-client messages for one session's GET stream.
+struct Channel {
+  std::mutex mutex;
+  std::condition_variable ready;
+  std::deque<json> queue;
+  bool stream_open = false;
+  bool closed = false;
+};
+
+struct HttpSession {
+  explicit HttpSession(std::string id) : session(std::move(id)) {}
+  Session session;
+  Channel channel;
+  std::atomic<long long> last_used{0};
+  std::atomic<unsigned long long> next_event_id{1};
+};
+
+long long now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
+}
+
+// Messages not tied to a response stream go to the session's GET stream, if open.
+class ChannelOutbound final : public Outbound {
+ public:
+  explicit ChannelOutbound(HttpSession& s) : s_(s) {}
+  void send(const json& message) override {
+    {
+      std::lock_guard<std::mutex> lock(s_.channel.mutex);
+      if (!s_.channel.stream_open || s_.channel.queue.size() > 1000) return;
+      s_.channel.queue.push_back(message);
+    }
+    s_.channel.ready.notify_one();
+  }
+
+ private:
+  HttpSession& s_;
+};
+
+class SseOutbound final : public Outbound {
+ public:
+  SseOutbound(httplib::DataSink& sink, HttpSession& s) : sink_(sink), s_(s) {}
+  void send(const json& message) override {
+    if (!writable_) return;
+    SseEvent event;
+    event.id = std::to_string(s_.next_event_id++);
+    event.has_id = true;
+    event.data = jsonrpc::serialize(message);
+    std::string frame = format_sse_event(event);
+    writable_ = sink_.write(frame.data(), frame.size());
+  }
+
+ private:
+  httplib::DataSink& sink_;
+  HttpSession& s_;
+  bool writable_ = true;
+};
+
+bool accepts(const httplib::Request& req, const std::string& type) {
+  std::string accept = req.get_header_value("Accept");
+  return accept.find(type) != std::string::npos || accept.find("*/*") != std::string::npos;
+}
+
+void reply_error(httplib::Response& res, int status, int code, const std::string& message, const json& id = nullptr) {
+  res.status = status;
+  res.set_content(jsonrpc::serialize(jsonrpc::make_error(id, code, message)), "application/json");
+}
+
+}  // namespace
+
+struct HttpServerTransport::Impl {
+  McpServer& server;
+  HttpOptions options;
+  httplib::Server http;
+  std::mutex sessions_mutex;
+  std::map<std::string, std::shared_ptr<HttpSession>> sessions;
+  std::shared_ptr<HttpSession> anonymous;  // only when a policy disables sessions
+  std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> open_streams{0};
+  std::random_device entropy;
+
+  Impl(McpServer& s, HttpOptions o) : server(s), options(std::move(o)) {}
+
+  std::shared_ptr<HttpSession> find_session(const std::string& id) {
+    std::lock_guard<std::mutex> lock(sessions_mutex);
+    auto it = sessions.find(id);
+    if (it == sessions.end()) return nullptr;
+    it->second->last_used = now_seconds();
+    return it->second;
+  }
+
+  void expire_idle_sessions() {
+    long long cutoff = now_seconds() - options.session_idle_timeout.count();
+    for (auto it = sessions.begin(); it != sessions.end();) {
+      if (it->second->last_used < cutoff) {
+        close_channel(*it->second);
+        it = sessions.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  static void close_channel(HttpSession& s) {
+    {
+      std::lock_guard<std::mutex> lock(s.channel.mutex);
+      s.channel.closed = true;
+    }
+    s.channel.ready.notify_all();
+  }
+};
+
+HttpServerTransport::HttpServerTransport(McpServer& server, HttpOptions options)
+    : impl_(std::make_unique<Impl>(server, std::move(options))) {
+  Impl& impl = *impl_;
+  impl.http.new_task_queue = [threads = impl.options.threads] { return new httplib::ThreadPool(threads); };
+  impl.http.set_tcp_nodelay(true);
+  impl.http.set_keep_alive_max_count(100000);
+  impl.http.set_payload_max_length(impl.options.max_body_bytes);
+  impl.http.set_read_timeout(30, 0);
+
+  // Origin and Host checks guard every method: a browser page on another origin
+  // must not reach a local server (DNS rebinding).
+  auto guarded = [this](const httplib::Request& req, httplib::Response& res) {
+    std::string origin = req.get_header_value("Origin");
+    if (!origin.empty() && !origin_allowed(origin)) {
+      reply_error(res, 403, jsonrpc::kInvalidRequest, "Forbidden: Origin " + origin + " is not allowed");
+      return false;
+    }
+    std::string host = req.get_header_value("Host");
+    if (!host_allowed(host)) {
+      reply_error(res, 403, jsonrpc::kInvalidRequest, "Forbidden: Host " + host + " is not allowed");
+      return false;
+    }
+    return true;
+  };
+
+  // Finds the session a non-initialize request names; answers 400/404 itself when it cannot.
+  auto session_for = [this](const httplib::Request& req, httplib::Response& res) -> std::shared_ptr<HttpSession> {
+    std::string id = req.get_header_value("Mcp-Session-Id");
+    if (id.empty()) {
+      if (!requires_session()) {
+        std::lock_guard<std::mutex> lock(impl_->sessions_mutex);
+        if (!impl_->anonymous) impl_->anonymous = std::make_shared<HttpSession>("");
+        return impl_->anonymous;
+      }
+      reply_error(res, 400, jsonrpc::kInvalidRequest, "Bad Request: Mcp-Session-Id header is required");
+      return nullptr;
+    }
+    auto session = impl_->find_session(id);
+    if (!session) reply_error(res, 404, jsonrpc::kInvalidRequest, "Session not found: initialize a new session");
+    return session;
+  };
+
+  const std::string& path = impl.options.path;
+
+  impl.http.Post(path, [this, guarded, session_for](const httplib::Request& req, httplib::Response& res) {
+    if (!guarded(req, res)) return;
+    if (!accepts(req, "application/json") || !accepts(req, "text/event-stream")) {
+      return reply_error(res, 406, jsonrpc::kInvalidRequest,
+                         "Not Acceptable: Accept must list application/json and text/event-stream");
+    }
+    if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
+      return reply_error(res, 415, jsonrpc::kInvalidRequest, "Unsupported Media Type: send application/json");
+    }
+    jsonrpc::ParseOutcome parsed = jsonrpc::parse(req.body);
+    if (auto* rejection = std::get_if<jsonrpc::Rejection>(&parsed)) {
+      return reply_error(res, 400, rejection->code, rejection->message, rejection->id);
+    }
+    jsonrpc::Message message = std::get<jsonrpc::Message>(std::move(parsed));
+    bool initializing = message.is_request() && message.method() == "initialize";
+
+    std::shared_ptr<HttpSession> hs;
+    if (initializing) {
+      std::lock_guard<std::mutex> lock(impl_->sessions_mutex);
+      impl_->expire_idle_sessions();
+      if (impl_->sessions.size() >= impl_->options.max_sessions) {
+        return reply_error(res, 503, jsonrpc::kInternalError, "Too many sessions; try again later");
+      }
+      hs = std::make_shared<HttpSession>(new_session_id());
+      hs->last_used = now_seconds();
+    } else {
+      hs = session_for(req, res);
+      if (!hs) return;
+      std::string header = req.get_header_value("MCP-Protocol-Version");
+      if (!header.empty() && !protocol_version_acceptable(header, hs->session.protocol_version())) {
+        return reply_error(res, 400, jsonrpc::kInvalidRequest,
+                           "Bad Request: unsupported MCP-Protocol-Version " + header);
+      }
+    }
+
+    if (!message.is_request()) {
+      ChannelOutbound out(*hs);
+      (void)impl_->server.handle_message(message, hs->session, out);
+      res.status = accepted_status();
+      return;
+    }
+    if (!initializing && message.method() == "tools/call") {
+      // Tool calls stream: progress and log notifications precede the response.
+      res.set_header("Cache-Control", "no-cache");
+      res.set_header("X-Accel-Buffering", "no");
+      res.set_chunked_content_provider("text/event-stream",
+                                       [this, hs, message](std::size_t, httplib::DataSink& sink) {
+                                         SseOutbound out(sink, *hs);
+                                         auto response = impl_->server.handle_message(message, hs->session, out);
+                                         if (response) out.send(*response);
+                                         sink.done();
+                                         return true;
+                                       });
+      return;
+    }
+    ChannelOutbound out(*hs);
+    std::optional<json> response = impl_->server.handle_message(message, hs->session, out);
+    if (!response) {
+      res.status = accepted_status();
+      return;
+    }
+    if (initializing && response->contains("result")) {
+      std::lock_guard<std::mutex> lock(impl_->sessions_mutex);
+      impl_->sessions[hs->session.id()] = hs;
+      res.set_header("Mcp-Session-Id", hs->session.id());
+    }
+    res.set_content(jsonrpc::serialize(*response), json_content_type());
+  });
+
+  impl.http.Get(path, [this, guarded, session_for](const httplib::Request& req, httplib::Response& res) {
+    if (!guarded(req, res)) return;
+    if (!offers_get_stream()) {
+      res.status = 405;
+      res.set_header("Allow", "POST, DELETE");
+      return;
+    }
+    if (!accepts(req, "text/event-stream")) {
+      return reply_error(res, 406, jsonrpc::kInvalidRequest, "Not Acceptable: GET needs Accept: text/event-stream");
+    }
+    auto hs = session_for(req, res);
+    if (!hs) return;
+    {
+      std::lock_guard<std::mutex> lock(hs->channel.mutex);
+      if (hs->channel.stream_open) {
+        return reply_error(res, 409, jsonrpc::kInvalidRequest, "Conflict: this session already has a GET stream");
+      }
+      if (impl_->open_streams >= impl_->options.max_get_streams) {
+        return reply_error(res, 503, jsonrpc::kInternalError, "Too many open streams; try again later");
+      }
+      hs->channel.stream_open = true;
+      ++impl_->open_streams;
+    }
+    res.set_header("Cache-Control", "no-cache");
+    res.set_header("X-Accel-Buffering", "no");
+    res.set_chunked_content_provider(
+        "text/event-stream",
+        [this, hs, idle = Clock::now()](std::size_t, httplib::DataSink& sink) mutable {
+          std::unique_lock<std::mutex> lock(hs->channel.mutex);
+          hs->channel.ready.wait_for(lock, std::chrono::milliseconds(250),
+                                     [&] { return !hs->channel.queue.empty() || hs->channel.closed; });
+          if (hs->channel.closed || impl_->stopping) {
+            sink.done();
+            return true;
+          }
+          std::deque<json> batch;
+          batch.swap(hs->channel.queue);
+          lock.unlock();
+          for (const json& message : batch) {
+            SseEvent event{std::to_string(hs->next_event_id++), "", jsonrpc::serialize(message), std::nullopt, true};
+            std::string frame = format_sse_event(event);
+            if (!sink.write(frame.data(), frame.size())) return false;
+          }
+          if (batch.empty() && Clock::now() - idle > std::chrono::seconds(15)) {
+            idle = Clock::now();
+            return sink.write(": keep-alive\n\n", 14);
+          }
+          return true;
+        },
+        [this, hs](bool) {
+          std::lock_guard<std::mutex> lock(hs->channel.mutex);
+          hs->channel.stream_open = false;
+          hs->channel.queue.clear();
+          --impl_->open_streams;
+        });
+  });
+
+  impl.http.Delete(path, [this, guarded, session_for](const httplib::Request& req, httplib::Response& res) {
+    if (!guarded(req, res)) return;
+    auto hs = session_for(req, res);
+    if (!hs) return;
+    if (!terminate_session(hs->session.id())) {
+      res.status = 405;
+      res.set_header("Allow", "GET, POST");
+      return;
+    }
+    res.status = 200;
+  });
+}
+
+HttpServerTransport::~HttpServerTransport() { stop(); }
+
+StatusOr<int> HttpServerTransport::bind() {
+  int port = impl_->options.port;
+  if (port == 0) {
+    port = impl_->http.bind_to_any_port(impl_->options.host);
+    if (port <= 0) return unavailable("cannot bind to " + impl_->options.host);
+  } else if (!impl_->http.bind_to_port(impl_->options.host.c_str(), port)) {
+    return unavailable("cannot bind to " + impl_->options.host + ":" + std::to_string(port) + " (in use?)");
+  }
+  return port;
+}
+
+void HttpServerTransport::serve() { impl_->http.listen_after_bind(); }
+
+void HttpServerTransport::stop() {
+  impl_->stopping = true;
+  {
+    std::lock_guard<std::mutex> lock(impl_->sessions_mutex);
+    for (auto& [id, session] : impl_->sessions) Impl::close_channel(*session);
+  }
+  impl_->http.stop();
+}
+
+bool HttpServerTransport::origin_allowed(const std::string& origin) const {
+  for (const std::string& allowed : impl_->options.allowed_origins) {
+    if (allowed == origin) return true;
+  }
+  return is_loopback_hostname(hostname_of(origin));
+}
+
+bool HttpServerTransport::host_allowed(const std::string& host) const {
+  std::string name = hostname_of(host);
+  if (is_loopback_hostname(name)) return true;
+  for (const std::string& allowed : impl_->options.allowed_hosts) {
+    if (allowed == name) return true;
+  }
+  // Bound to a non-loopback address, Host filtering is the operator's reverse proxy's job.
+  return !is_loopback_hostname(impl_->options.host) && impl_->options.host != "localhost";
+}
+
+bool HttpServerTransport::protocol_version_acceptable(const std::string& header, const std::string& negotiated) const {
+  const auto& supported = impl_->server.options().supported_versions;
+  bool known = std::find(supported.begin(), supported.end(), header) != supported.end();
+  return known && (negotiated.empty() || header == negotiated);
+}
+
+std::string HttpServerTransport::new_session_id() {
+  static const char kHex[] = "0123456789abcdef";
+  std::string id;
+  for (int i = 0; i < 8; ++i) {
+    unsigned value = impl_->entropy();
+    for (int nibble = 0; nibble < 4; ++nibble) id += kHex[(value >> (nibble * 4)) & 15];
+  }
+  return id;
+}
+
+bool HttpServerTransport::terminate_session(const std::string& id) {
+  std::lock_guard<std::mutex> lock(impl_->sessions_mutex);
+  auto it = impl_->sessions.find(id);
+  if (it == impl_->sessions.end()) return true;
+  it->second->session.cancel_all();
+  Impl::close_channel(*it->second);
+  impl_->sessions.erase(it);
+  return true;
+}
+
+}  // namespace mcp::server

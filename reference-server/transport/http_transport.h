@@ -1,0 +1,65 @@
+// Streamable HTTP transport (legacy era, 2025-03-26 .. 2025-11-25): one MCP endpoint
+// taking POST (JSON or SSE responses), GET (server-to-client SSE stream) and DELETE
+// (end the session), with Mcp-Session-Id sessions, MCP-Protocol-Version checks,
+// and Origin / Host validation against DNS rebinding.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mcp/status.h"
+#include "reference-server/core/server.h"
+
+namespace mcp::server {
+
+struct HttpOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;  // 0 = any free port
+  std::string path = "/mcp";
+  std::vector<std::string> allowed_origins;  // besides loopback origins, which are always allowed
+  std::vector<std::string> allowed_hosts;    // Host header names besides loopback ones
+  std::size_t max_sessions = 10000;
+  std::chrono::seconds session_idle_timeout{30 * 60};
+  std::size_t threads = 32;
+  std::size_t max_get_streams = 16;
+  std::size_t max_body_bytes = 4 * 1024 * 1024;
+};
+
+class HttpServerTransport {
+ public:
+  HttpServerTransport(McpServer& server, HttpOptions options);
+  virtual ~HttpServerTransport();
+  HttpServerTransport(const HttpServerTransport&) = delete;
+  HttpServerTransport& operator=(const HttpServerTransport&) = delete;
+
+  // Binds the listening socket; returns the port (useful with port 0).
+  StatusOr<int> bind();
+  // Serves until stop(); call bind() first.
+  void serve();
+  void stop();
+
+ protected:
+  // Policy points. The reference behaviour is the spec's; the fixtures in
+  // fixtures/ override single points to violate it on purpose.
+  virtual bool origin_allowed(const std::string& origin) const;
+  virtual bool host_allowed(const std::string& host) const;
+  virtual bool protocol_version_acceptable(const std::string& header, const std::string& negotiated) const;
+  virtual std::string new_session_id();
+  virtual bool requires_session() const { return true; }
+  virtual bool terminate_session(const std::string& id);
+  virtual int accepted_status() const { return 202; }
+  virtual std::string json_content_type() const { return "application/json"; }
+  virtual bool offers_get_stream() const { return true; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The hostname of a Host header or an origin's authority, without port or brackets.
+std::string hostname_of(const std::string& authority);
+bool is_loopback_hostname(const std::string& hostname);
+
+}  // namespace mcp::server

@@ -1,0 +1,91 @@
+#include "reference-server/transport/stdio_transport.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "mcp/line_framing.h"
+#include "reference-server/transport/worker_pool.h"
+
+namespace mcp::server {
+
+namespace {
+
+class LineWriter final : public Outbound {
+ public:
+  explicit LineWriter(int fd) : fd_(fd) {}
+
+  void send(const nlohmann::json& message) override {
+    std::string line = jsonrpc::serialize(message);
+    line.push_back('\n');
+    std::lock_guard<std::mutex> lock(mutex_);
+    const char* p = line.data();
+    std::size_t left = line.size();
+    while (left > 0 && !broken_) {
+      ssize_t n = ::write(fd_, p, left);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        broken_ = true;  // the client went away; nothing more to say
+        break;
+      }
+      p += n;
+      left -= static_cast<std::size_t>(n);
+    }
+  }
+
+ private:
+  int fd_;
+  std::mutex mutex_;
+  bool broken_ = false;
+};
+
+bool is_blank(const std::string& line) { return line.find_first_not_of(" \t\r") == std::string::npos; }
+
+}  // namespace
+
+int serve_stdio(McpServer& server, const StdioOptions& options) {
+  LineWriter out(options.out_fd);
+  Session session("stdio");
+  WorkerPool workers(options.workers);
+  LineReader reader(options.max_message_bytes);
+  std::vector<std::string> lines;
+  std::vector<char> buffer(64 * 1024);
+  std::size_t oversized_seen = 0;
+
+  for (;;) {
+    ssize_t n = ::read(options.in_fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    lines.clear();
+    reader.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), lines);
+    if (reader.oversized_lines() > oversized_seen) {
+      oversized_seen = reader.oversized_lines();
+      out.send(jsonrpc::make_error(nullptr, jsonrpc::kInvalidRequest,
+                                   "Message exceeds " + std::to_string(options.max_message_bytes) + " bytes"));
+    }
+    for (std::string& line : lines) {
+      if (is_blank(line)) continue;
+      jsonrpc::ParseOutcome parsed = jsonrpc::parse(line);
+      if (auto* message = std::get_if<jsonrpc::Message>(&parsed); message && McpServer::is_long_running(*message)) {
+        workers.submit([&server, &session, &out, message = std::move(*message)] {
+          if (auto response = server.handle_message(message, session, out)) out.send(*response);
+        });
+        continue;
+      }
+      if (auto* rejection = std::get_if<jsonrpc::Rejection>(&parsed)) {
+        out.send(jsonrpc::make_error(rejection->id, rejection->code, rejection->message));
+      } else if (auto response = server.handle_message(std::get<jsonrpc::Message>(parsed), session, out)) {
+        out.send(*response);
+      }
+    }
+  }
+  // stdin closed: nobody can read further answers, so stop running work and exit promptly.
+  session.cancel_all();
+  workers.drain();
+  return 0;
+}
+
+}  // namespace mcp::server
