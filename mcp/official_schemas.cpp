@@ -90,6 +90,14 @@ std::vector<SchemaError> validate_server_message(const SchemaValidator& schema, 
   }
   if (message.contains("error")) {
     std::string envelope = schema.has_definition("JSONRPCErrorResponse") ? "JSONRPCErrorResponse" : "JSONRPCError";
+    if (message.contains("id") && message["id"].is_null()) {
+      // JSON-RPC 2.0 § 5 requires "id": null when the request id could not be read;
+      // the MCP schemas type id as string|integer. JSON-RPC wins: validate the rest.
+      json without_id = message;
+      without_id.erase("id");
+      if (envelope == "JSONRPCError") without_id["id"] = 0;  // older schemas require an id
+      return prefixed(schema.validate_definition(without_id, envelope), envelope);
+    }
     return prefixed(schema.validate_definition(message, envelope), envelope);
   }
   std::string envelope = schema.has_definition("JSONRPCResultResponse") ? "JSONRPCResultResponse" : "JSONRPCResponse";

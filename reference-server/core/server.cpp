@@ -68,9 +68,7 @@ McpServer::McpServer(ServerOptions options) : options_(std::move(options)) {
 
 std::optional<json> McpServer::handle_text(std::string_view text, Session& session, Outbound& out) {
   jsonrpc::ParseOutcome parsed = jsonrpc::parse(text);
-  if (auto* rejection = std::get_if<jsonrpc::Rejection>(&parsed)) {
-    return jsonrpc::make_error(rejection->id, rejection->code, rejection->message);
-  }
+  if (auto* rejection = std::get_if<jsonrpc::Rejection>(&parsed)) return reject(*rejection);
   return handle_message(std::get<jsonrpc::Message>(parsed), session, out);
 }
 

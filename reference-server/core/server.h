@@ -27,6 +27,21 @@ struct ServerOptions {
   std::vector<std::string> supported_versions;  // empty = every legacy revision
 };
 
+// What a transport needs from the protocol core. McpServer is the implementation;
+// fixtures wrap it to misbehave on purpose.
+class MessageHandler {
+ public:
+  virtual ~MessageHandler() = default;
+  // Returns the response to send, or nullopt (notifications, responses, cancelled requests).
+  virtual std::optional<nlohmann::json> handle_message(const jsonrpc::Message& message, Session& session,
+                                                       Outbound& out) = 0;
+  // The answer to bytes that are not a valid JSON-RPC message.
+  virtual nlohmann::json reject(const jsonrpc::Rejection& rejection) {
+    return jsonrpc::make_error(rejection.id, rejection.code, rejection.message);
+  }
+  virtual const std::vector<std::string>& supported_versions() const = 0;
+};
+
 // A JSON-RPC error to send instead of a result.
 struct RpcError {
   int code;
@@ -34,7 +49,7 @@ struct RpcError {
   nlohmann::json data;
 };
 
-class McpServer {
+class McpServer : public MessageHandler {
  public:
   explicit McpServer(ServerOptions options = {});
 
@@ -47,7 +62,9 @@ class McpServer {
   // Handles one serialised message (one stdio line, one HTTP body). Returns the
   // response to send, or nullopt (notifications, responses, cancelled requests).
   std::optional<nlohmann::json> handle_text(std::string_view text, Session& session, Outbound& out);
-  std::optional<nlohmann::json> handle_message(const jsonrpc::Message& message, Session& session, Outbound& out);
+  std::optional<nlohmann::json> handle_message(const jsonrpc::Message& message, Session& session,
+                                               Outbound& out) override;
+  const std::vector<std::string>& supported_versions() const override { return options_.supported_versions; }
 
   // True for requests a transport should run off its reading thread (they may be
   // slow, and cancellation must be able to reach them meanwhile).

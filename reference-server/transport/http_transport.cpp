@@ -105,7 +105,7 @@ void reply_error(httplib::Response& res, int status, int code, const std::string
 }  // namespace
 
 struct HttpServerTransport::Impl {
-  McpServer& server;
+  MessageHandler& server;
   HttpOptions options;
   httplib::Server http;
   std::mutex sessions_mutex;
@@ -115,7 +115,7 @@ struct HttpServerTransport::Impl {
   std::atomic<std::size_t> open_streams{0};
   std::random_device entropy;
 
-  Impl(McpServer& s, HttpOptions o) : server(s), options(std::move(o)) {}
+  Impl(MessageHandler& s, HttpOptions o) : server(s), options(std::move(o)) {}
 
   std::shared_ptr<HttpSession> find_session(const std::string& id) {
     std::lock_guard<std::mutex> lock(sessions_mutex);
@@ -146,7 +146,7 @@ struct HttpServerTransport::Impl {
   }
 };
 
-HttpServerTransport::HttpServerTransport(McpServer& server, HttpOptions options)
+HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions options)
     : impl_(std::make_unique<Impl>(server, std::move(options))) {
   Impl& impl = *impl_;
   impl.http.new_task_queue = [threads = impl.options.threads] { return new httplib::ThreadPool(threads); };
@@ -201,7 +201,9 @@ HttpServerTransport::HttpServerTransport(McpServer& server, HttpOptions options)
     }
     jsonrpc::ParseOutcome parsed = jsonrpc::parse(req.body);
     if (auto* rejection = std::get_if<jsonrpc::Rejection>(&parsed)) {
-      return reply_error(res, 400, rejection->code, rejection->message, rejection->id);
+      res.status = 400;
+      res.set_content(jsonrpc::serialize(impl_->server.reject(*rejection)), "application/json");
+      return;
     }
     jsonrpc::Message message = std::get<jsonrpc::Message>(std::move(parsed));
     bool initializing = message.is_request() && message.method() == "initialize";
@@ -371,7 +373,7 @@ bool HttpServerTransport::host_allowed(const std::string& host) const {
 }
 
 bool HttpServerTransport::protocol_version_acceptable(const std::string& header, const std::string& negotiated) const {
-  const auto& supported = impl_->server.options().supported_versions;
+  const auto& supported = impl_->server.supported_versions();
   bool known = std::find(supported.begin(), supported.end(), header) != supported.end();
   return known && (negotiated.empty() || header == negotiated);
 }

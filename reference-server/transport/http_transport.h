@@ -29,7 +29,7 @@ struct HttpOptions {
 
 class HttpServerTransport {
  public:
-  HttpServerTransport(McpServer& server, HttpOptions options);
+  HttpServerTransport(MessageHandler& server, HttpOptions options);
   virtual ~HttpServerTransport();
   HttpServerTransport(const HttpServerTransport&) = delete;
   HttpServerTransport& operator=(const HttpServerTransport&) = delete;

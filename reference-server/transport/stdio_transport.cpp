@@ -46,7 +46,7 @@ bool is_blank(const std::string& line) { return line.find_first_not_of(" \t\r") 
 
 }  // namespace
 
-int serve_stdio(McpServer& server, const StdioOptions& options) {
+int serve_stdio(MessageHandler& server, const StdioOptions& options) {
   LineWriter out(options.out_fd);
   Session session("stdio");
   WorkerPool workers(options.workers);
@@ -76,7 +76,7 @@ int serve_stdio(McpServer& server, const StdioOptions& options) {
         continue;
       }
       if (auto* rejection = std::get_if<jsonrpc::Rejection>(&parsed)) {
-        out.send(jsonrpc::make_error(rejection->id, rejection->code, rejection->message));
+        out.send(server.reject(*rejection));
       } else if (auto response = server.handle_message(std::get<jsonrpc::Message>(parsed), session, out)) {
         out.send(*response);
       }

@@ -16,6 +16,6 @@ struct StdioOptions {
 };
 
 // Serves one session until stdin closes. Returns a process exit code.
-int serve_stdio(McpServer& server, const StdioOptions& options = {});
+int serve_stdio(MessageHandler& server, const StdioOptions& options = {});
 
 }  // namespace mcp::server

@@ -1,0 +1,201 @@
+#include "harness/client/http_connection.h"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "mcp/json_rpc.h"
+
+namespace mcp::harness {
+
+namespace {
+
+constexpr std::size_t kMaxBodyBytes = 8 * 1024 * 1024;
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+void collect_message(HttpReply& reply, const std::string& text) {
+  if (text.empty()) return;
+  nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
+  if (value.is_discarded()) reply.unparsable.push_back(text.substr(0, 500));
+  else reply.messages.push_back(std::move(value));
+}
+
+}  // namespace
+
+StatusOr<HttpUrl> parse_http_url(const std::string& url) {
+  HttpUrl out;
+  auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return invalid_argument("URL needs a scheme: " + url);
+  out.scheme = lower(url.substr(0, scheme_end));
+  if (out.scheme != "http") return invalid_argument("only http:// URLs are supported, got " + url);
+  std::string rest = url.substr(scheme_end + 3);
+  auto slash = rest.find('/');
+  std::string authority = rest.substr(0, slash);
+  out.path = slash == std::string::npos ? "/" : rest.substr(slash);
+  auto colon = authority.rfind(':');
+  bool bracketed = !authority.empty() && authority.front() == '[';
+  if (colon != std::string::npos && (!bracketed || authority.find(']') < colon)) {
+    out.host = authority.substr(0, colon);
+    try {
+      out.port = std::stoi(authority.substr(colon + 1));
+    } catch (const std::exception&) {
+      return invalid_argument("bad port in URL " + url);
+    }
+  } else {
+    out.host = authority;
+  }
+  if (bracketed && out.host.size() > 2) out.host = out.host.substr(1, out.host.size() - 2);
+  if (out.host.empty()) return invalid_argument("URL has no host: " + url);
+  return out;
+}
+
+std::string HttpReply::header(const std::string& name) const {
+  auto it = headers.find(lower(name));
+  return it == headers.end() ? std::string() : it->second;
+}
+
+std::string HttpReply::content_type() const {
+  std::string type = lower(header("content-type"));
+  auto semicolon = type.find(';');
+  if (semicolon != std::string::npos) type = type.substr(0, semicolon);
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  return type;
+}
+
+HttpConnection::HttpConnection(HttpUrl url, Transcript& transcript, std::chrono::milliseconds timeout)
+    : Connection(transcript), url_(std::move(url)), timeout_(timeout) {}
+
+HttpConnection::~HttpConnection() { close(); }
+
+HttpReply HttpConnection::exchange(const HttpRequestSpec& spec) {
+  HttpReply reply;
+  httplib::Client client(url_.host, url_.port);
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(spec.timeout);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(spec.timeout - seconds);
+  client.set_connection_timeout(seconds.count(), micros.count());
+  client.set_read_timeout(seconds.count(), micros.count());
+  client.set_write_timeout(seconds.count(), micros.count());
+  client.set_tcp_nodelay(true);
+
+  std::map<std::string, std::string> headers;
+  if (spec.method == "POST") {
+    headers["Content-Type"] = "application/json";
+    headers["Accept"] = "application/json, text/event-stream";
+  } else if (spec.method == "GET") {
+    headers["Accept"] = "text/event-stream";
+  }
+  if (spec.with_session && session_id_) headers["Mcp-Session-Id"] = *session_id_;
+  if (!protocol_version_.empty()) headers["MCP-Protocol-Version"] = protocol_version_;
+  for (const auto& [name, value] : spec.headers) {
+    for (auto it = headers.begin(); it != headers.end();) {
+      it = lower(it->first) == lower(name) ? headers.erase(it) : std::next(it);
+    }
+    if (!value.empty()) headers[name] = value;
+  }
+
+  httplib::Request request;
+  request.method = spec.method;
+  request.path = url_.path;
+  request.body = spec.body;
+  std::string shown = spec.method + " " + url_.path;
+  for (const auto& [name, value] : headers) {
+    request.headers.emplace(name, value);
+    shown += "\n" + name + ": " + value;
+  }
+  if (!spec.body.empty()) shown += "\n\n" + spec.body;
+  transcript_.add("send", shown);
+
+  auto deadline = deadline_in(spec.timeout);
+  SseParser parser;
+  bool is_sse = false;
+  bool stopped_early = false;
+  request.response_handler = [&](const httplib::Response& response) {
+    reply.status = response.status;
+    for (const auto& [name, value] : response.headers) reply.headers[lower(name)] = value;
+    is_sse = reply.content_type() == "text/event-stream";
+    return true;
+  };
+  request.content_receiver = [&](const char* data, std::size_t length, uint64_t, uint64_t) {
+    if (is_sse) {
+      std::vector<SseEvent> events;
+      parser.feed(std::string_view(data, length), events);
+      for (SseEvent& e : events) {
+        collect_message(reply, e.data);
+        reply.events.push_back(std::move(e));
+      }
+      if (spec.max_events && reply.events.size() >= spec.max_events) {
+        stopped_early = true;
+        return false;
+      }
+    } else if (reply.body.size() < kMaxBodyBytes) {
+      reply.body.append(data, std::min(length, kMaxBodyBytes - reply.body.size()));
+    }
+    if (Clock::now() > deadline) {
+      stopped_early = true;
+      return false;
+    }
+    return true;
+  };
+
+  httplib::Response response;
+  httplib::Error error = httplib::Error::Success;
+  bool ok = client.send(request, response, error);
+  if (!is_sse) collect_message(reply, reply.body);
+  if (!ok && !stopped_early) {
+    reply.error = unavailable("HTTP " + spec.method + " failed: " + httplib::to_string(error));
+  }
+  if (!ok && stopped_early && spec.max_events == 0) {
+    reply.error = deadline_exceeded("reply still streaming at the deadline");
+  }
+
+  std::string summary = "HTTP " + std::to_string(reply.status);
+  for (const char* name : {"content-type", "mcp-session-id", "allow"}) {
+    if (!reply.header(name).empty()) summary += "\n" + std::string(name) + ": " + reply.header(name);
+  }
+  if (!reply.error.ok()) summary += "\n(" + reply.error.message() + ")";
+  if (!is_sse && !reply.body.empty()) summary += "\n\n" + reply.body;
+  for (const SseEvent& e : reply.events) summary += "\n[sse" + (e.has_id ? " id=" + e.id : std::string()) + "] " + e.data;
+  transcript_.add("http", summary);
+  return reply;
+}
+
+HttpReply HttpConnection::post_and_deliver(const std::string& body) {
+  HttpRequestSpec spec;
+  spec.body = body;
+  spec.timeout = timeout_;
+  HttpReply reply = exchange(spec);
+  if (!session_id_ && !reply.header("mcp-session-id").empty()) session_id_ = reply.header("mcp-session-id");
+  for (nlohmann::json& message : reply.messages) deliver(message);
+  return reply;
+}
+
+Status HttpConnection::send(const nlohmann::json& message) { return send_raw(jsonrpc::serialize(message)); }
+
+Status HttpConnection::send_raw(const std::string& text) {
+  if (closed_) return unavailable("connection closed");
+  HttpReply reply = post_and_deliver(text);
+  if (reply.status == 0) return reply.error.ok() ? unavailable("no HTTP reply") : reply.error;
+  if (reply.status >= 400) {
+    // Refused at the HTTP level: say so now rather than wait for a response that will not come.
+    return failed_precondition("HTTP " + std::to_string(reply.status) + ": " + reply.body.substr(0, 300));
+  }
+  return ok_status();
+}
+
+void HttpConnection::close() {
+  if (closed_) return;
+  closed_ = true;
+  if (session_id_) {
+    HttpRequestSpec spec;
+    spec.method = "DELETE";
+    spec.timeout = std::chrono::milliseconds(2000);
+    (void)exchange(spec);
+  }
+}
+
+}  // namespace mcp::harness

@@ -1,0 +1,69 @@
+// A Streamable HTTP session to the server under test. send() POSTs a message and
+// queues every JSON-RPC message of the reply (JSON body or SSE events) in the
+// inbox; exchange() is the raw mode the transport checks use to send anything.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/client/connection.h"
+#include "mcp/sse.h"
+
+namespace mcp::harness {
+
+struct HttpUrl {
+  std::string scheme;
+  std::string host;
+  int port = 80;
+  std::string path = "/";
+};
+StatusOr<HttpUrl> parse_http_url(const std::string& url);
+
+struct HttpReply {
+  int status = 0;                                 // 0 when no HTTP answer came
+  std::map<std::string, std::string> headers;     // names lower-cased
+  std::string body;                               // capped
+  std::vector<SseEvent> events;                   // when the reply was an SSE stream
+  std::vector<nlohmann::json> messages;           // JSON-RPC messages in body or events
+  std::vector<std::string> unparsable;            // body / event data that was not JSON
+  Status error;                                   // transport failure, if any
+  std::string header(const std::string& name) const;
+  std::string content_type() const;               // media type only, lower-cased
+};
+
+struct HttpRequestSpec {
+  std::string method = "POST";
+  std::string body;
+  std::map<std::string, std::string> headers;  // replaces defaults of the same name; "" removes
+  bool with_session = true;                     // send Mcp-Session-Id when one is known
+  std::chrono::milliseconds timeout{5000};
+  std::size_t max_events = 0;                   // stop reading an SSE stream after N events (0 = until it ends)
+};
+
+class HttpConnection final : public Connection {
+ public:
+  HttpConnection(HttpUrl url, Transcript& transcript, std::chrono::milliseconds timeout);
+  ~HttpConnection() override;
+
+  Status send(const nlohmann::json& message) override;
+  Status send_raw(const std::string& text) override;
+  void close() override;  // DELETEs the session, if any
+
+  HttpReply exchange(const HttpRequestSpec& spec);
+  const std::optional<std::string>& session_id() const { return session_id_; }
+  void set_session_id(std::optional<std::string> id) { session_id_ = std::move(id); }
+  const HttpUrl& url() const { return url_; }
+
+ private:
+  HttpReply post_and_deliver(const std::string& body);
+
+  HttpUrl url_;
+  std::chrono::milliseconds timeout_;
+  std::optional<std::string> session_id_;
+  bool closed_ = false;
+};
+
+}  // namespace mcp::harness

@@ -1,0 +1,115 @@
+#include "harness/client/mcp_client.h"
+
+#include "mcp/json_rpc.h"
+#include "mcp/official_schemas.h"
+
+namespace mcp::harness {
+
+using json = nlohmann::json;
+
+void ViolationSink::add(SchemaViolation v) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (violations_.size() < 500) violations_.push_back(std::move(v));
+}
+
+std::vector<SchemaViolation> ViolationSink::all() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return violations_;
+}
+
+json initialize_params(const std::string& version) {
+  return {{"protocolVersion", version},
+          {"capabilities", json::object()},
+          {"clientInfo", {{"name", "mcp-harness"}, {"version", "0.1.0"}}}};
+}
+
+McpClient::McpClient(std::unique_ptr<Connection> connection, ViolationSink* violations,
+                     std::chrono::milliseconds timeout)
+    : connection_(std::move(connection)), violations_(violations), timeout_(timeout) {}
+
+void McpClient::expect_response(const json& id, const std::string& method) { pending_methods_[id.dump()] = method; }
+
+StatusOr<json> McpClient::request(const std::string& method, json params) {
+  return request_with_id(next_id(), method, std::move(params));
+}
+
+Status McpClient::send_request(const json& id, const std::string& method, json params) {
+  expect_response(id, method);
+  return connection_->send(jsonrpc::make_request(id, method, std::move(params)));
+}
+
+StatusOr<json> McpClient::request_with_id(const json& id, const std::string& method, json params) {
+  RETURN_IF_ERROR(send_request(id, method, std::move(params)));
+  auto response = await_response(id, deadline_in(timeout_));
+  if (!response.ok()) {
+    std::string diagnostics = connection_->diagnostics();
+    return Status(response.status().code(), "no response to " + method + ": " + response.status().message() +
+                                                (diagnostics.empty() ? "" : " (" + diagnostics + ")"));
+  }
+  return response;
+}
+
+Status McpClient::notify(const std::string& method, json params) {
+  return connection_->send(jsonrpc::make_notification(method, std::move(params)));
+}
+
+StatusOr<json> McpClient::receive_validated(Deadline deadline) {
+  auto message = connection_->receive(deadline);
+  if (message.ok()) validate(*message);
+  return message;
+}
+
+StatusOr<json> McpClient::await_response(const json& id, Deadline deadline) {
+  for (;;) {
+    ASSIGN_OR_RETURN(json message, receive_validated(deadline));
+    bool is_response = message.is_object() && !message.contains("method") &&
+                       (message.contains("result") || message.contains("error"));
+    if (is_response && message.value("id", json()) == id) return message;
+    others_.push_back(std::move(message));
+  }
+}
+
+StatusOr<json> McpClient::next_message(Deadline deadline) {
+  if (!others_.empty()) {
+    json message = std::move(others_.front());
+    others_.erase(others_.begin());
+    return message;
+  }
+  return receive_validated(deadline);
+}
+
+std::vector<json> McpClient::take_others() { return std::exchange(others_, {}); }
+
+StatusOr<json> McpClient::initialize(const std::string& version) {
+  version_ = version;
+  ASSIGN_OR_RETURN(json response, request("initialize", initialize_params(version)));
+  if (!response.contains("result")) {
+    return failed_precondition("initialize failed: " + jsonrpc::serialize(response.value("error", json())));
+  }
+  const json& result = response["result"];
+  if (result.is_object() && result.contains("protocolVersion") && result["protocolVersion"].is_string()) {
+    version_ = result["protocolVersion"].get<std::string>();
+  }
+  connection_->set_protocol_version(version_);
+  RETURN_IF_ERROR(notify("notifications/initialized"));
+  return response;
+}
+
+void McpClient::validate(const json& message) {
+  if (!violations_) return;
+  const SchemaValidator* schema = official_schema(version_);
+  if (!schema) return;  // a version the server made up: lifecycle checks report that
+  std::string answered;
+  if (message.is_object() && message.contains("id") && !message.contains("method")) {
+    auto it = pending_methods_.find(message["id"].dump());
+    if (it != pending_methods_.end()) answered = it->second;
+  }
+  for (const SchemaError& e : validate_server_message(*schema, message, answered)) {
+    std::string text = jsonrpc::serialize(message);
+    if (text.size() > 400) text = text.substr(0, 397) + "...";
+    connection_->transcript().add("note", "schema violation at \"" + e.instance_pointer + "\": " + e.message);
+    violations_->add({version_, e.instance_pointer, e.message, text});
+  }
+}
+
+}  // namespace mcp::harness

@@ -1,0 +1,81 @@
+// An MCP client for checks: JSON-RPC ids, waiting for a response while keeping
+// everything else the server sends, and schema validation of every message
+// against the official schema of the negotiated protocol version.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "harness/client/connection.h"
+
+namespace mcp::harness {
+
+struct SchemaViolation {
+  std::string protocol_version;
+  std::string pointer;
+  std::string message;
+  std::string offending;  // the message, serialised (capped)
+};
+
+// Collects violations from every client a check creates.
+class ViolationSink {
+ public:
+  void add(SchemaViolation v);
+  std::vector<SchemaViolation> all() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<SchemaViolation> violations_;
+};
+
+class McpClient {
+ public:
+  McpClient(std::unique_ptr<Connection> connection, ViolationSink* violations, std::chrono::milliseconds timeout);
+
+  Connection& connection() { return *connection_; }
+  std::chrono::milliseconds timeout() const { return timeout_; }
+  // The version the server answered in initialize (or the requested one before that).
+  const std::string& protocol_version() const { return version_; }
+
+  // Sends a request and returns the whole response message (with "result" or "error").
+  StatusOr<nlohmann::json> request(const std::string& method, nlohmann::json params = nlohmann::json::object());
+  StatusOr<nlohmann::json> request_with_id(const nlohmann::json& id, const std::string& method, nlohmann::json params);
+  // Sends a request without waiting; its response is validated when it arrives.
+  Status send_request(const nlohmann::json& id, const std::string& method,
+                      nlohmann::json params = nlohmann::json::object());
+  Status notify(const std::string& method, nlohmann::json params = nlohmann::json::object());
+  // Waits for the response with this id; other messages are kept in others().
+  StatusOr<nlohmann::json> await_response(const nlohmann::json& id, Deadline deadline);
+  // The next message of any kind (from others() first), or an error at the deadline.
+  StatusOr<nlohmann::json> next_message(Deadline deadline);
+
+  // initialize + notifications/initialized. Returns the initialize response message.
+  StatusOr<nlohmann::json> initialize(const std::string& version);
+
+  // Messages received that were not the awaited response, in arrival order.
+  std::vector<nlohmann::json> take_others();
+  nlohmann::json next_id() { return next_id_++; }
+  // Registers the method of a request sent by hand, so that its response is validated.
+  void expect_response(const nlohmann::json& id, const std::string& method);
+
+ private:
+  StatusOr<nlohmann::json> receive_validated(Deadline deadline);
+  void validate(const nlohmann::json& message);
+
+  std::unique_ptr<Connection> connection_;
+  ViolationSink* violations_;
+  std::chrono::milliseconds timeout_;
+  std::string version_;
+  long long next_id_ = 1;
+  std::map<std::string, std::string> pending_methods_;  // id (serialised) -> method
+  std::vector<nlohmann::json> others_;
+};
+
+// Builds the params of an initialize request as this harness sends it.
+nlohmann::json initialize_params(const std::string& version);
+
+}  // namespace mcp::harness

@@ -1,0 +1,84 @@
+#include "harness/engine/check.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace mcp::harness {
+
+const char* level_name(Level level) {
+  switch (level) {
+    case Level::kMust: return "MUST";
+    case Level::kShould: return "SHOULD";
+    case Level::kProfile: return "PROFILE";
+  }
+  return "?";
+}
+
+const char* verdict_name(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kPass: return "pass";
+    case Verdict::kFail: return "fail";
+    case Verdict::kSkip: return "skip";
+  }
+  return "?";
+}
+
+Outcome pass(std::string message) { return {Verdict::kPass, std::move(message), {}, {}}; }
+Outcome fail(std::string message, std::string expected, std::string actual) {
+  return {Verdict::kFail, std::move(message), std::move(expected), std::move(actual)};
+}
+Outcome skip(std::string reason) { return {Verdict::kSkip, std::move(reason), {}, {}}; }
+
+bool CheckSpec::applies_to(unsigned transport, const std::string& version) const {
+  if (!(transports & transport)) return false;
+  if (!min_version.empty() && version < min_version) return false;
+  if (!max_version.empty() && version > max_version) return false;
+  return true;
+}
+
+void Registry::add(CheckSpec spec) {
+  if (find(spec.id)) {
+    std::fprintf(stderr, "duplicate check id %s\n", spec.id.c_str());
+    std::abort();
+  }
+  checks_.push_back(std::move(spec));
+}
+
+const CheckSpec* Registry::find(const std::string& id) const {
+  for (const CheckSpec& c : checks_) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+bool glob_match(const std::string& pattern, const std::string& text) {
+  std::size_t p = 0, t = 0, star = std::string::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (star != std::string::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+std::vector<const CheckSpec*> Registry::select(const std::vector<std::string>& globs) const {
+  std::vector<const CheckSpec*> out;
+  for (const CheckSpec& c : checks_) {
+    bool chosen = globs.empty();
+    for (const std::string& g : globs) chosen = chosen || glob_match(g, c.id) || glob_match(g + ".*", c.id);
+    if (chosen) out.push_back(&c);
+  }
+  return out;
+}
+
+}  // namespace mcp::harness

@@ -1,0 +1,64 @@
+// A check is one value in a registry: a stable id, the spec text it enforces, a
+// level, where it applies, and a run function that returns a verdict with
+// expected/actual and leaves the exchanged messages in the transcript.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace mcp::harness {
+
+class CheckContext;
+
+enum class Level { kMust, kShould, kProfile };
+enum class Verdict { kPass, kFail, kSkip };
+enum TransportMask : unsigned { kStdio = 1, kHttp = 2, kAnyTransport = 3 };
+
+const char* level_name(Level level);
+const char* verdict_name(Verdict verdict);  // "pass" | "fail" | "skip"
+
+struct Outcome {
+  Verdict verdict = Verdict::kPass;
+  std::string message;
+  std::string expected;
+  std::string actual;
+};
+
+Outcome pass(std::string message = {});
+Outcome fail(std::string message, std::string expected = {}, std::string actual = {});
+Outcome skip(std::string reason);
+
+struct CheckSpec {
+  std::string id;           // stable: area.subject.property
+  Level level = Level::kMust;
+  std::string requirement;  // one sentence: "The server MUST ..."
+  std::string spec_ref;     // document and section, e.g. "2025-11-25/basic/lifecycle.mdx#version-negotiation"
+  std::string procedure;    // what the check sends and what it expects
+  unsigned transports = kAnyTransport;
+  std::string min_version;  // empty: no lower bound
+  std::string max_version;  // empty: no upper bound (within the legacy era)
+  std::function<Outcome(CheckContext&)> run;
+
+  bool applies_to(unsigned transport, const std::string& version) const;
+};
+
+class Registry {
+ public:
+  // Ids are unique; a duplicate is a programming error and aborts at start-up.
+  void add(CheckSpec spec);
+  const std::vector<CheckSpec>& all() const { return checks_; }
+  const CheckSpec* find(const std::string& id) const;
+  // Checks whose id matches any glob ("tools.*", "*.pagination"); all when globs is empty.
+  std::vector<const CheckSpec*> select(const std::vector<std::string>& globs) const;
+
+ private:
+  std::vector<CheckSpec> checks_;
+};
+
+bool glob_match(const std::string& pattern, const std::string& text);
+
+// Every check this harness ships, in suite order (defined in suites/).
+const Registry& builtin_checks();
+
+}  // namespace mcp::harness

@@ -1,0 +1,58 @@
+// What a check can do: open fresh connections to the server under test (a new
+// process for stdio, a new session for HTTP), with a transcript and schema
+// validation wired in.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/client/http_connection.h"
+#include "harness/client/mcp_client.h"
+#include "harness/client/stdio_connection.h"
+#include "harness/engine/check.h"
+
+namespace mcp::harness {
+
+struct TargetConfig {
+  TransportMask transport = kStdio;
+  std::vector<std::string> command;  // stdio
+  std::string url;                   // http
+  std::chrono::milliseconds timeout{5000};
+  std::string protocol_version = "2025-11-25";
+  std::vector<std::pair<std::string, std::string>> env;  // extra environment for stdio servers
+
+  std::string describe() const;
+};
+
+class CheckContext {
+ public:
+  CheckContext(const TargetConfig& target, Transcript& transcript, ViolationSink& violations)
+      : target_(target), transcript_(transcript), violations_(violations) {}
+
+  const TargetConfig& target() const { return target_; }
+  TransportMask transport() const { return target_.transport; }
+  const std::string& protocol_version() const { return target_.protocol_version; }
+  std::chrono::milliseconds timeout() const { return target_.timeout; }
+  Transcript& transcript() { return transcript_; }
+  ViolationSink& violations() { return violations_; }
+  void note(std::string text) { transcript_.add("note", std::move(text)); }
+
+  // A fresh connection with no messages exchanged yet.
+  StatusOr<std::unique_ptr<Connection>> connect();
+  StatusOr<McpClient> client();
+  // A fresh, initialized session (initialize + notifications/initialized).
+  StatusOr<McpClient> session(const std::string& version = {});
+
+ private:
+  const TargetConfig& target_;
+  Transcript& transcript_;
+  ViolationSink& violations_;
+};
+
+// The transport-specific connection under a client; null when it is the other kind.
+StdioConnection* as_stdio(McpClient& client);
+HttpConnection* as_http(McpClient& client);
+
+}  // namespace mcp::harness

@@ -1,0 +1,49 @@
+// Runs selected checks against one target, each with its own transcript, and
+// reports progress as it goes.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "harness/client/transcript.h"
+#include "harness/engine/check.h"
+#include "harness/engine/context.h"
+
+namespace mcp::harness {
+
+struct CheckResult {
+  const CheckSpec* spec = nullptr;
+  Outcome outcome;
+  double duration_ms = 0;
+  std::vector<TranscriptEntry> transcript;
+};
+
+struct RunReport {
+  std::string target;
+  std::string transport;  // "stdio" | "http"
+  std::string protocol_version;
+  std::string started_at;  // ISO 8601 UTC
+  double wall_ms = 0;
+  std::vector<CheckResult> results;
+
+  std::size_t count(Verdict verdict) const;
+  // Failures that gate CI: MUST-level checks that failed.
+  std::size_t must_failures() const;
+};
+
+struct RunObserver {
+  std::function<void(std::size_t index, std::size_t total, const CheckSpec& spec)> on_start;
+  std::function<void(std::size_t index, std::size_t total, const CheckResult& result)> on_finish;
+};
+
+RunReport run_checks(const std::vector<const CheckSpec*>& checks, const TargetConfig& target,
+                     const RunObserver& observer = {});
+
+// Connects and initializes once, so that an unreachable server is reported as
+// such (exit code 3) instead of as a wall of failed checks.
+Status preflight(const TargetConfig& target);
+
+std::string iso8601_now();
+
+}  // namespace mcp::harness

@@ -1,0 +1,101 @@
+#include <cstdio>
+
+#include "harness/report/reports.h"
+
+namespace mcp::harness {
+
+namespace {
+
+const char* kStyle = R"css(
+:root{--pass:#1a7f37;--fail:#cf222e;--warn:#9a6700;--skip:#6e7781;--bg:#f6f8fa;--line:#d0d7de}
+*{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:0;color:#1f2328;background:#fff}
+header{padding:20px 28px;border-bottom:1px solid var(--line);background:var(--bg)}
+h1{font-size:20px;margin:0 0 6px}.meta{color:#57606a}
+.summary{display:flex;gap:12px;margin-top:14px;flex-wrap:wrap}
+.tile{padding:8px 14px;border-radius:6px;border:1px solid var(--line);background:#fff;min-width:110px}
+.tile b{display:block;font-size:22px}.tile.pass b{color:var(--pass)}.tile.fail b{color:var(--fail)}
+.tile.skip b{color:var(--skip)}.tile.gate b{color:var(--fail)}.tile.gate.ok b{color:var(--pass)}
+main{padding:16px 28px}.filters{margin-bottom:12px}.filters button{margin-right:6px;padding:4px 10px;border:1px solid var(--line);background:#fff;border-radius:6px;cursor:pointer}
+.filters button.on{background:#1f2328;color:#fff}
+details{border:1px solid var(--line);border-radius:6px;margin-bottom:8px}
+summary{padding:8px 12px;cursor:pointer;display:flex;gap:10px;align-items:center}
+.badge{font-weight:600;font-size:12px;padding:2px 8px;border-radius:10px;color:#fff;min-width:46px;text-align:center}
+.badge.pass{background:var(--pass)}.badge.fail{background:var(--fail)}.badge.warn{background:var(--warn)}.badge.skip{background:var(--skip)}
+.id{font-family:ui-monospace,SFMono-Regular,Menlo,monospace}.level{color:#57606a;font-size:12px}.msg{color:#57606a;flex:1;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.body{padding:4px 14px 14px;border-top:1px solid var(--line)}
+.kv{display:grid;grid-template-columns:110px 1fr;gap:4px 12px;margin:8px 0}.kv div:nth-child(odd){color:#57606a}
+pre{background:var(--bg);padding:8px;border-radius:6px;white-space:pre-wrap;word-break:break-all;margin:0;font-size:12px}
+table.wire{border-collapse:collapse;width:100%;margin-top:8px}table.wire td{border-top:1px solid var(--line);padding:4px 6px;vertical-align:top}
+td.t{color:#57606a;white-space:nowrap;font-size:12px}td.d{font-weight:600;font-size:12px;white-space:nowrap}
+td.d.send{color:#0969da}td.d.recv,td.d.http{color:#8250df}td.d.note{color:var(--warn)}
+)css";
+
+const char* kScript = R"js(
+function show(kind){document.querySelectorAll('.filters button').forEach(b=>b.classList.toggle('on',b.dataset.k===kind));
+document.querySelectorAll('details.check').forEach(d=>{d.style.display=(kind==='all'||d.dataset.s===kind)?'':'none'});}
+)js";
+
+std::string status_class(const CheckResult& r) {
+  if (r.outcome.verdict == Verdict::kFail) return r.spec->level == Level::kMust ? "fail" : "warn";
+  return verdict_name(r.outcome.verdict);
+}
+
+}  // namespace
+
+std::string render_html(const RunReport& report) {
+  std::string out = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
+  out += "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">";
+  out += "<title>mcp-harness report: " + xml_escape(report.target) + "</title><style>" + kStyle + "</style></head><body>";
+  char duration[32];
+  std::snprintf(duration, sizeof duration, "%.2f s", report.wall_ms / 1000.0);
+  out += "<header><h1>MCP harness report</h1><div class=\"meta\">" + xml_escape(report.target) +
+         " &middot; protocol " + xml_escape(report.protocol_version) + " &middot; " + report.started_at + " &middot; " +
+         duration + " &middot; mcp-harness " + kHarnessVersion + "</div>";
+  std::size_t must_failed = report.must_failures();
+  out += "<div class=\"summary\">";
+  out += "<div class=\"tile gate" + std::string(must_failed ? "" : " ok") + "\"><b>" +
+         (must_failed ? "FAIL" : "PASS") + "</b>CI verdict</div>";
+  out += "<div class=\"tile pass\"><b>" + std::to_string(report.count(Verdict::kPass)) + "</b>passed</div>";
+  out += "<div class=\"tile fail\"><b>" + std::to_string(report.count(Verdict::kFail)) + "</b>failed (" +
+         std::to_string(must_failed) + " MUST)</div>";
+  out += "<div class=\"tile skip\"><b>" + std::to_string(report.count(Verdict::kSkip)) + "</b>skipped</div>";
+  out += "</div></header><main>";
+  out += "<div class=\"filters\"><button data-k=\"all\" class=\"on\" onclick=\"show('all')\">All</button>"
+         "<button data-k=\"fail\" onclick=\"show('fail')\">Failed (MUST)</button>"
+         "<button data-k=\"warn\" onclick=\"show('warn')\">Failed (SHOULD)</button>"
+         "<button data-k=\"pass\" onclick=\"show('pass')\">Passed</button>"
+         "<button data-k=\"skip\" onclick=\"show('skip')\">Skipped</button></div>";
+  for (const CheckResult& r : report.results) {
+    std::string cls = status_class(r);
+    std::string label = cls == "warn" ? "WARN" : cls == "fail" ? "FAIL" : cls == "pass" ? "PASS" : "SKIP";
+    bool open = r.outcome.verdict == Verdict::kFail;
+    out += "<details class=\"check\" data-s=\"" + cls + "\" id=\"" + xml_escape(r.spec->id) + "\"" +
+           (open ? " open" : "") + "><summary><span class=\"badge " + cls + "\">" + label +
+           "</span><span class=\"id\">" + xml_escape(r.spec->id) + "</span><span class=\"level\">" +
+           level_name(r.spec->level) + "</span><span class=\"msg\">" + xml_escape(r.outcome.message) +
+           "</span></summary><div class=\"body\"><div class=\"kv\">";
+    out += "<div>Requirement</div><div>" + xml_escape(r.spec->requirement) + "</div>";
+    out += "<div>Spec</div><div>" + xml_escape(r.spec->spec_ref) + "</div>";
+    if (!r.outcome.message.empty()) out += "<div>Result</div><div>" + xml_escape(r.outcome.message) + "</div>";
+    if (!r.outcome.expected.empty()) out += "<div>Expected</div><div><pre>" + xml_escape(r.outcome.expected) + "</pre></div>";
+    if (!r.outcome.actual.empty()) out += "<div>Actual</div><div><pre>" + xml_escape(r.outcome.actual) + "</pre></div>";
+    char took[32];
+    std::snprintf(took, sizeof took, "%.1f ms", r.duration_ms);
+    out += std::string("<div>Duration</div><div>") + took + "</div></div>";
+    if (!r.transcript.empty()) {
+      out += "<table class=\"wire\">";
+      for (const TranscriptEntry& e : r.transcript) {
+        char at[32];
+        std::snprintf(at, sizeof at, "%.1f ms", e.at_ms);
+        out += std::string("<tr><td class=\"t\">") + at + "</td><td class=\"d " + xml_escape(e.direction) + "\">" +
+               xml_escape(e.direction) + "</td><td><pre>" + xml_escape(e.text) + "</pre></td></tr>";
+      }
+      out += "</table>";
+    }
+    out += "</div></details>";
+  }
+  out += std::string("</main><script>") + kScript + "</script></body></html>\n";
+  return out;
+}
+
+}  // namespace mcp::harness

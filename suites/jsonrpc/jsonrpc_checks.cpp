@@ -1,0 +1,127 @@
+// JSON-RPC 2.0 as MCP requires it: error codes for bad input, ids echoed exactly,
+// no answers to notifications.
+#include "mcp/json_rpc.h"
+#include "suites/suite_support.h"
+#include "suites/suites.h"
+
+namespace mcp::harness::suites {
+
+using json = nlohmann::json;
+
+namespace {
+
+const std::string kDoc = "basic/index.mdx";
+
+// Sends `text` on an initialized session and checks the error code of the reply.
+Outcome expect_rejected_with(CheckContext& ctx, const std::string& text, int code, const std::string& what) {
+  REQUIRE_OK(McpClient client, ctx.session(), "initializing");
+  REQUIRE_OK(std::optional<json> reply, send_malformed(client, text), what);
+  if (!reply) return pass("refused at the HTTP level with a 4xx status and no body");
+  REQUIRE(expect_error(*reply, code, what));
+  return pass();
+}
+
+}  // namespace
+
+void register_jsonrpc(Registry& registry) {
+  registry.add({
+      .id = "jsonrpc.parse-error",
+      .level = Level::kMust,
+      .requirement = "Invalid JSON MUST be answered with error -32700 (Parse error) and a null (or absent) id.",
+      .spec_ref = spec("2025-11-25", kDoc, "Messages") + " (JSON-RPC 2.0 § 5.1)",
+      .procedure = "Sends a truncated JSON object after initialization.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(McpClient client, ctx.session(), "initializing");
+        REQUIRE_OK(std::optional<json> reply, send_malformed(client, R"({"jsonrpc": "2.0", "id": 41, "method": "ping")"),
+                   "sending malformed JSON");
+        if (!reply) return pass("refused at the HTTP level with a 4xx status and no body");
+        REQUIRE(expect_error(*reply, jsonrpc::kParseError, "malformed JSON"));
+        // JSON-RPC 2.0 says null; the 2025-11-25 schema lets the id be omitted. Both are fine.
+        if (reply->contains("id") && !(*reply)["id"].is_null()) {
+          return fail("the parse error carries an id although none could be read", "\"id\": null (or no id)",
+                      compact(*reply));
+        }
+        return pass();
+      },
+  });
+
+  registry.add({
+      .id = "jsonrpc.invalid-request.version",
+      .level = Level::kMust,
+      .requirement = "A message whose \"jsonrpc\" member is not \"2.0\" is not a valid request and MUST be answered "
+                     "with error -32600 (Invalid Request).",
+      .spec_ref = spec("2025-11-25", kDoc, "Requests") + " (JSON-RPC 2.0 § 4, § 5.1)",
+      .procedure = "Sends {\"jsonrpc\":\"1.0\",\"id\":\"bad-version\",\"method\":\"ping\"}.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        return expect_rejected_with(ctx, R"({"jsonrpc":"1.0","id":"bad-version","method":"ping"})",
+                                    jsonrpc::kInvalidRequest, "a request with jsonrpc \"1.0\"");
+      },
+  });
+
+  registry.add({
+      .id = "jsonrpc.invalid-request.method-type",
+      .level = Level::kMust,
+      .requirement = "A request whose method is not a string MUST be answered with error -32600 (Invalid Request).",
+      .spec_ref = spec("2025-11-25", kDoc, "Requests") + " (JSON-RPC 2.0 § 4, § 5.1)",
+      .procedure = "Sends {\"jsonrpc\":\"2.0\",\"id\":\"bad-method\",\"method\":42}.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        return expect_rejected_with(ctx, R"({"jsonrpc":"2.0","id":"bad-method","method":42})", jsonrpc::kInvalidRequest,
+                                    "a request whose method is a number");
+      },
+  });
+
+  registry.add({
+      .id = "jsonrpc.method-not-found",
+      .level = Level::kMust,
+      .requirement = "A request for a method the server does not offer MUST be answered with error -32601 (Method "
+                     "not found), echoing the request id.",
+      .spec_ref = spec("2025-11-25", kDoc, "Error Responses") + " (JSON-RPC 2.0 § 5.1)",
+      .procedure = "Sends the request \"mcp-harness/no-such-method\" after initialization.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(McpClient client, ctx.session(), "initializing");
+        REQUIRE_OK(json response, client.request("mcp-harness/no-such-method"), "an unknown method");
+        REQUIRE(expect_error(response, jsonrpc::kMethodNotFound, "an unknown method"));
+        return pass();
+      },
+  });
+
+  registry.add({
+      .id = "jsonrpc.id-echo",
+      .level = Level::kMust,
+      .requirement = "A response MUST carry the same id as the request it answers, whether a string or an integer.",
+      .spec_ref = spec("2025-11-25", kDoc, "Responses"),
+      .procedure = "Pings with the string id \"mcp-harness-ïd-1\" and with the integer id 9007199254740991.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(McpClient client, ctx.session(), "initializing");
+        for (const json& id : {json("mcp-harness-ïd-1"), json(9007199254740991LL)}) {
+          auto response = client.request_with_id(id, "ping", json::object());
+          if (!response.ok()) {
+            std::string seen;
+            for (const json& other : client.take_others()) seen += compact(other, 200) + " ";
+            return fail("no response carried the request id " + id.dump(), "a response with id " + id.dump(),
+                        seen.empty() ? response.status().message() : seen);
+          }
+        }
+        return pass();
+      },
+  });
+
+  registry.add({
+      .id = "jsonrpc.notification-no-response",
+      .level = Level::kMust,
+      .requirement = "The receiver MUST NOT send a response to a notification, even one it does not know.",
+      .spec_ref = spec("2025-11-25", kDoc, "Notifications"),
+      .procedure = "Sends the notification \"notifications/mcp-harness-unknown\", then a ping; the ping response must "
+                   "be the next message.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(McpClient client, ctx.session(), "initializing");
+        if (Status sent = client.notify("notifications/mcp-harness-unknown", {{"note", "ignore me"}}); !sent.ok()) {
+          return fail_status(sent, "sending a notification");
+        }
+        REQUIRE(expect_ping_answered_first(client, "an unknown notification"));
+        return pass();
+      },
+  });
+}
+
+}  // namespace mcp::harness::suites

@@ -1,0 +1,22 @@
+#include "suites/suites.h"
+
+namespace mcp::harness {
+
+const Registry& builtin_checks() {
+  static const Registry registry = [] {
+    Registry r;
+    suites::register_lifecycle(r);
+    suites::register_jsonrpc(r);
+    suites::register_utilities(r);
+    suites::register_tools(r);
+    suites::register_resources(r);
+    suites::register_prompts(r);
+    suites::register_transport_stdio(r);
+    suites::register_transport_http(r);
+    suites::register_schema(r);
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace mcp::harness

@@ -1,0 +1,42 @@
+// Every message the server sent during the run, validated against the official
+// schema of the negotiated protocol version.
+#include "suites/suite_support.h"
+#include "suites/suites.h"
+
+namespace mcp::harness::suites {
+
+using json = nlohmann::json;
+
+void register_schema(Registry& registry) {
+  registry.add({
+      .id = "schema.server-messages",
+      .level = Level::kMust,
+      .requirement = "Every message the server sends MUST conform to the official JSON Schema of the negotiated "
+                     "protocol version.",
+      .spec_ref = spec("2025-11-25", "basic/index.mdx", "Schema") + " (schema.json)",
+      .procedure = "Tours the server (initialize, ping, every list the capabilities allow) and reports every schema "
+                   "violation seen in this check and in all checks that ran before it.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        REQUIRE_OK(json ping, s.client.request("ping"), "ping");
+        const std::pair<const char*, const char*> lists[] = {
+            {"tools", "tools/list"}, {"resources", "resources/list"}, {"prompts", "prompts/list"}};
+        for (const auto& [capability, method] : lists) {
+          if (!s.has_capability(capability)) continue;
+          REQUIRE_OK(json response, s.client.request(method), method);
+        }
+        std::vector<SchemaViolation> violations = ctx.violations().all();
+        if (violations.empty()) return pass();
+        const SchemaViolation& first = violations.front();
+        std::string summary;
+        for (std::size_t i = 0; i < violations.size() && i < 5; ++i) {
+          summary += "\n  at \"" + violations[i].pointer + "\": " + violations[i].message;
+        }
+        return fail(std::to_string(violations.size()) + " schema violation(s); first at \"" + first.pointer +
+                        "\" (" + first.protocol_version + "): " + first.message + summary,
+                    "messages valid against the " + first.protocol_version + " schema", first.offending);
+      },
+  });
+}
+
+}  // namespace mcp::harness::suites

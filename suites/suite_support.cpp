@@ -1,0 +1,138 @@
+#include "suites/suite_support.h"
+
+#include <set>
+
+namespace mcp::harness::suites {
+
+using json = nlohmann::json;
+
+json capabilities_of(const json& initialize_response) {
+  const json* result = initialize_response.contains("result") ? &initialize_response["result"] : nullptr;
+  if (result && result->is_object() && result->contains("capabilities") && (*result)["capabilities"].is_object()) {
+    return (*result)["capabilities"];
+  }
+  return json::object();
+}
+
+StatusOr<Session> open_session(CheckContext& ctx) {
+  ASSIGN_OR_RETURN(McpClient client, ctx.client());
+  ASSIGN_OR_RETURN(json response, client.initialize(ctx.protocol_version()));
+  return Session{std::move(client), std::move(response)};
+}
+
+StatusOr<ListWalk> walk_list(McpClient& client, const std::string& method, const std::string& key,
+                             std::size_t max_pages) {
+  ListWalk walk;
+  std::set<std::string> cursors;
+  json params = json::object();
+  for (std::size_t page = 0; page < max_pages; ++page) {
+    ASSIGN_OR_RETURN(json response, client.request(method, params));
+    if (!response.contains("result") || !response["result"].is_object()) {
+      return failed_precondition(method + " answered without a result object: " + compact(response));
+    }
+    const json& result = response["result"];
+    walk.pages.push_back(result);
+    if (!result.contains(key) || !result[key].is_array()) {
+      return failed_precondition(method + " result has no \"" + key + "\" array: " + compact(result));
+    }
+    for (const json& item : result[key]) walk.items.push_back(item);
+    auto next = result.find("nextCursor");
+    if (next == result.end() || next->is_null()) return walk;
+    if (!next->is_string()) return failed_precondition(method + " nextCursor is not a string: " + compact(*next));
+    if (!cursors.insert(next->get<std::string>()).second) {
+      return failed_precondition(method + " returned the same nextCursor twice (" + next->dump() + "): the list never ends");
+    }
+    params = {{"cursor", *next}};
+  }
+  return failed_precondition(method + " still returned nextCursor after " + std::to_string(max_pages) + " pages");
+}
+
+namespace {
+
+std::optional<json> example_value(const json& schema, int depth) {
+  if (!schema.is_object() || depth > 4) return std::nullopt;
+  if (schema.contains("const")) return schema["const"];
+  if (schema.contains("enum") && schema["enum"].is_array() && !schema["enum"].empty()) return schema["enum"][0];
+  std::string type = schema.value("type", "");
+  if (type == "string") {
+    std::size_t length = std::max<std::size_t>(schema.value("minLength", 0), 5);
+    if (schema.contains("maxLength")) length = std::min<std::size_t>(length, schema["maxLength"].get<std::size_t>());
+    if (schema.contains("pattern") || schema.contains("format")) return std::nullopt;
+    return std::string(length, 'x');
+  }
+  if (type == "integer" || type == "number") {
+    double low = schema.value("minimum", 1.0), high = schema.value("maximum", low + 10);
+    double v = std::max(low, std::min(1.0, high));
+    if (type == "integer") return static_cast<long long>(v);
+    return v;
+  }
+  if (type == "boolean") return true;
+  if (type == "object") {
+    json object = json::object();
+    for (const json& name : schema.value("required", json::array())) {
+      if (!name.is_string()) return std::nullopt;
+      const json& properties = schema.value("properties", json::object());
+      if (!properties.contains(name.get<std::string>())) return std::nullopt;
+      auto value = example_value(properties[name.get<std::string>()], depth + 1);
+      if (!value) return std::nullopt;
+      object[name.get<std::string>()] = *value;
+    }
+    return object;
+  }
+  if (type == "array") return schema.value("minItems", 0) == 0 ? std::optional<json>(json::array()) : std::nullopt;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<json> example_arguments(const json& input_schema) { return example_value(input_schema, 0); }
+
+bool is_read_only(const json& tool) {
+  return tool.contains("annotations") && tool["annotations"].is_object() &&
+         tool["annotations"].value("readOnlyHint", false) == true;
+}
+
+Failure expect_ping_answered_first(McpClient& client, const std::string& after) {
+  json id = client.next_id();
+  if (Status sent = client.send_request(id, "ping"); !sent.ok()) return fail_status(sent, "sending ping");
+  auto first = client.next_message(deadline_in(client.timeout()));
+  if (!first.ok()) return fail_status(first.status(), "waiting for the ping response");
+  if (first->value("id", json()) != id || first->contains("method")) {
+    return fail("the server sent a message after " + after + " that was not the ping response",
+                "no reply to the notification; the ping response first", compact(*first));
+  }
+  return std::nullopt;
+}
+
+StatusOr<std::optional<json>> send_malformed(McpClient& client, const std::string& text) {
+  if (HttpConnection* http = as_http(client)) {
+    HttpRequestSpec request;
+    request.body = text;
+    request.timeout = client.timeout();
+    HttpReply reply = http->exchange(request);
+    if (reply.status == 0) return reply.error;
+    if (!reply.messages.empty()) {
+      if (reply.status < 400) {
+        return failed_precondition("HTTP " + std::to_string(reply.status) + " for an invalid message; expected a 4xx status");
+      }
+      return std::optional<json>(reply.messages.front());
+    }
+    if (reply.status >= 400 && reply.status < 500) return std::optional<json>();
+    return failed_precondition("HTTP " + std::to_string(reply.status) + " with no JSON-RPC error for an invalid message");
+  }
+  RETURN_IF_ERROR(client.connection().send_raw(text + "\n"));
+  for (;;) {
+    ASSIGN_OR_RETURN(json message, client.next_message(deadline_in(client.timeout())));
+    if (!message.contains("method")) return std::optional<json>(message);
+  }
+}
+
+Outcome skip_without_capability(const std::string& capability) {
+  return skip("the server does not declare the \"" + capability + "\" capability");
+}
+
+std::string spec(const std::string& version, const std::string& doc, const std::string& section) {
+  return "docs/" + version + "/" + doc + (section.empty() ? "" : " § " + section);
+}
+
+}  // namespace mcp::harness::suites

@@ -1,0 +1,54 @@
+// Helpers shared by the suites: capability lookups, list traversal across pages,
+// and example arguments for read-only tools.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/engine/verify.h"
+
+namespace mcp::harness::suites {
+
+// The server's capabilities from an initialize response message (empty object if absent).
+nlohmann::json capabilities_of(const nlohmann::json& initialize_response);
+
+// An initialized session together with the initialize response.
+struct Session {
+  McpClient client;
+  nlohmann::json initialize_response;
+  bool has_capability(const std::string& name) const { return capabilities_of(initialize_response).contains(name); }
+};
+StatusOr<Session> open_session(CheckContext& ctx);
+
+// Collects every item of a paginated list ("tools/list" -> "tools"), following
+// nextCursor up to max_pages. Fails on errors, endless cursors and repeated cursors.
+struct ListWalk {
+  std::vector<nlohmann::json> items;
+  std::vector<nlohmann::json> pages;  // the result objects, in order
+};
+StatusOr<ListWalk> walk_list(McpClient& client, const std::string& method, const std::string& key,
+                             std::size_t max_pages = 100);
+
+// Arguments satisfying a simple input schema (required properties of scalar types,
+// enums, bounds), or nullopt when the schema needs more than this can build.
+std::optional<nlohmann::json> example_arguments(const nlohmann::json& input_schema);
+
+// Tools a check may call without side effects: annotated readOnlyHint: true.
+bool is_read_only(const nlohmann::json& tool);
+
+// Sends a ping and fails unless its response is the very next message: proves that
+// nothing answered an earlier notification.
+Failure expect_ping_answered_first(McpClient& client, const std::string& after);
+
+// Sends bytes that are not a valid request. Returns the JSON-RPC reply, or nullopt
+// when an HTTP server refused them with a 4xx status and no body (which HTTP allows).
+StatusOr<std::optional<nlohmann::json>> send_malformed(McpClient& client, const std::string& text);
+
+Outcome skip_without_capability(const std::string& capability);
+
+// Spec document paths, relative to the specification root.
+std::string spec(const std::string& version, const std::string& doc, const std::string& section);
+
+}  // namespace mcp::harness::suites

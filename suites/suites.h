@@ -1,0 +1,18 @@
+// One registration function per suite folder; builtin_checks() calls them in order.
+#pragma once
+
+#include "harness/engine/check.h"
+
+namespace mcp::harness::suites {
+
+void register_lifecycle(Registry& registry);
+void register_jsonrpc(Registry& registry);
+void register_utilities(Registry& registry);
+void register_tools(Registry& registry);
+void register_resources(Registry& registry);
+void register_prompts(Registry& registry);
+void register_transport_stdio(Registry& registry);
+void register_transport_http(Registry& registry);
+void register_schema(Registry& registry);  // last: it reports on everything the run saw
+
+}  // namespace mcp::harness::suites

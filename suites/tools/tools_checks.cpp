@@ -1,0 +1,240 @@
+// Tools: listing (shape, pagination, names), calling (unknown tools, invalid
+// arguments, structured output against outputSchema).
+#include <regex>
+#include <set>
+
+#include "mcp/json_rpc.h"
+#include "mcp/json_schema.h"
+#include "suites/suite_support.h"
+#include "suites/suites.h"
+
+namespace mcp::harness::suites {
+
+using json = nlohmann::json;
+
+namespace {
+
+const std::string kDoc = "server/tools.mdx";
+
+// Opens a session and lists every tool, or returns the outcome to report instead.
+struct ToolsTour {
+  std::optional<Session> session;
+  std::vector<json> tools;
+  std::optional<Outcome> outcome;  // set when the check cannot go on
+};
+
+ToolsTour tour_tools(CheckContext& ctx) {
+  ToolsTour tour;
+  auto session = open_session(ctx);
+  if (!session.ok()) {
+    tour.outcome = fail_status(session.status(), "initializing");
+    return tour;
+  }
+  if (!session->has_capability("tools")) {
+    tour.outcome = skip_without_capability("tools");
+    return tour;
+  }
+  auto walk = walk_list(session->client, "tools/list", "tools");
+  if (!walk.ok()) {
+    tour.outcome = fail_status(walk.status(), "listing tools");
+    return tour;
+  }
+  tour.tools = walk->items;
+  tour.session.emplace(std::move(session).value());
+  return tour;
+}
+
+// The first read-only tool whose arguments this harness can build, with those arguments.
+std::optional<std::pair<json, json>> callable_tool(const std::vector<json>& tools, bool needs_required_property) {
+  for (const json& tool : tools) {
+    if (!is_read_only(tool) || !tool.contains("inputSchema")) continue;
+    const json& schema = tool["inputSchema"];
+    if (needs_required_property && schema.value("required", json::array()).empty()) continue;
+    if (auto args = example_arguments(schema)) return std::make_pair(tool, *args);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void register_tools(Registry& registry) {
+  registry.add({
+      .id = "tools.list.result-schema",
+      .level = Level::kMust,
+      .requirement = "tools/list MUST return a ListToolsResult: a tools array of Tool definitions.",
+      .spec_ref = spec("2025-11-25", kDoc, "Listing Tools"),
+      .procedure = "Sends tools/list and validates the result against the negotiated version's ListToolsResult.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        if (!s.has_capability("tools")) return skip_without_capability("tools");
+        REQUIRE_OK(json response, s.client.request("tools/list"), "tools/list");
+        REQUIRE(expect_result(response, "tools/list"));
+        REQUIRE(expect_schema(response["result"], s.client.protocol_version(), "ListToolsResult", "the tools/list result"));
+        return pass(std::to_string(response["result"]["tools"].size()) + " tools on the first page");
+      },
+  });
+
+  registry.add({
+      .id = "tools.list.input-schema-object",
+      .level = Level::kMust,
+      .requirement = "Every tool's inputSchema MUST be a JSON Schema object whose root type is \"object\".",
+      .spec_ref = spec("2025-11-25", kDoc, "Tool"),
+      .procedure = "Lists every tool (all pages) and inspects each inputSchema.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        ToolsTour tour = tour_tools(ctx);
+        if (tour.outcome) return *tour.outcome;
+        for (const json& tool : tour.tools) {
+          const json schema = tool.value("inputSchema", json());
+          if (!schema.is_object() || schema.value("type", json()) != "object") {
+            return fail("tool " + compact(tool.value("name", json())) + " has an inputSchema that is not an object schema",
+                        "\"inputSchema\": {\"type\": \"object\", ...}", compact(tool));
+          }
+        }
+        return pass(std::to_string(tour.tools.size()) + " tools");
+      },
+  });
+
+  registry.add({
+      .id = "tools.list.pagination",
+      .level = Level::kMust,
+      .requirement = "Following nextCursor MUST lead through further pages to the end of the list, each cursor "
+                     "accepted and no tool listed twice.",
+      .spec_ref = spec("2025-11-25", "server/utilities/pagination.mdx", "Pagination Flow"),
+      .procedure = "Walks tools/list through every nextCursor (up to 100 pages) and compares tool names.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        ToolsTour tour = tour_tools(ctx);
+        if (tour.outcome) return *tour.outcome;
+        std::set<std::string> names;
+        for (const json& tool : tour.tools) {
+          std::string name = tool.value("name", std::string());
+          if (!names.insert(name).second) {
+            return fail("tool " + name + " is listed twice across pages", "each tool once", compact(tool));
+          }
+        }
+        return pass(std::to_string(tour.tools.size()) + " tools");
+      },
+  });
+
+  registry.add({
+      .id = "tools.list.invalid-cursor",
+      .level = Level::kShould,
+      .requirement = "A cursor the server did not issue SHOULD be refused with error -32602 (Invalid params).",
+      .spec_ref = spec("2025-11-25", "server/utilities/pagination.mdx", "Error Handling"),
+      .procedure = "Sends tools/list with cursor \"mcp-harness-not-a-cursor\".",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        if (!s.has_capability("tools")) return skip_without_capability("tools");
+        REQUIRE_OK(json response, s.client.request("tools/list", {{"cursor", "mcp-harness-not-a-cursor"}}),
+                   "tools/list with an invalid cursor");
+        REQUIRE(expect_error(response, jsonrpc::kInvalidParams, "tools/list with an invalid cursor"));
+        return pass();
+      },
+  });
+
+  registry.add({
+      .id = "tools.names.format",
+      .level = Level::kShould,
+      .requirement = "Tool names SHOULD be 1-128 characters of A-Z, a-z, 0-9, underscore, hyphen and dot, and "
+                     "unique within the server.",
+      .spec_ref = spec("2025-11-25", kDoc, "Tool Names"),
+      .procedure = "Lists every tool and checks each name.",
+      .min_version = "2025-11-25",
+      .run = [](CheckContext& ctx) -> Outcome {
+        ToolsTour tour = tour_tools(ctx);
+        if (tour.outcome) return *tour.outcome;
+        static const std::regex kName("^[A-Za-z0-9_.-]{1,128}$");
+        for (const json& tool : tour.tools) {
+          std::string name = tool.value("name", std::string());
+          if (!std::regex_match(name, kName)) {
+            return fail("tool name \"" + name + "\" breaks the naming rules", "^[A-Za-z0-9_.-]{1,128}$", name);
+          }
+        }
+        return pass();
+      },
+  });
+
+  registry.add({
+      .id = "tools.call.unknown-tool",
+      .level = Level::kMust,
+      .requirement = "Calling a tool that does not exist MUST be answered with a JSON-RPC error (a protocol error), "
+                     "not a result.",
+      .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
+      .procedure = "Calls \"mcp_harness_no_such_tool\" with no arguments.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        if (!s.has_capability("tools")) return skip_without_capability("tools");
+        REQUIRE_OK(json response,
+                   s.client.request("tools/call", {{"name", "mcp_harness_no_such_tool"}, {"arguments", json::object()}}),
+                   "calling an unknown tool");
+        REQUIRE(expect_error(response, 0, "calling an unknown tool"));
+        return pass("error " + compact(response["error"]["code"]));
+      },
+  });
+
+  registry.add({
+      .id = "tools.call.invalid-arguments",
+      .level = Level::kShould,
+      .requirement = "Arguments that fail input validation SHOULD be reported as a tool execution error (a result "
+                     "with isError: true) that the model can act on.",
+      .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
+      .procedure = "Calls a read-only tool that has required properties with empty arguments.",
+      .min_version = "2025-11-25",
+      .run = [](CheckContext& ctx) -> Outcome {
+        ToolsTour tour = tour_tools(ctx);
+        if (tour.outcome) return *tour.outcome;
+        auto target = callable_tool(tour.tools, /*needs_required_property=*/true);
+        if (!target) return skip("no read-only tool (readOnlyHint: true) with required arguments to call safely");
+        std::string name = target->first["name"];
+        REQUIRE_OK(json response,
+                   tour.session->client.request("tools/call", {{"name", name}, {"arguments", json::object()}}),
+                   "calling " + name + " without its required arguments");
+        REQUIRE(expect_result(response, "calling " + name + " without its required arguments"));
+        if (response["result"].value("isError", false) != true) {
+          return fail(name + " accepted arguments missing required properties", "\"isError\": true",
+                      compact(response["result"]));
+        }
+        return pass("called " + name);
+      },
+  });
+
+  registry.add({
+      .id = "tools.call.output-schema-conformance",
+      .level = Level::kMust,
+      .requirement = "A tool that declares an outputSchema MUST return structuredContent that conforms to it.",
+      .spec_ref = spec("2025-11-25", kDoc, "Output Schema"),
+      .procedure = "Calls each read-only tool with an outputSchema, using arguments built from its inputSchema, and "
+                   "validates structuredContent.",
+      .min_version = "2025-06-18",
+      .run = [](CheckContext& ctx) -> Outcome {
+        ToolsTour tour = tour_tools(ctx);
+        if (tour.outcome) return *tour.outcome;
+        int called = 0;
+        for (const json& tool : tour.tools) {
+          if (!tool.contains("outputSchema") || !is_read_only(tool)) continue;
+          auto args = example_arguments(tool.value("inputSchema", json::object()));
+          if (!args) continue;
+          std::string name = tool["name"];
+          REQUIRE_OK(json response, tour.session->client.request("tools/call", {{"name", name}, {"arguments", *args}}),
+                     "calling " + name);
+          REQUIRE(expect_result(response, "calling " + name));
+          const json& result = response["result"];
+          if (result.value("isError", false)) continue;  // errors need not match the output schema
+          ++called;
+          if (!result.contains("structuredContent")) {
+            return fail(name + " declares an outputSchema but returned no structuredContent",
+                        "structuredContent matching " + compact(tool["outputSchema"]), compact(result));
+          }
+          SchemaValidator validator(tool["outputSchema"]);
+          auto errors = validator.validate(result["structuredContent"]);
+          if (!errors.empty()) {
+            return fail(name + ": structuredContent violates its outputSchema: " + describe_errors(errors),
+                        compact(tool["outputSchema"]), compact(result["structuredContent"]));
+          }
+        }
+        if (called == 0) return skip("no read-only tool with an outputSchema could be called with generated arguments");
+        return pass(std::to_string(called) + " tools called");
+      },
+  });
+}
+
+}  // namespace mcp::harness::suites

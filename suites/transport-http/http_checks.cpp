@@ -1,0 +1,229 @@
+// Streamable HTTP transport: status codes, content types, sessions, Origin and
+// protocol-version header validation, the GET stream.
+#include "mcp/json_rpc.h"
+#include "suites/suite_support.h"
+#include "suites/suites.h"
+
+namespace mcp::harness::suites {
+
+using json = nlohmann::json;
+
+namespace {
+
+const std::string kDoc = "basic/transports.mdx";
+
+std::string ping_body(const std::string& id) { return jsonrpc::serialize(jsonrpc::make_request(id, "ping")); }
+
+std::string describe(const HttpReply& reply) {
+  std::string text = "HTTP " + std::to_string(reply.status);
+  if (!reply.content_type().empty()) text += " (" + reply.content_type() + ")";
+  if (!reply.error.ok()) text += " " + reply.error.message();
+  if (!reply.body.empty()) text += " " + reply.body.substr(0, 300);
+  return text;
+}
+
+HttpRequestSpec post(std::string body, std::chrono::milliseconds timeout) {
+  HttpRequestSpec request;
+  request.body = std::move(body);
+  request.timeout = timeout;
+  return request;
+}
+
+}  // namespace
+
+void register_transport_http(Registry& registry) {
+  registry.add({
+      .id = "transport-http.notification-accepted-202",
+      .level = Level::kMust,
+      .requirement = "If the server accepts a POSTed notification it MUST return 202 Accepted with no body.",
+      .spec_ref = spec("2025-11-25", kDoc, "Sending Messages to the Server"),
+      .procedure = "POSTs notifications/cancelled for an unknown request id on an initialized session.",
+      .transports = kHttp,
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        HttpReply reply = as_http(s.client)->exchange(post(
+            jsonrpc::serialize(jsonrpc::make_notification("notifications/cancelled", {{"requestId", "mcp-harness-none"}})),
+            ctx.timeout()));
+        if (reply.status != 202 || !reply.body.empty()) {
+          return fail("a notification was not answered with 202 and an empty body", "HTTP 202, no body", describe(reply));
+        }
+        return pass();
+      },
+  });
+
+  registry.add({
+      .id = "transport-http.response-content-type",
+      .level = Level::kMust,
+      .requirement = "A POSTed request MUST be answered with Content-Type application/json or text/event-stream.",
+      .spec_ref = spec("2025-11-25", kDoc, "Sending Messages to the Server"),
+      .procedure = "POSTs ping on an initialized session and inspects status and Content-Type.",
+      .transports = kHttp,
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        HttpReply reply = as_http(s.client)->exchange(post(ping_body("ct-1"), ctx.timeout()));
+        std::string type = reply.content_type();
+        if (reply.status != 200 || (type != "application/json" && type != "text/event-stream")) {
+          return fail("unexpected reply to a request", "HTTP 200 with application/json or text/event-stream",
+                      describe(reply));
+        }
+        if (reply.messages.empty()) return fail("the reply carried no JSON-RPC response", "the ping response", describe(reply));
+        return pass(type);
+      },
+  });
+
+  registry.add({
+      .id = "transport-http.session-id-visible-ascii",
+      .level = Level::kMust,
+      .requirement = "An Mcp-Session-Id MUST contain only visible ASCII characters (0x21 to 0x7E).",
+      .spec_ref = spec("2025-11-25", kDoc, "Session Management"),
+      .procedure = "Initializes and inspects the Mcp-Session-Id response header, if any.",
+      .transports = kHttp,
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        const auto& id = as_http(s.client)->session_id();
+        if (!id) return skip("the server does not assign session ids");
+        if (id->empty()) return fail("the session id is empty", "1+ visible ASCII characters", "\"\"");
+        for (unsigned char c : *id) {
+          if (c < 0x21 || c > 0x7E) {
+            return fail("the session id contains a character outside 0x21-0x7E", "visible ASCII only", json(*id).dump());
+          }
+        }
+        return pass(std::to_string(id->size()) + " characters");
+      },
+  });
+
+  registry.add({
+      .id = "transport-http.session-required",
+      .level = Level::kShould,
+      .requirement = "A server that requires sessions SHOULD answer requests without an Mcp-Session-Id (other than "
+                     "initialize) with 400 Bad Request.",
+      .spec_ref = spec("2025-11-25", kDoc, "Session Management"),
+      .procedure = "Initializes, then POSTs ping without the Mcp-Session-Id header.",
+      .transports = kHttp,
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        HttpConnection* http = as_http(s.client);
+        if (!http->session_id()) return skip("the server does not assign session ids");
+        HttpRequestSpec request = post(ping_body("no-session"), ctx.timeout());
+        request.with_session = false;
+        HttpReply reply = http->exchange(request);
+        if (reply.status != 400) return fail("a request without a session id was not refused", "HTTP 400", describe(reply));
+        return pass();
+      },
+  });
+
+  registry.add({
+      .id = "transport-http.session-terminated-404",
+      .level = Level::kMust,
+      .requirement = "After a session is terminated, the server MUST answer requests carrying its id with 404 Not Found.",
+      .spec_ref = spec("2025-11-25", kDoc, "Session Management"),
+      .procedure = "Initializes, DELETEs the session, then POSTs ping with the old session id.",
+      .transports = kHttp,
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        HttpConnection* http = as_http(s.client);
+        if (!http->session_id()) return skip("the server does not assign session ids");
+        HttpRequestSpec del;
+        del.method = "DELETE";
+        del.timeout = ctx.timeout();
+        HttpReply deleted = http->exchange(del);
+        if (deleted.status == 405) return skip("the server does not let clients end sessions (DELETE -> 405)");
+        HttpReply reply = http->exchange(post(ping_body("after-delete"), ctx.timeout()));
+        if (reply.status != 404) return fail("the terminated session still answers", "HTTP 404", describe(reply));
+        return pass();
+      },
+  });
+
+  registry.add({
+      .id = "transport-http.delete-session",
+      .level = Level::kMust,
+      .requirement = "DELETE with an Mcp-Session-Id ends the session: the server answers 2xx, or 405 when it does "
+                     "not allow clients to end sessions.",
+      .spec_ref = spec("2025-11-25", kDoc, "Session Management"),
+      .procedure = "Initializes and sends DELETE with the session id.",
+      .transports = kHttp,
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        HttpConnection* http = as_http(s.client);
+        if (!http->session_id()) return skip("the server does not assign session ids");
+        HttpRequestSpec del;
+        del.method = "DELETE";
+        del.timeout = ctx.timeout();
+        HttpReply reply = http->exchange(del);
+        bool ok = (reply.status >= 200 && reply.status < 300) || reply.status == 405;
+        if (!ok) return fail("unexpected answer to DELETE", "HTTP 2xx or 405", describe(reply));
+        http->set_session_id(std::nullopt);
+        return pass("HTTP " + std::to_string(reply.status));
+      },
+  });
+
+  registry.add({
+      .id = "transport-http.origin-rejected",
+      .level = Level::kMust,
+      .requirement = "Servers MUST validate the Origin header; a request with an invalid Origin MUST be answered "
+                     "with 403 Forbidden.",
+      .spec_ref = spec("2025-11-25", kDoc, "Security Warning"),
+      .procedure = "POSTs initialize with Origin: http://evil.mcp-harness.invalid.",
+      .transports = kHttp,
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(McpClient client, ctx.client(), "connecting");
+        HttpRequestSpec request = post(
+            jsonrpc::serialize(jsonrpc::make_request(1, "initialize", initialize_params(ctx.protocol_version()))),
+            ctx.timeout());
+        request.headers["Origin"] = "http://evil.mcp-harness.invalid";
+        HttpReply reply = as_http(client)->exchange(request);
+        if (reply.status != 403) return fail("a foreign Origin was not refused", "HTTP 403", describe(reply));
+        return pass();
+      },
+  });
+
+  registry.add({
+      .id = "transport-http.protocol-version-header",
+      .level = Level::kMust,
+      .requirement = "A request with an invalid or unsupported MCP-Protocol-Version header MUST be answered with "
+                     "400 Bad Request.",
+      .spec_ref = spec("2025-11-25", kDoc, "Protocol Version Header"),
+      .procedure = "Initializes, then POSTs ping with MCP-Protocol-Version: 1999-01-01.",
+      .transports = kHttp,
+      .min_version = "2025-06-18",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        HttpRequestSpec request = post(ping_body("bad-version-header"), ctx.timeout());
+        request.headers["MCP-Protocol-Version"] = "1999-01-01";
+        HttpReply reply = as_http(s.client)->exchange(request);
+        if (reply.status != 400) return fail("an unsupported protocol version header was accepted", "HTTP 400", describe(reply));
+        return pass();
+      },
+  });
+
+  registry.add({
+      .id = "transport-http.get-stream",
+      .level = Level::kMust,
+      .requirement = "A GET to the MCP endpoint MUST return either Content-Type text/event-stream or 405 Method Not "
+                     "Allowed.",
+      .spec_ref = spec("2025-11-25", kDoc, "Listening for Messages from the Server"),
+      .procedure = "Initializes, then GETs the endpoint with Accept: text/event-stream for up to one second.",
+      .transports = kHttp,
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        HttpRequestSpec request;
+        request.method = "GET";
+        request.timeout = std::min(ctx.timeout(), std::chrono::milliseconds(1000));
+        HttpReply reply = as_http(s.client)->exchange(request);
+        if (reply.status == 405) return pass("the server offers no GET stream (405)");
+        if (reply.status == 200 && reply.content_type() == "text/event-stream") {
+          if (!reply.messages.empty()) {
+            for (const json& m : reply.messages) {
+              if (!m.contains("method")) {
+                return fail("the GET stream carried a response", "only requests and notifications", compact(m));
+              }
+            }
+          }
+          return pass("text/event-stream");
+        }
+        return fail("unexpected answer to GET", "HTTP 200 text/event-stream, or 405", describe(reply));
+      },
+  });
+}
+
+}  // namespace mcp::harness::suites

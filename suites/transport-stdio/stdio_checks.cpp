@@ -1,0 +1,65 @@
+// stdio transport: stdout carries only MCP messages; the server exits on EOF.
+#include "mcp/json_rpc.h"
+#include "suites/suite_support.h"
+#include "suites/suites.h"
+
+namespace mcp::harness::suites {
+
+using json = nlohmann::json;
+
+namespace {
+const std::string kDoc = "basic/transports.mdx";
+}
+
+void register_transport_stdio(Registry& registry) {
+  registry.add({
+      .id = "transport-stdio.stdout-only-mcp",
+      .level = Level::kMust,
+      .requirement = "The server MUST NOT write anything to stdout that is not a valid MCP message (one JSON-RPC "
+                     "message per line, no embedded newlines).",
+      .spec_ref = spec("2025-11-25", kDoc, "stdio"),
+      .procedure = "Starts the server, initializes, pings and lists tools, then inspects every stdout line.",
+      .transports = kStdio,
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        REQUIRE_OK(json ping, s.client.request("ping"), "ping");
+        if (s.has_capability("tools")) {
+          REQUIRE_OK(json tools, s.client.request("tools/list"), "tools/list");
+        }
+        StdioConnection* stdio = as_stdio(s.client);
+        std::vector<std::string> noise = stdio->stdout_noise();
+        if (!noise.empty()) {
+          return fail(std::to_string(noise.size()) + " stdout line(s) are not JSON", "only JSON-RPC messages",
+                      noise.front());
+        }
+        for (const json& message : s.client.take_others()) {
+          if (std::holds_alternative<jsonrpc::Rejection>(jsonrpc::classify(message))) {
+            return fail("stdout carried JSON that is not a JSON-RPC message", "JSON-RPC 2.0 messages", compact(message));
+          }
+        }
+        if (stdio->oversized_lines()) return fail("the server wrote a line over 16 MiB to stdout");
+        return pass();
+      },
+  });
+
+  registry.add({
+      .id = "transport-stdio.exit-on-eof",
+      .level = Level::kShould,
+      .requirement = "When the client closes the server's stdin, the server SHOULD exit promptly.",
+      .spec_ref = spec("2025-11-25", "basic/lifecycle.mdx", "stdio"),
+      .procedure = "Initializes, closes stdin, and waits up to 5 s for the process to exit.",
+      .transports = kStdio,
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        StdioConnection* stdio = as_stdio(s.client);
+        stdio->close_input();
+        auto start = Clock::now();
+        auto exit = stdio->process().wait_for(std::chrono::seconds(5));
+        if (!exit) return fail("the server still runs 5 s after stdin closed", "exit within 5 s", "still running");
+        double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+        return pass(exit->describe() + " after " + std::to_string(static_cast<int>(ms)) + " ms");
+      },
+  });
+}
+
+}  // namespace mcp::harness::suites
