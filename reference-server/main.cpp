@@ -1,14 +1,10 @@
 // mcp-reference-server: a production-shaped MCP server that passes every harness check.
 #include <CLI/CLI.hpp>
 #include <csignal>
-#include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <pthread.h>
-#include <thread>
 
 #include "reference-server/demo/demo.h"
-#include "reference-server/transport/http_transport.h"
+#include "reference-server/transport/serve_http.h"
 #include "reference-server/transport/stdio_transport.h"
 
 namespace {
@@ -16,21 +12,6 @@ namespace {
 int fail(const std::string& message) {
   std::cerr << "mcp-reference-server: " << message << "\n";
   return 2;
-}
-
-// Stops the HTTP server on SIGINT/SIGTERM from a dedicated thread, where it is safe.
-std::thread stop_on_signal(mcp::server::HttpServerTransport& transport) {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGUSR2);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  return std::thread([set, &transport] {
-    int signal = 0;
-    sigwait(&set, &signal);
-    if (signal != SIGUSR2) transport.stop();  // SIGUSR2 is our own wake-up at normal exit
-  });
 }
 
 }  // namespace
@@ -63,17 +44,6 @@ int main(int argc, char** argv) {
   if (stdio) return mcp::server::serve_stdio(server);
 
   mcp::server::HttpServerTransport transport(server, http_options);
-  auto port = transport.bind();
-  if (!port.ok()) return fail(port.status().to_string());
-  std::thread signals = stop_on_signal(transport);
-  std::cerr << "mcp-reference-server: listening on http://" << http_options.host << ":" << *port
-            << http_options.path << std::endl;
-  if (!port_file.empty()) {
-    std::ofstream(port_file + ".tmp") << *port << "\n";
-    std::rename((port_file + ".tmp").c_str(), port_file.c_str());
-  }
-  transport.serve();
-  pthread_kill(signals.native_handle(), SIGUSR2);
-  signals.join();
-  return 0;
+  return mcp::server::serve_http_until_signal(transport, "mcp-reference-server", http_options.host, http_options.path,
+                                              port_file);
 }

@@ -264,7 +264,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
   impl.http.Get(path, [this, guarded, session_for](const httplib::Request& req, httplib::Response& res) {
     if (!guarded(req, res)) return;
     if (!offers_get_stream()) {
-      res.status = 405;
+      res.status = get_refusal_status();
       res.set_header("Allow", "POST, DELETE");
       return;
     }
@@ -327,7 +327,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
       res.set_header("Allow", "GET, POST");
       return;
     }
-    res.status = 200;
+    res.status = session_deleted_status();
   });
 }
 

@@ -52,6 +52,8 @@ class HttpServerTransport {
   virtual int accepted_status() const { return 202; }
   virtual std::string json_content_type() const { return "application/json"; }
   virtual bool offers_get_stream() const { return true; }
+  virtual int get_refusal_status() const { return 405; }
+  virtual int session_deleted_status() const { return 200; }
 
  private:
   struct Impl;
