@@ -1,0 +1,100 @@
+// Hostile or broken servers never hang or crash the harness, and leave no
+// processes behind.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "tests/support/test_support.h"
+
+namespace mcp::testing {
+namespace {
+
+std::string harness() { return bin_dir() + "/mcp-harness"; }
+
+ProgramRun harness_stdio(const std::vector<std::string>& server, std::vector<std::string> extra = {}) {
+  std::vector<std::string> argv = {harness(), "run", "--quiet", "--timeout", "500"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  argv.push_back("--stdio");
+  argv.push_back("--");
+  argv.insert(argv.end(), server.begin(), server.end());
+  return run_program(argv, std::chrono::seconds(60));
+}
+
+bool process_running(const std::string& pattern) {
+  return run_program({"pgrep", "-f", pattern}).exit_code == 0;
+}
+
+TEST(HostileServers, MissingCommandIsReportedAsUnstartable) {
+  ProgramRun run = harness_stdio({"/nonexistent/mcp-server"});
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_NE(run.err.find("cannot run"), std::string::npos) << run.err;
+}
+
+TEST(HostileServers, SilentServerTimesOutInsteadOfHanging) {
+  ProgramRun run = harness_stdio({"sh", "-c", "exec cat > /dev/null"});
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_FALSE(run.timed_out);
+  EXPECT_LT(run.seconds, 10);
+  EXPECT_NE(run.err.find("no response to initialize"), std::string::npos) << run.err;
+}
+
+TEST(HostileServers, ServerThatExitsAtOnceIsReportedWithItsExitStatus) {
+  ProgramRun run = harness_stdio({"sh", "-c", "echo dying >&2; exit 7"});
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_LT(run.seconds, 10);
+  EXPECT_NE(run.err.find("dying"), std::string::npos) << "stderr of the server is quoted: " << run.err;
+}
+
+TEST(HostileServers, EndlessGarbageOnStdoutDoesNotHangOrExhaustMemory) {
+  ProgramRun run = harness_stdio({"sh", "-c", "exec yes 'garbage garbage garbage'"});
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_FALSE(run.timed_out);
+  EXPECT_LT(run.seconds, 15);
+}
+
+TEST(HostileServers, AnEndlessLineIsCutOffNotBuffered) {
+  ProgramRun run = harness_stdio({"sh", "-c", "exec tr -d '\\n' < /dev/zero"});
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_FALSE(run.timed_out);
+}
+
+TEST(HostileServers, ChildrenOfTheServerAreKilledWithIt) {
+  ProgramRun run = harness_stdio({"sh", "-c", "sleep 313 & exec sleep 314"});
+  EXPECT_EQ(run.exit_code, 3);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_FALSE(process_running("sleep 313")) << "the server's child outlived the run";
+  EXPECT_FALSE(process_running("sleep 314"));
+}
+
+TEST(HostileServers, LaunchedServerThatNeverListensIsReported) {
+  int port = free_port();
+  ProgramRun run = run_program({harness(), "run", "--quiet", "--url", "http://127.0.0.1:" + std::to_string(port) + "/mcp",
+                                "--launch", "sleep 315", "--launch-timeout", "1000"});
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_NE(run.err.find("did not listen"), std::string::npos) << run.err;
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_FALSE(process_running("sleep 315"));
+}
+
+TEST(HostileServers, UnreachableUrlIsReported) {
+  int port = free_port();
+  ProgramRun run = run_program({harness(), "run", "--quiet", "--timeout", "500", "--url",
+                                "http://127.0.0.1:" + std::to_string(port) + "/mcp"});
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_NE(run.err.find("could not be initialized"), std::string::npos) << run.err;
+}
+
+TEST(HostileServers, ServerCrashingMidRunFailsChecksButNotTheHarness) {
+  // Answers initialize, then dies on the next request: checks fail with evidence, the run completes.
+  std::string script =
+      "read line; id=$(echo \"$line\" | sed 's/.*\"id\":\\([0-9]*\\).*/\\1/');"
+      "echo '{\"jsonrpc\":\"2.0\",\"id\":'$id',\"result\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+      "\"serverInfo\":{\"name\":\"crashy\",\"version\":\"1\"}}}'; read line; read line; exit 1";
+  ProgramRun run = harness_stdio({"sh", "-c", script}, {"--suite", "ping.*", "--suite", "jsonrpc.*"});
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_NE(run.out.find("FAILED"), std::string::npos);
+  EXPECT_FALSE(run.timed_out);
+}
+
+}  // namespace
+}  // namespace mcp::testing

@@ -1,0 +1,110 @@
+// The harness, as a real process, against the reference server on both
+// transports: every check passes or is skipped for a stated reason.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/test_support.h"
+
+namespace mcp::testing {
+namespace {
+
+using json = nlohmann::json;
+
+std::string harness() { return bin_dir() + "/mcp-harness"; }
+std::string reference() { return bin_dir() + "/mcp-reference-server"; }
+
+json run_report(std::vector<std::string> args, int expected_exit) {
+  std::string report = temp_path("report.json");
+  std::vector<std::string> argv = {harness(), "run", "--no-color", "--report-json", report};
+  argv.insert(argv.end(), args.begin(), args.end());
+  ProgramRun run = run_program(argv);
+  EXPECT_EQ(run.exit_code, expected_exit) << run.out << run.err;
+  json parsed = json::parse(read_file(report), nullptr, false);
+  std::remove(report.c_str());
+  return parsed;
+}
+
+// Skips are allowed only for checks of the other transport.
+void expect_all_pass_except_transport(const json& report, const std::string& other_transport_name) {
+  ASSERT_TRUE(report.is_object());
+  EXPECT_EQ(report["summary"]["failed"], 0);
+  EXPECT_GE(report["summary"]["passed"].get<int>(), 28);
+  for (const json& check : report["checks"]) {
+    std::string id = check["id"];
+    if (check["status"] == "skip") {
+      EXPECT_EQ(check["message"], "applies to " + other_transport_name + " servers only") << id;
+    } else {
+      EXPECT_EQ(check["status"], "pass") << id << ": " << check["message"];
+    }
+  }
+}
+
+TEST(ReferenceServer, PassesEveryCheckOverStdio) {
+  json report = run_report({"--stdio", "--", reference(), "--stdio"}, 0);
+  expect_all_pass_except_transport(report, "Streamable HTTP");
+  EXPECT_EQ(report["transport"], "stdio");
+}
+
+TEST(ReferenceServer, PassesEveryCheckOverStreamableHttp) {
+  int port = free_port();
+  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/mcp";
+  json report = run_report({"--url", url, "--launch", reference() + " --http --port " + std::to_string(port)}, 0);
+  expect_all_pass_except_transport(report, "stdio");
+}
+
+class EveryLegacyVersion : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EveryLegacyVersion, PassesOverStdio) {
+  json report = run_report({"--protocol-version", GetParam(), "--stdio", "--", reference(), "--stdio"}, 0);
+  ASSERT_TRUE(report.is_object());
+  EXPECT_EQ(report["summary"]["failed"], 0);
+  EXPECT_EQ(report["protocol_version"], GetParam());
+}
+
+INSTANTIATE_TEST_SUITE_P(Versions, EveryLegacyVersion,
+                         ::testing::Values("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"));
+
+TEST(ReferenceServer, WritesJunitAndHtmlReports) {
+  std::string junit = temp_path("report.xml"), html = temp_path("report.html");
+  ProgramRun run = run_program({harness(), "run", "--quiet", "--report-junit", junit, "--report-html", html, "--stdio",
+                                "--", reference(), "--stdio"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  std::string xml = read_file(junit);
+  EXPECT_NE(xml.find("<testsuites name=\"mcp-harness\""), std::string::npos);
+  EXPECT_NE(xml.find("failures=\"0\""), std::string::npos);
+  std::string page = read_file(html);
+  EXPECT_NE(page.find("lifecycle.initialize.result-shape"), std::string::npos);
+  EXPECT_NE(page.find("<b>PASS</b>CI verdict"), std::string::npos);
+  std::remove(junit.c_str());
+  std::remove(html.c_str());
+}
+
+TEST(HarnessCli, CheckCatalogueInDocsIsGenerated) {
+  ProgramRun run = run_program({harness(), "list-checks", "--format", "md"});
+  ASSERT_EQ(run.exit_code, 0);
+  EXPECT_EQ(run.out, read_file(source_dir() + "/docs/checks.md"))
+      << "docs/checks.md is stale: regenerate it with  build/bin/mcp-harness list-checks --format md > docs/checks.md";
+}
+
+TEST(HarnessCli, UsageErrorsExitWithTwo) {
+  EXPECT_EQ(run_program({harness(), "run"}).exit_code, 2);
+  EXPECT_EQ(run_program({harness(), "run", "--stdio"}).exit_code, 2);
+  EXPECT_EQ(run_program({harness(), "run", "--bogus-flag"}).exit_code, 2);
+  EXPECT_EQ(run_program({harness(), "run", "--url", "ftp://x"}).exit_code, 2);
+  EXPECT_EQ(run_program({harness(), "run", "--suite", "nothing.matches", "--stdio", "--", reference(), "--stdio"}).exit_code, 2);
+  EXPECT_EQ(run_program({harness(), "run", "--protocol-version", "1999-01-01", "--stdio", "--", reference(), "--stdio"}).exit_code, 2);
+  ProgramRun help = run_program({harness(), "run", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("Examples:"), std::string::npos);
+}
+
+TEST(HarnessCli, SuiteSelectionRunsOnlyMatchingChecks) {
+  json report = run_report({"--suite", "ping.*", "--suite", "jsonrpc.method-not-found", "--stdio", "--", reference(), "--stdio"}, 0);
+  ASSERT_EQ(report["checks"].size(), 2u);
+  EXPECT_EQ(report["checks"][0]["id"], "jsonrpc.method-not-found");
+  EXPECT_EQ(report["checks"][1]["id"], "ping.empty-result");
+}
+
+}  // namespace
+}  // namespace mcp::testing
