@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The main job: builds everything, then runs the harness against the reference
+# server over stdio and over Streamable HTTP, and writes the reports.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+"$root/ci/install-deps.sh"
+"$root/ci/build.sh"
+bin="${BUILD_DIR:-$root/build}/bin"
+out="$root/demo-reports"
+mkdir -p "$out/stdio" "$out/http"
+
+echo
+echo "== stdio: mcp-harness run --stdio -- mcp-reference-server --stdio"
+status=0
+"$bin/mcp-harness" run \
+  --report-json "$out/stdio/report.json" --report-junit "$out/stdio/report.xml" --report-html "$out/stdio/report.html" \
+  --stdio -- "$bin/mcp-reference-server" --stdio || status=$?
+
+port="${DEMO_PORT:-18765}"
+echo
+echo "== Streamable HTTP: mcp-harness run --url http://127.0.0.1:$port/mcp --launch ..."
+"$bin/mcp-harness" run \
+  --report-json "$out/http/report.json" --report-junit "$out/http/report.xml" --report-html "$out/http/report.html" \
+  --url "http://127.0.0.1:$port/mcp" --launch "$bin/mcp-reference-server --http --port $port" || status=$?
+
+echo
+echo "Reports: $out/stdio/report.html and $out/http/report.html (JSON and JUnit beside them)"
+exit "$status"
