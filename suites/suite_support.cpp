@@ -105,6 +105,10 @@ Failure expect_ping_answered_first(McpClient& client, const std::string& after) 
 }
 
 StatusOr<std::optional<json>> send_malformed(McpClient& client, const std::string& text) {
+  // A ping round trip first: anything the server sent before it (say, a reply to a
+  // notification) is set aside, so the reply judged below is the one to `text`.
+  ASSIGN_OR_RETURN(json sync, client.request("ping"));
+  if (!client.take_others().empty()) client.connection().transcript().add("note", "earlier messages set aside");
   if (HttpConnection* http = as_http(client)) {
     HttpRequestSpec request;
     request.body = text;
