@@ -104,16 +104,21 @@ Failure expect_ping_answered_first(McpClient& client, const std::string& after) 
   return std::nullopt;
 }
 
+HttpRequestSpec http_request(std::string method, std::chrono::milliseconds timeout, std::string body) {
+  HttpRequestSpec request;
+  request.method = std::move(method);
+  request.body = std::move(body);
+  request.timeout = timeout;
+  return request;
+}
+
 StatusOr<std::optional<json>> send_malformed(McpClient& client, const std::string& text) {
   // A ping round trip first: anything the server sent before it (say, a reply to a
   // notification) is set aside, so the reply judged below is the one to `text`.
   ASSIGN_OR_RETURN(json sync, client.request("ping"));
   if (!client.take_others().empty()) client.connection().transcript().add("note", "earlier messages set aside");
   if (HttpConnection* http = as_http(client)) {
-    HttpRequestSpec request;
-    request.body = text;
-    request.timeout = client.timeout();
-    HttpReply reply = http->exchange(request);
+    HttpReply reply = http->exchange(http_request("POST", client.timeout(), text));
     if (reply.status == 0) return reply.error;
     if (!reply.messages.empty()) {
       if (reply.status < 400) {

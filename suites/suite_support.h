@@ -42,6 +42,8 @@ bool is_read_only(const nlohmann::json& tool);
 // nothing answered an earlier notification.
 Failure expect_ping_answered_first(McpClient& client, const std::string& after);
 
+HttpRequestSpec http_request(std::string method, std::chrono::milliseconds timeout, std::string body = {});
+
 // Sends bytes that are not a valid request. Returns the JSON-RPC reply, or nullopt
 // when an HTTP server refused them with a 4xx status and no body (which HTTP allows).
 StatusOr<std::optional<nlohmann::json>> send_malformed(McpClient& client, const std::string& text);

@@ -130,10 +130,8 @@ void register_lifecycle(Registry& registry) {
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(McpClient client, ctx.client(), "connecting");
         if (HttpConnection* http = as_http(client)) {
-          HttpRequestSpec request;
-          request.body = jsonrpc::serialize(jsonrpc::make_request(1, "tools/list"));
-          request.timeout = ctx.timeout();
-          HttpReply reply = http->exchange(request);
+          HttpReply reply =
+              http->exchange(http_request("POST", ctx.timeout(), jsonrpc::serialize(jsonrpc::make_request(1, "tools/list"))));
           if (reply.status >= 400 && reply.status < 500) return pass("HTTP " + std::to_string(reply.status));
           if (!reply.messages.empty() && reply.messages.front().contains("error")) return pass("JSON-RPC error");
           return fail("tools/list was served before initialize", "HTTP 4xx or a JSON-RPC error",

@@ -23,10 +23,7 @@ std::string describe(const HttpReply& reply) {
 }
 
 HttpRequestSpec post(std::string body, std::chrono::milliseconds timeout) {
-  HttpRequestSpec request;
-  request.body = std::move(body);
-  request.timeout = timeout;
-  return request;
+  return http_request("POST", timeout, std::move(body));
 }
 
 }  // namespace
@@ -123,10 +120,7 @@ void register_transport_http(Registry& registry) {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         HttpConnection* http = as_http(s.client);
         if (!http->session_id()) return skip("the server does not assign session ids");
-        HttpRequestSpec del;
-        del.method = "DELETE";
-        del.timeout = ctx.timeout();
-        HttpReply deleted = http->exchange(del);
+        HttpReply deleted = http->exchange(http_request("DELETE", ctx.timeout()));
         if (deleted.status == 405) return skip("the server does not let clients end sessions (DELETE -> 405)");
         HttpReply reply = http->exchange(post(ping_body("after-delete"), ctx.timeout()));
         if (reply.status != 404) return fail("the terminated session still answers", "HTTP 404", describe(reply));
@@ -146,10 +140,7 @@ void register_transport_http(Registry& registry) {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         HttpConnection* http = as_http(s.client);
         if (!http->session_id()) return skip("the server does not assign session ids");
-        HttpRequestSpec del;
-        del.method = "DELETE";
-        del.timeout = ctx.timeout();
-        HttpReply reply = http->exchange(del);
+        HttpReply reply = http->exchange(http_request("DELETE", ctx.timeout()));
         bool ok = (reply.status >= 200 && reply.status < 300) || reply.status == 405;
         if (!ok) return fail("unexpected answer to DELETE", "HTTP 2xx or 405", describe(reply));
         http->set_session_id(std::nullopt);
@@ -206,10 +197,8 @@ void register_transport_http(Registry& registry) {
       .transports = kHttp,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
-        HttpRequestSpec request;
-        request.method = "GET";
-        request.timeout = std::min(ctx.timeout(), std::chrono::milliseconds(1000));
-        HttpReply reply = as_http(s.client)->exchange(request);
+        HttpReply reply =
+            as_http(s.client)->exchange(http_request("GET", std::min(ctx.timeout(), std::chrono::milliseconds(1000))));
         if (reply.status == 405) return pass("the server offers no GET stream (405)");
         if (reply.status == 200 && reply.content_type() == "text/event-stream") {
           if (!reply.messages.empty()) {
