@@ -3,7 +3,7 @@
 #include <csignal>
 #include <iostream>
 
-#include "reference-server/demo/demo.h"
+#include "reference-server/app/app.h"
 #include "reference-server/transport/serve_http.h"
 #include "reference-server/transport/stdio_transport.h"
 
@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
   CLI::App app{"MCP reference server: stdio or Streamable HTTP"};
   bool stdio = false, http = false;
   mcp::server::HttpOptions http_options;
-  mcp::server::ServerOptions server_options;
+  mcp::server::AppConfig config;
+  std::string config_file;
   std::string port_file;
   auto* stdio_flag = app.add_flag("--stdio", stdio, "Serve one session on stdin/stdout");
   auto* http_flag = app.add_flag("--http", http, "Serve Streamable HTTP");
@@ -30,16 +31,24 @@ int main(int argc, char** argv) {
   app.add_option("--port-file", port_file, "Write the bound port to this file once listening (HTTP)");
   app.add_option("--allowed-origin", http_options.allowed_origins, "Extra allowed Origin (repeatable)");
   app.add_option("--allowed-host", http_options.allowed_hosts, "Extra allowed Host name (repeatable)");
-  app.add_option("--page-size", server_options.page_size, "Items per page in list results")->capture_default_str();
+  app.add_option("--config", config_file, "JSON configuration file (database, page_size, tool_lifecycle)");
+  app.add_option("--db", config.database, "SQLite database file, or :memory:")->capture_default_str();
+  app.add_option("--page-size", config.server.page_size, "Items per page in list results")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (!stdio && !http) return fail("choose a transport: --stdio or --http (see --help)");
 
   std::signal(SIGPIPE, SIG_IGN);
-  mcp::server::McpServer server(server_options);
-  for (auto status : {mcp::server::register_demo_tools(server), mcp::server::register_demo_resources(server),
-                      mcp::server::register_demo_prompts(server)}) {
-    if (!status.ok()) return fail(status.to_string());
+  if (!config_file.empty()) {
+    // Flags given on the command line win over the file.
+    std::string database = config.database;
+    auto page_size = config.server.page_size;
+    if (auto loaded = mcp::server::load_config_file(config_file, config); !loaded.ok()) return fail(loaded.message());
+    if (app.count("--db")) config.database = database;
+    if (app.count("--page-size")) config.server.page_size = page_size;
   }
+  auto created = mcp::server::ReferenceApp::create(config);
+  if (!created.ok()) return fail(created.status().to_string());
+  mcp::server::McpServer& server = (*created)->server();
 
   if (stdio) return mcp::server::serve_stdio(server);
 

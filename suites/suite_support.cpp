@@ -1,6 +1,5 @@
 #include "suites/suite_support.h"
 
-#include <set>
 
 namespace mcp::harness::suites {
 
@@ -18,33 +17,6 @@ StatusOr<Session> open_session(CheckContext& ctx) {
   ASSIGN_OR_RETURN(McpClient client, ctx.client());
   ASSIGN_OR_RETURN(json response, client.initialize(ctx.protocol_version()));
   return Session{std::move(client), std::move(response)};
-}
-
-StatusOr<ListWalk> walk_list(McpClient& client, const std::string& method, const std::string& key,
-                             std::size_t max_pages) {
-  ListWalk walk;
-  std::set<std::string> cursors;
-  json params = json::object();
-  for (std::size_t page = 0; page < max_pages; ++page) {
-    ASSIGN_OR_RETURN(json response, client.request(method, params));
-    if (!response.contains("result") || !response["result"].is_object()) {
-      return failed_precondition(method + " answered without a result object: " + compact(response));
-    }
-    const json& result = response["result"];
-    walk.pages.push_back(result);
-    if (!result.contains(key) || !result[key].is_array()) {
-      return failed_precondition(method + " result has no \"" + key + "\" array: " + compact(result));
-    }
-    for (const json& item : result[key]) walk.items.push_back(item);
-    auto next = result.find("nextCursor");
-    if (next == result.end() || next->is_null()) return walk;
-    if (!next->is_string()) return failed_precondition(method + " nextCursor is not a string: " + compact(*next));
-    if (!cursors.insert(next->get<std::string>()).second) {
-      return failed_precondition(method + " returned the same nextCursor twice (" + next->dump() + "): the list never ends");
-    }
-    params = {{"cursor", *next}};
-  }
-  return failed_precondition(method + " still returned nextCursor after " + std::to_string(max_pages) + " pages");
 }
 
 namespace {

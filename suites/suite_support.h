@@ -22,15 +22,6 @@ struct Session {
 };
 StatusOr<Session> open_session(CheckContext& ctx);
 
-// Collects every item of a paginated list ("tools/list" -> "tools"), following
-// nextCursor up to max_pages. Fails on errors, endless cursors and repeated cursors.
-struct ListWalk {
-  std::vector<nlohmann::json> items;
-  std::vector<nlohmann::json> pages;  // the result objects, in order
-};
-StatusOr<ListWalk> walk_list(McpClient& client, const std::string& method, const std::string& key,
-                             std::size_t max_pages = 100);
-
 // Arguments satisfying a simple input schema (required properties of scalar types,
 // enums, bounds), or nullopt when the schema needs more than this can build.
 std::optional<nlohmann::json> example_arguments(const nlohmann::json& input_schema);

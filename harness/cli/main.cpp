@@ -1,4 +1,5 @@
-// mcp-harness: runs conformance and production-profile checks against an MCP server.
+// mcp-harness: runs conformance and production-profile checks against an MCP server,
+// records tool lock files (snapshot) and classifies changes between them (diff).
 // Exit codes: 0 no MUST check failed, 1 a MUST check failed, 2 usage error,
 // 3 the server could not be started or reached.
 #include <unistd.h>
@@ -12,6 +13,8 @@
 #include "harness/engine/runner.h"
 #include "harness/launch/launcher.h"
 #include "harness/report/reports.h"
+#include "harness/versioning/lockfile.h"
+#include "harness/versioning/schema_diff.h"
 #include "mcp/protocol_version.h"
 
 namespace {
@@ -76,66 +79,124 @@ int list_checks(const std::string& format) {
   return kExitPassed;
 }
 
-struct RunArgs {
-  std::vector<std::string> suites;
-  std::string report_json, report_junit, report_html;
+// How to reach the server under test; shared by run and snapshot.
+struct TargetArgs {
   std::string url, launch;
   bool stdio = false;
   std::string protocol_version{mcp::protocol::latest_legacy()};
   int timeout_ms = 5000;
   int launch_timeout_ms = 15000;
-  bool quiet = false, verbose = false, no_color = false;
+  bool quiet = false;
+
+  void add_to(CLI::App* cmd) {
+    cmd->add_flag("--stdio", stdio, "The server is the command after '--', speaking stdio");
+    cmd->add_option("--url", url, "The server's Streamable HTTP endpoint, e.g. http://127.0.0.1:8080/mcp");
+    cmd->add_option("--launch", launch, "Start this command first and stop it at the end (with --url)");
+    cmd->add_option("--launch-timeout", launch_timeout_ms, "How long --launch waits for the URL, in ms")->capture_default_str();
+    cmd->add_option("--protocol-version", protocol_version, "Protocol version to request")->capture_default_str();
+    cmd->add_option("--timeout", timeout_ms, "Per-request deadline in ms")->capture_default_str()->check(CLI::Range(50, 600000));
+  }
 };
 
-int run(const RunArgs& args, const std::vector<std::string>& command) {
-  TargetConfig target;
+// A reachable, initialized target (and the launched server, kept alive while in scope);
+// otherwise the exit code to return.
+struct ReadyTarget {
+  TargetConfig config;
+  std::unique_ptr<ServerLauncher> launched;
+  int exit_code = kExitPassed;
+};
+
+ReadyTarget prepare_target(const TargetArgs& args, const std::vector<std::string>& command) {
+  ReadyTarget ready;
+  TargetConfig& target = ready.config;
   target.timeout = std::chrono::milliseconds(args.timeout_ms);
   target.protocol_version = args.protocol_version;
-  if (!mcp::protocol::find_revision(args.protocol_version) ||
-      mcp::protocol::find_revision(args.protocol_version)->era != mcp::protocol::Era::kLegacy) {
-    return usage_error("--protocol-version must be one of 2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25");
+  auto revision = mcp::protocol::find_revision(args.protocol_version);
+  if (!revision || revision->era != mcp::protocol::Era::kLegacy) {
+    ready.exit_code = usage_error("--protocol-version must be one of 2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25");
+    return ready;
   }
-  if (args.stdio == !args.url.empty()) return usage_error("choose one target: --stdio -- CMD ARGS..., or --url URL");
+  if (args.stdio == !args.url.empty()) {
+    ready.exit_code = usage_error("choose one target: --stdio -- CMD ARGS..., or --url URL");
+    return ready;
+  }
   if (args.stdio) {
-    if (command.empty()) return usage_error("--stdio needs the server command after '--', e.g. --stdio -- ./server --stdio");
+    if (command.empty() || !args.launch.empty()) {
+      ready.exit_code = usage_error(command.empty() ? "--stdio needs the server command after '--', e.g. --stdio -- ./server --stdio"
+                                                    : "--launch goes with --url");
+      return ready;
+    }
     target.transport = kStdio;
     target.command = command;
   } else {
-    if (!command.empty()) return usage_error("arguments after '--' are only for --stdio; use --launch \"CMD\" with --url");
+    if (!command.empty()) {
+      ready.exit_code = usage_error("arguments after '--' are only for --stdio; use --launch \"CMD\" with --url");
+      return ready;
+    }
     auto url = parse_http_url(args.url);
-    if (!url.ok()) return usage_error(url.status().message());
+    if (!url.ok()) {
+      ready.exit_code = usage_error(url.status().message());
+      return ready;
+    }
     target.transport = kHttp;
     target.url = args.url;
-  }
-  if (!args.launch.empty() && args.stdio) return usage_error("--launch goes with --url");
-
-  std::vector<const CheckSpec*> checks = builtin_checks().select(args.suites);
-  if (checks.empty()) return usage_error("no check matches the --suite patterns (see 'mcp-harness list-checks')");
-
-  std::unique_ptr<ServerLauncher> launched;
-  if (!args.launch.empty()) {
-    auto url = parse_http_url(args.url);
-    if (!args.quiet) std::cerr << "launching: " << args.launch << "\n";
-    auto started = ServerLauncher::start(args.launch, url->host, url->port, std::chrono::milliseconds(args.launch_timeout_ms));
-    if (!started.ok()) {
-      std::cerr << "mcp-harness: could not start the server: " << started.status().message() << "\n";
-      return kExitServerUnavailable;
+    if (!args.launch.empty()) {
+      if (!args.quiet) std::cerr << "launching: " << args.launch << "\n";
+      auto started = ServerLauncher::start(args.launch, url->host, url->port, std::chrono::milliseconds(args.launch_timeout_ms));
+      if (!started.ok()) {
+        std::cerr << "mcp-harness: could not start the server: " << started.status().message() << "\n";
+        ready.exit_code = kExitServerUnavailable;
+        return ready;
+      }
+      ready.launched = std::move(started).value();
     }
-    launched = std::move(started).value();
   }
   if (mcp::Status reachable = preflight(target); !reachable.ok()) {
     std::cerr << "mcp-harness: the server under test (" << target.describe()
               << ") could not be initialized: " << reachable.message()
               << "\nCheck the command or URL, and that the server speaks MCP on that transport.\n";
-    return kExitServerUnavailable;
+    ready.exit_code = kExitServerUnavailable;
   }
+  return ready;
+}
+
+struct RunArgs {
+  TargetArgs target;
+  std::vector<std::string> suites;
+  std::string report_json, report_junit, report_html;
+  std::string lock_file, profile_file;
+  bool verbose = false, no_color = false;
+};
+
+int run(RunArgs& args, const std::vector<std::string>& command) {
+  std::vector<const CheckSpec*> checks = builtin_checks().select(args.suites);
+  if (checks.empty()) return usage_error("no check matches the --suite patterns (see 'mcp-harness list-checks')");
+  Profile profile;
+  if (!args.profile_file.empty()) {
+    auto loaded = load_profile(args.profile_file);
+    if (!loaded.ok()) return usage_error(loaded.status().message());
+    profile = *loaded;
+  }
+  nlohmann::json lock;
+  if (!args.lock_file.empty()) {
+    auto loaded = load_lock(args.lock_file);
+    if (!loaded.ok()) return usage_error(loaded.status().message());
+    lock = *loaded;
+  }
+  ReadyTarget ready = prepare_target(args.target, command);
+  if (ready.exit_code != kExitPassed) return ready.exit_code;
+  TargetConfig& target = ready.config;
+  target.profile = profile;
+  target.lock = lock;
+  target.today = iso8601_now().substr(0, 10);
 
   bool color = !args.no_color && ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
-  auto verbosity = args.quiet ? ConsoleReporter::Verbosity::kQuiet
+  bool quiet = args.target.quiet;
+  auto verbosity = quiet ? ConsoleReporter::Verbosity::kQuiet
                    : args.verbose ? ConsoleReporter::Verbosity::kVerbose
                                   : ConsoleReporter::Verbosity::kNormal;
   ConsoleReporter console(stdout, color, verbosity);
-  if (!args.quiet) std::printf("mcp-harness %s: %zu checks against %s\n", kHarnessVersion, checks.size(), target.describe().c_str());
+  if (!quiet) std::printf("mcp-harness %s: %zu checks against %s\n", kHarnessVersion, checks.size(), target.describe().c_str());
   RunReport report = run_checks(checks, target, console.observer());
   console.summary(report);
 
@@ -147,11 +208,48 @@ int run(const RunArgs& args, const std::vector<std::string>& command) {
     if (mcp::Status written = write_text_file(*path, render(report)); !written.ok()) {
       std::cerr << "mcp-harness: " << written.message() << "\n";
       status = kExitUsage;
-    } else if (!args.quiet) {
+    } else if (!quiet) {
       std::printf("report: %s\n", path->c_str());
     }
   }
   return status;
+}
+
+int snapshot(const TargetArgs& args, const std::vector<std::string>& command, const std::string& output) {
+  ReadyTarget ready = prepare_target(args, command);
+  if (ready.exit_code != kExitPassed) return ready.exit_code;
+  Transcript transcript;
+  ViolationSink violations;
+  CheckContext context(ready.config, transcript, violations);
+  auto session = context.session();
+  if (!session.ok()) return usage_error(session.status().message());
+  auto walk = walk_list(*session, "tools/list", "tools");
+  if (!walk.ok()) {
+    std::cerr << "mcp-harness: listing tools failed: " << walk.status().message() << "\n";
+    return kExitChecksFailed;
+  }
+  std::string text = render_lock(make_lock(walk->items));
+  if (output.empty() || output == "-") {
+    std::cout << text;
+  } else if (mcp::Status written = write_text_file(output, text); !written.ok()) {
+    return usage_error(written.message());
+  } else if (!args.quiet) {
+    std::cerr << "wrote " << walk->items.size() << " tools to " << output << "\n";
+  }
+  return kExitPassed;
+}
+
+int diff(const std::string& before_path, const std::string& after_path, const std::string& format, std::string today) {
+  auto before = load_lock(before_path);
+  if (!before.ok()) return usage_error(before.status().message());
+  auto after = load_lock(after_path);
+  if (!after.ok()) return usage_error(after.status().message());
+  if (today.empty()) today = iso8601_now().substr(0, 10);
+  auto changes = diff_locks(*before, *after, today);
+  if (format == "json") std::cout << render_changes_json(changes).dump(2) << "\n";
+  else if (format == "text") std::cout << render_changes_text(changes);
+  else return usage_error("unknown --format " + format + " (use text or json)");
+  return has_breaking(changes) ? kExitChecksFailed : kExitPassed;
 }
 
 }  // namespace
@@ -183,20 +281,32 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--report-json", args.report_json, "Write a JSON report to this file");
   run_cmd->add_option("--report-junit", args.report_junit, "Write a JUnit XML report to this file");
   run_cmd->add_option("--report-html", args.report_html, "Write a self-contained HTML report to this file");
-  run_cmd->add_flag("--stdio", args.stdio, "The server is the command after '--', speaking stdio");
-  run_cmd->add_option("--url", args.url, "The server's Streamable HTTP endpoint, e.g. http://127.0.0.1:8080/mcp");
-  run_cmd->add_option("--launch", args.launch, "Start this command before the run and stop it after (with --url)");
-  run_cmd->add_option("--launch-timeout", args.launch_timeout_ms, "How long --launch waits for the URL, in ms")
-      ->capture_default_str();
-  run_cmd->add_option("--protocol-version", args.protocol_version, "Protocol version to request")->capture_default_str();
-  run_cmd->add_option("--timeout", args.timeout_ms, "Per-request deadline in ms")->capture_default_str()->check(CLI::Range(50, 600000));
-  auto* quiet = run_cmd->add_flag("--quiet,-q", args.quiet, "Only the summary");
+  args.target.add_to(run_cmd);
+  run_cmd->add_option("--lock", args.lock_file, "A tool lock file: checks that the server is an additive evolution of it");
+  run_cmd->add_option("--profile", args.profile_file, "A profile file describing the server's conventions (docs/profile.md)");
+  auto* quiet = run_cmd->add_flag("--quiet,-q", args.target.quiet, "Only the summary");
   run_cmd->add_flag("--verbose,-v", args.verbose, "Details for every check")->excludes(quiet);
   run_cmd->add_flag("--no-color", args.no_color, "Never colour the console output");
 
   std::string format = "text";
   CLI::App* list_cmd = app.add_subcommand("list-checks", "List every check with its id, level and requirement");
   list_cmd->add_option("--format", format, "text, md or json")->capture_default_str();
+
+  TargetArgs snapshot_args;
+  std::string snapshot_output;
+  CLI::App* snapshot_cmd = app.add_subcommand("snapshot", "Record every tool's schemas and lifecycle in a lock file");
+  snapshot_cmd->footer("Example:\n  mcp-harness snapshot -o tools.lock.json --stdio -- ./server --stdio");
+  snapshot_args.add_to(snapshot_cmd);
+  snapshot_cmd->add_option("-o,--output", snapshot_output, "Lock file to write ('-' or nothing: stdout)");
+  snapshot_cmd->add_flag("--quiet,-q", snapshot_args.quiet, "No progress messages");
+
+  std::string diff_before, diff_after, diff_format = "text", diff_today;
+  CLI::App* diff_cmd = app.add_subcommand("diff", "Classify changes between two lock files; exit 1 on breaking changes");
+  diff_cmd->footer("Example:\n  mcp-harness diff tools.lock.json new.lock.json --format json");
+  diff_cmd->add_option("old", diff_before, "The lock file clients were built against")->required();
+  diff_cmd->add_option("new", diff_after, "The lock file of the new server")->required();
+  diff_cmd->add_option("--format", diff_format, "text or json")->capture_default_str();
+  diff_cmd->add_option("--today", diff_today, "Date (YYYY-MM-DD) for sunset decisions; default today (UTC)");
 
   try {
     app.parse(own_argc, argv);
@@ -209,5 +319,7 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   if (list_cmd->parsed()) return list_checks(format);
+  if (snapshot_cmd->parsed()) return snapshot(snapshot_args, command, snapshot_output);
+  if (diff_cmd->parsed()) return diff(diff_before, diff_after, diff_format, diff_today);
   return run(args, command);
 }

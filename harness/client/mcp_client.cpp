@@ -1,5 +1,7 @@
 #include "harness/client/mcp_client.h"
 
+#include <set>
+
 #include "mcp/json_rpc.h"
 #include "mcp/official_schemas.h"
 
@@ -110,6 +112,33 @@ void McpClient::validate(const json& message) {
     connection_->transcript().add("note", "schema violation at \"" + e.instance_pointer + "\": " + e.message);
     violations_->add({version_, e.instance_pointer, e.message, text});
   }
+}
+
+StatusOr<ListWalk> walk_list(McpClient& client, const std::string& method, const std::string& key,
+                             std::size_t max_pages) {
+  ListWalk walk;
+  std::set<std::string> cursors;
+  json params = json::object();
+  for (std::size_t page = 0; page < max_pages; ++page) {
+    ASSIGN_OR_RETURN(json response, client.request(method, params));
+    if (!response.contains("result") || !response["result"].is_object()) {
+      return failed_precondition(method + " answered without a result object: " + jsonrpc::serialize(response).substr(0, 300));
+    }
+    const json& result = response["result"];
+    walk.pages.push_back(result);
+    if (!result.contains(key) || !result[key].is_array()) {
+      return failed_precondition(method + " result has no \"" + key + "\" array: " + jsonrpc::serialize(result).substr(0, 300));
+    }
+    for (const json& item : result[key]) walk.items.push_back(item);
+    auto next = result.find("nextCursor");
+    if (next == result.end() || next->is_null()) return walk;
+    if (!next->is_string()) return failed_precondition(method + " nextCursor is not a string: " + next->dump());
+    if (!cursors.insert(next->get<std::string>()).second) {
+      return failed_precondition(method + " returned the same nextCursor twice (" + next->dump() + "): the list never ends");
+    }
+    params = {{"cursor", *next}};
+  }
+  return failed_precondition(method + " still returned nextCursor after " + std::to_string(max_pages) + " pages");
 }
 
 }  // namespace mcp::harness

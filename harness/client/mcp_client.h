@@ -75,6 +75,15 @@ class McpClient {
   std::vector<nlohmann::json> others_;
 };
 
+// Collects every item of a paginated list ("tools/list" -> "tools"), following
+// nextCursor up to max_pages. Fails on errors, endless cursors and repeated cursors.
+struct ListWalk {
+  std::vector<nlohmann::json> items;
+  std::vector<nlohmann::json> pages;  // the result objects, in order
+};
+StatusOr<ListWalk> walk_list(McpClient& client, const std::string& method, const std::string& key,
+                             std::size_t max_pages = 100);
+
 // Builds the params of an initialize request as this harness sends it.
 nlohmann::json initialize_params(const std::string& version);
 

@@ -12,6 +12,7 @@
 #include "harness/client/mcp_client.h"
 #include "harness/client/stdio_connection.h"
 #include "harness/engine/check.h"
+#include "harness/engine/profile.h"
 
 namespace mcp::harness {
 
@@ -22,6 +23,9 @@ struct TargetConfig {
   std::chrono::milliseconds timeout{5000};
   std::string protocol_version = "2025-11-25";
   std::vector<std::pair<std::string, std::string>> env;  // extra environment for stdio servers
+  Profile profile;
+  nlohmann::json lock;  // a tool lock file (--lock), or null
+  std::string today;    // YYYY-MM-DD for sunset decisions
 
   std::string describe() const;
 };

@@ -37,4 +37,14 @@ const RegisteredTool* ToolRegistry::find(const std::string& name) const {
   return nullptr;
 }
 
+Status ToolRegistry::set_meta(const std::string& name, const std::string& key, nlohmann::json value) {
+  for (RegisteredTool& tool : tools_) {
+    if (tool.spec.name != name) continue;
+    if (!tool.spec.meta.is_object()) tool.spec.meta = nlohmann::json::object();
+    tool.spec.meta[key] = std::move(value);
+    return ok_status();
+  }
+  return not_found("no tool named " + name);
+}
+
 }  // namespace mcp::server

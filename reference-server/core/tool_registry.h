@@ -25,6 +25,8 @@ class ToolRegistry {
   // schema whose root is not an object schema.
   Status add(ToolSpec spec, ToolHandler handler);
   const RegisteredTool* find(const std::string& name) const;
+  // Sets one key of a registered tool's _meta (what tools/list shows).
+  Status set_meta(const std::string& name, const std::string& key, nlohmann::json value);
   const std::vector<RegisteredTool>& all() const { return tools_; }
 
  private:

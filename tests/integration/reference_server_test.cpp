@@ -2,6 +2,7 @@
 // transports: every check passes or is skipped for a stated reason.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "tests/support/test_support.h"
@@ -40,8 +41,10 @@ void expect_all_pass_except_transport(const json& report, const std::string& oth
   }
 }
 
+std::string lock_file() { return source_dir() + "/reference-server/tools.lock.json"; }
+
 TEST(ReferenceServer, PassesEveryCheckOverStdio) {
-  json report = run_report({"--stdio", "--", reference(), "--stdio"}, 0);
+  json report = run_report({"--lock", lock_file(), "--stdio", "--", reference(), "--stdio"}, 0);
   expect_all_pass_except_transport(report, "Streamable HTTP");
   EXPECT_EQ(report["transport"], "stdio");
 }
@@ -49,7 +52,8 @@ TEST(ReferenceServer, PassesEveryCheckOverStdio) {
 TEST(ReferenceServer, PassesEveryCheckOverStreamableHttp) {
   int port = free_port();
   std::string url = "http://127.0.0.1:" + std::to_string(port) + "/mcp";
-  json report = run_report({"--url", url, "--launch", reference() + " --http --port " + std::to_string(port)}, 0);
+  json report =
+      run_report({"--lock", lock_file(), "--url", url, "--launch", reference() + " --http --port " + std::to_string(port)}, 0);
   expect_all_pass_except_transport(report, "stdio");
 }
 
@@ -78,6 +82,39 @@ TEST(ReferenceServer, WritesJunitAndHtmlReports) {
   EXPECT_NE(page.find("<b>PASS</b>CI verdict"), std::string::npos);
   std::remove(junit.c_str());
   std::remove(html.c_str());
+}
+
+TEST(ToolLock, CommittedLockMatchesTheReferenceServer) {
+  std::string fresh = temp_path("tools.lock.json");
+  ProgramRun snapshot = run_program({harness(), "snapshot", "-q", "-o", fresh, "--stdio", "--", reference(), "--stdio"});
+  ASSERT_EQ(snapshot.exit_code, 0) << snapshot.err;
+  ProgramRun diff = run_program({harness(), "diff", lock_file(), fresh});
+  EXPECT_EQ(diff.exit_code, 0) << "the reference server broke its own lock file:\n" << diff.out;
+  EXPECT_EQ(read_file(fresh), read_file(lock_file()))
+      << "reference-server/tools.lock.json is stale; after checking the change is additive, regenerate it:\n"
+         "  build/bin/mcp-harness snapshot -o reference-server/tools.lock.json --stdio -- build/bin/mcp-reference-server --stdio\n"
+      << diff.out;
+  std::remove(fresh.c_str());
+}
+
+TEST(ToolLock, DiffExitsOneOnBreakingChangesAndSpeaksJson) {
+  json lock = json::parse(read_file(lock_file()));
+  lock["tools"]["echo_v1"]["inputSchema"]["required"].push_back("extra");
+  lock["tools"]["echo_v1"]["inputSchema"]["properties"]["extra"] = {{"type", "string"}};
+  lock["tools"]["brand_new_v1"] = lock["tools"]["add_v1"];
+  std::string changed = temp_path("changed.lock.json");
+  std::ofstream(changed) << lock.dump(2);
+  ProgramRun text = run_program({harness(), "diff", lock_file(), changed});
+  EXPECT_EQ(text.exit_code, 1);
+  EXPECT_NE(text.out.find("breaking  echo_v1 inputSchema.properties.extra: new required input \"extra\""), std::string::npos) << text.out;
+  ProgramRun as_json = run_program({harness(), "diff", "--format", "json", lock_file(), changed});
+  json parsed = json::parse(as_json.out);
+  EXPECT_TRUE(parsed["breaking"].get<bool>());
+  EXPECT_EQ(parsed["changes"].size(), 2u);
+  ProgramRun additive_only = run_program({harness(), "diff", changed, lock_file()});
+  EXPECT_EQ(additive_only.exit_code, 1) << "removing a current tool is breaking too";
+  EXPECT_EQ(run_program({harness(), "diff", lock_file(), "/nonexistent.json"}).exit_code, 2);
+  std::remove(changed.c_str());
 }
 
 TEST(HarnessCli, CheckCatalogueInDocsIsGenerated) {

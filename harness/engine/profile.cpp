@@ -1,0 +1,41 @@
+#include "harness/engine/profile.h"
+
+#include <fstream>
+#include <regex>
+
+namespace mcp::harness {
+
+StatusOr<Profile> load_profile(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return not_found("cannot read profile " + path);
+  nlohmann::json parsed = nlohmann::json::parse(file, nullptr, false);
+  if (!parsed.is_object()) return invalid_argument(path + " is not a JSON object");
+  Profile profile;
+  for (const auto& [section, values] : parsed.items()) {
+    if (section != "versioning" || !values.is_object()) return invalid_argument(path + ": unknown section \"" + section + "\"");
+    for (const auto& [key, value] : values.items()) {
+      if (!value.is_string()) return invalid_argument(path + ": versioning." + key + " must be a string");
+      std::string text = value;
+      if (key == "name_pattern") {
+        try {
+          std::regex re(text);
+          if (re.mark_count() != 2) return invalid_argument(path + ": name_pattern needs two groups (base, version)");
+        } catch (const std::regex_error&) {
+          return invalid_argument(path + ": name_pattern is not a valid regular expression");
+        }
+        profile.versioning.name_pattern = text;
+      } else if (key == "lifecycle_key") {
+        profile.versioning.lifecycle_key = text;
+      } else if (key == "deprecation_key") {
+        profile.versioning.deprecation_key = text;
+      } else if (key == "retired_code") {
+        profile.versioning.retired_code = text;
+      } else {
+        return invalid_argument(path + ": unknown setting versioning." + key);
+      }
+    }
+  }
+  return profile;
+}
+
+}  // namespace mcp::harness

@@ -1,0 +1,40 @@
+// Assembles the reference server from configuration: storage, demo and domain
+// tools, and the filter chain. Both the reference server and the fixture
+// servers start from here, so fixtures differ only in their one defect.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "mcp/status.h"
+#include "reference-server/core/server.h"
+#include "reference-server/storage/database.h"
+
+namespace mcp::server {
+
+struct AppConfig {
+  ServerOptions server;
+  std::string database = ":memory:";
+  // Merged over the built-in schedule (default_tool_lifecycles()), tool by tool.
+  nlohmann::json tool_lifecycle = nlohmann::json::object();
+  std::string today;  // empty: the current UTC date (tests pin it)
+};
+
+// Reads a JSON configuration file ({"database", "page_size", "tool_lifecycle"}).
+Status load_config_file(const std::string& path, AppConfig& config);
+nlohmann::json default_tool_lifecycles();
+
+class ReferenceApp {
+ public:
+  static StatusOr<std::unique_ptr<ReferenceApp>> create(const AppConfig& config);
+  McpServer& server() { return server_; }
+  Database& database() { return *database_; }
+
+ private:
+  explicit ReferenceApp(const AppConfig& config) : server_(config.server) {}
+  std::unique_ptr<Database> database_;
+  McpServer server_;
+};
+
+}  // namespace mcp::server

@@ -1,0 +1,24 @@
+// The demo business domain on SQLite: invoices (create v1 and v2, get, list) and
+// tickets (create, update, search v0 retired / v1 deprecated / v2 current).
+// Writes take an idempotency key; reads are annotated read-only.
+#pragma once
+
+#include "mcp/status.h"
+#include "reference-server/core/server.h"
+#include "reference-server/storage/database.h"
+
+namespace mcp::server {
+
+Status register_invoice_tools(McpServer& server, Database& db);
+Status register_ticket_tools(McpServer& server, Database& db);
+
+// Schema helpers shared by the domain tools.
+nlohmann::json object_schema(nlohmann::json properties, nlohmann::json required);
+nlohmann::json idempotency_key_property();
+nlohmann::json write_annotations();
+nlohmann::json read_annotations();
+// Runs an idempotent write and turns storage failures into tool errors.
+ToolResult idempotent_tool_result(Database& db, const std::string& tool, const nlohmann::json& arguments,
+                                  const std::function<StatusOr<nlohmann::json>(sqlite3*)>& write);
+
+}  // namespace mcp::server

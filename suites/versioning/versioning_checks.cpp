@@ -1,0 +1,310 @@
+// Versioning (production profile, docs/profile.md "Versioning"): tools carry a
+// version suffix, versions evolve additively, deprecation runs on a schedule and
+// is visible, retired versions say where to go, and the tool list is stable.
+#include <map>
+#include <regex>
+
+#include "harness/versioning/lockfile.h"
+#include "harness/versioning/schema_diff.h"
+#include "suites/suite_support.h"
+#include "suites/suites.h"
+
+namespace mcp::harness::suites {
+
+using json = nlohmann::json;
+
+namespace {
+
+const std::string kProfileDoc = "docs/profile.md § Versioning";
+
+struct Listing {
+  std::optional<Session> session;
+  std::vector<json> tools;
+  std::optional<Outcome> outcome;  // set when the check cannot go on
+};
+
+Listing list_tools(CheckContext& ctx) {
+  Listing listing;
+  auto session = open_session(ctx);
+  if (!session.ok()) {
+    listing.outcome = fail_status(session.status(), "initializing");
+    return listing;
+  }
+  if (!session->has_capability("tools")) {
+    listing.outcome = skip_without_capability("tools");
+    return listing;
+  }
+  auto walk = walk_list(session->client, "tools/list", "tools");
+  if (!walk.ok()) {
+    listing.outcome = fail_status(walk.status(), "listing tools");
+    return listing;
+  }
+  listing.tools = walk->items;
+  listing.session.emplace(std::move(session).value());
+  return listing;
+}
+
+json lifecycle_of(const json& tool, const VersioningProfile& profile) {
+  if (tool.contains("_meta") && tool["_meta"].is_object() && tool["_meta"].contains(profile.lifecycle_key)) {
+    return tool["_meta"][profile.lifecycle_key];
+  }
+  return {{"status", "current"}};
+}
+
+std::string status_of(const json& tool, const VersioningProfile& profile) {
+  json lifecycle = lifecycle_of(tool, profile);
+  return lifecycle.is_object() ? lifecycle.value("status", "current") : "current";
+}
+
+const json* find_tool(const std::vector<json>& tools, const std::string& name) {
+  for (const json& t : tools) {
+    if (t.value("name", "") == name) return &t;
+  }
+  return nullptr;
+}
+
+// The first read-only tool in `status` whose arguments the harness can build.
+std::optional<std::pair<std::string, json>> callable_in_status(const std::vector<json>& tools, const std::string& status,
+                                                                const VersioningProfile& profile) {
+  for (const json& tool : tools) {
+    if (status_of(tool, profile) != status || !is_read_only(tool)) continue;
+    if (auto args = example_arguments(tool.value("inputSchema", json::object()))) {
+      return std::make_pair(tool.value("name", std::string()), *args);
+    }
+  }
+  return std::nullopt;
+}
+
+// Tool names without descriptions of volatile details: what must not change between lists.
+json comparable(const std::vector<json>& tools) { return make_lock(tools); }
+
+}  // namespace
+
+void register_versioning(Registry& registry) {
+  registry.add({
+      .id = "versioning.names.suffix",
+      .level = Level::kProfile,
+      .requirement = "Every tool name carries a version suffix (default pattern name_vN) so clients can pin a version.",
+      .spec_ref = kProfileDoc,
+      .procedure = "Lists every tool and matches each name against the profile's name_pattern.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        Listing listing = list_tools(ctx);
+        if (listing.outcome) return *listing.outcome;
+        std::regex pattern(ctx.target().profile.versioning.name_pattern);
+        std::vector<std::string> unversioned;
+        for (const json& tool : listing.tools) {
+          std::string name = tool.value("name", "");
+          if (!std::regex_match(name, pattern)) unversioned.push_back(name);
+        }
+        if (!unversioned.empty()) {
+          std::string names;
+          for (const std::string& n : unversioned) names += (names.empty() ? "" : ", ") + n;
+          return fail(std::to_string(unversioned.size()) + " tool(s) without a version suffix: " + names,
+                      "names matching " + ctx.target().profile.versioning.name_pattern, names);
+        }
+        return pass(std::to_string(listing.tools.size()) + " tools");
+      },
+  });
+
+  registry.add({
+      .id = "versioning.versions.coherent",
+      .level = Level::kProfile,
+      .requirement = "The versions of one tool form an unbroken sequence, and the newest version is current (neither "
+                     "deprecated nor retired).",
+      .spec_ref = kProfileDoc,
+      .procedure = "Groups tools by base name and inspects each group's version numbers and lifecycles.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        Listing listing = list_tools(ctx);
+        if (listing.outcome) return *listing.outcome;
+        const VersioningProfile& profile = ctx.target().profile.versioning;
+        std::regex pattern(profile.name_pattern);
+        std::map<std::string, std::map<long, const json*>> groups;
+        for (const json& tool : listing.tools) {
+          std::smatch m;
+          std::string name = tool.value("name", "");
+          if (std::regex_match(name, m, pattern)) groups[m[1]][std::stol(m[2])] = &tool;
+        }
+        if (groups.empty()) return skip("no tool name matches the version pattern");
+        for (const auto& [base, versions] : groups) {
+          long first = versions.begin()->first, last = versions.rbegin()->first;
+          if (last - first + 1 != static_cast<long>(versions.size())) {
+            std::string seen;
+            for (const auto& [n, tool] : versions) seen += (seen.empty() ? "v" : ", v") + std::to_string(n);
+            return fail(base + " skips versions (" + seen + ")", "consecutive versions", seen);
+          }
+          std::string newest = status_of(*versions.rbegin()->second, profile);
+          if (newest != "current") {
+            return fail(base + "_v" + std::to_string(last) + ", the newest version, is " + newest,
+                        "the newest version current", compact(lifecycle_of(*versions.rbegin()->second, profile)));
+          }
+        }
+        return pass(std::to_string(groups.size()) + " tool families");
+      },
+  });
+
+  registry.add({
+      .id = "versioning.deprecation.metadata",
+      .level = Level::kProfile,
+      .requirement = "A deprecated or retired tool version declares its sunset date (YYYY-MM-DD) and a replacement "
+                     "that exists and is not itself retired.",
+      .spec_ref = kProfileDoc,
+      .procedure = "Inspects the lifecycle _meta of every tool.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        Listing listing = list_tools(ctx);
+        if (listing.outcome) return *listing.outcome;
+        const VersioningProfile& profile = ctx.target().profile.versioning;
+        static const std::regex kDate("^[0-9]{4}-[0-9]{2}-[0-9]{2}$");
+        int scheduled = 0;
+        for (const json& tool : listing.tools) {
+          std::string status = status_of(tool, profile);
+          if (status == "current") continue;
+          ++scheduled;
+          json lifecycle = lifecycle_of(tool, profile);
+          std::string name = tool.value("name", "");
+          std::string sunset = lifecycle.value("sunset", ""), replacement = lifecycle.value("replacement", "");
+          if (!std::regex_match(sunset, kDate)) {
+            return fail(name + " is " + status + " without a sunset date", "\"sunset\": \"YYYY-MM-DD\"", compact(lifecycle));
+          }
+          const json* target = find_tool(listing.tools, replacement);
+          if (!target || status_of(*target, profile) == "retired") {
+            return fail(name + " names replacement \"" + replacement + "\", which is " + (target ? "retired" : "not listed"),
+                        "a listed, non-retired replacement", compact(lifecycle));
+          }
+        }
+        if (scheduled == 0) return skip("no tool is deprecated or retired");
+        return pass(std::to_string(scheduled) + " scheduled tool versions");
+      },
+  });
+
+  registry.add({
+      .id = "versioning.deprecation.call-signals",
+      .level = Level::kProfile,
+      .requirement = "Calling a deprecated tool version still works, and the result says it is deprecated (sunset and "
+                     "replacement in the result's _meta).",
+      .spec_ref = kProfileDoc,
+      .procedure = "Calls a read-only deprecated tool with arguments built from its schema and inspects the result.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        Listing listing = list_tools(ctx);
+        if (listing.outcome) return *listing.outcome;
+        const VersioningProfile& profile = ctx.target().profile.versioning;
+        auto target = callable_in_status(listing.tools, "deprecated", profile);
+        if (!target) return skip("no read-only deprecated tool to call safely");
+        REQUIRE_OK(json response, listing.session->client.request("tools/call", {{"name", target->first}, {"arguments", target->second}}),
+                   "calling " + target->first);
+        REQUIRE(expect_result(response, "calling deprecated " + target->first));
+        const json& result = response["result"];
+        if (result.value("isError", false)) {
+          return fail("the deprecated tool " + target->first + " no longer works", "a successful result", compact(result));
+        }
+        json meta = result.value("_meta", json::object());
+        if (!meta.is_object() || !meta.contains(profile.deprecation_key)) {
+          return fail(target->first + " did not say it is deprecated", "_meta[\"" + profile.deprecation_key + "\"]",
+                      compact(result));
+        }
+        return pass(compact(meta[profile.deprecation_key]));
+      },
+  });
+
+  registry.add({
+      .id = "versioning.retired.structured-error",
+      .level = Level::kProfile,
+      .requirement = "Calling a retired tool version returns a tool error (isError) whose structuredContent carries "
+                     "the retired code and names an existing replacement, not a bare protocol error.",
+      .spec_ref = kProfileDoc,
+      .procedure = "Calls a read-only retired tool with arguments built from its schema.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        Listing listing = list_tools(ctx);
+        if (listing.outcome) return *listing.outcome;
+        const VersioningProfile& profile = ctx.target().profile.versioning;
+        auto target = callable_in_status(listing.tools, "retired", profile);
+        if (!target) return skip("no read-only retired tool to call safely");
+        REQUIRE_OK(json response, listing.session->client.request("tools/call", {{"name", target->first}, {"arguments", target->second}}),
+                   "calling " + target->first);
+        if (!response.contains("result")) {
+          return fail("the retired tool answered with a protocol error", "a CallToolResult with isError: true",
+                      compact(response));
+        }
+        const json& result = response["result"];
+        json structured = result.value("structuredContent", json::object());
+        std::string replacement = structured.is_object() ? structured.value("replacement", "") : "";
+        if (result.value("isError", false) != true || !structured.is_object() ||
+            structured.value("code", "") != profile.retired_code || !find_tool(listing.tools, replacement)) {
+          return fail("the retired tool's answer does not say where to go",
+                      "isError: true, structuredContent {code: \"" + profile.retired_code + "\", replacement: <listed tool>}",
+                      compact(result));
+        }
+        return pass(target->first + " -> " + replacement);
+      },
+  });
+
+  registry.add({
+      .id = "versioning.list.stable-within-session",
+      .level = Level::kProfile,
+      .requirement = "Within a session the tool list does not change unless the server sends "
+                     "notifications/tools/list_changed.",
+      .spec_ref = kProfileDoc + "; docs/2025-11-25/server/tools.mdx § List Changed Notification",
+      .procedure = "Lists tools, pings, lists again, and compares the two listings.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        Listing listing = list_tools(ctx);
+        if (listing.outcome) return *listing.outcome;
+        McpClient& client = listing.session->client;
+        REQUIRE_OK(json ping, client.request("ping"), "ping");
+        REQUIRE_OK(ListWalk again, walk_list(client, "tools/list", "tools"), "listing tools again");
+        for (const json& message : client.take_others()) {
+          if (message.value("method", "") == "notifications/tools/list_changed") return skip("the server announced a change");
+        }
+        if (comparable(listing.tools) != comparable(again.items)) {
+          return fail("the second listing differs from the first", compact(comparable(listing.tools), 300),
+                      compact(comparable(again.items), 300));
+        }
+        return pass();
+      },
+  });
+
+  registry.add({
+      .id = "versioning.list.stable-across-sessions",
+      .level = Level::kProfile,
+      .requirement = "Two sessions see the same tool list: a tool's schema never changes silently between sessions.",
+      .spec_ref = kProfileDoc,
+      .procedure = "Lists tools in two separate sessions and compares them.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        Listing first = list_tools(ctx);
+        if (first.outcome) return *first.outcome;
+        Listing second = list_tools(ctx);
+        if (second.outcome) return *second.outcome;
+        auto changes = diff_locks(comparable(first.tools), comparable(second.tools), ctx.target().today);
+        if (!changes.empty()) {
+          return fail("the tool list differs between sessions: " + changes.front().tool + " " + changes.front().path + ": " +
+                          changes.front().reason,
+                      "identical listings", render_changes_text(changes));
+        }
+        return pass(std::to_string(first.tools.size()) + " tools");
+      },
+  });
+
+  registry.add({
+      .id = "versioning.lock.additive",
+      .level = Level::kMust,
+      .requirement = "Against the tool lock file given with --lock, the live server changes tools only additively: "
+                     "nothing removed before its sunset, no input narrowed, no output field lost.",
+      .spec_ref = kProfileDoc,
+      .procedure = "Snapshots the live tool list and classifies every difference from the lock file.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        if (ctx.target().lock.is_null()) return skip("no lock file given (--lock)");
+        Listing listing = list_tools(ctx);
+        if (listing.outcome) return *listing.outcome;
+        json live = make_lock(listing.tools, ctx.target().profile.versioning.lifecycle_key);
+        auto changes = diff_locks(ctx.target().lock, live, ctx.target().today);
+        ctx.note(render_changes_text(changes));
+        for (const SchemaChange& c : changes) {
+          if (c.kind == ChangeKind::kBreaking) {
+            return fail("breaking change to " + c.tool + (c.path.empty() ? "" : " at " + c.path) + ": " + c.reason,
+                        "additive changes only", render_changes_text(changes));
+          }
+        }
+        return pass(std::to_string(changes.size()) + " compatible changes");
+      },
+  });
+}
+
+}  // namespace mcp::harness::suites

@@ -1,0 +1,154 @@
+// The assembled reference server in process: storage, domain tools, and the
+// versioning filter's lifecycle rules.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "reference-server/app/app.h"
+#include "reference-server/filters/versioning/versioning_filter.h"
+
+namespace mcp::server {
+namespace {
+
+using json = nlohmann::json;
+
+class ReferenceAppTest : public ::testing::Test {
+ protected:
+  void start(AppConfig config = {}) {
+    if (config.today.empty()) config.today = "2026-11-26";
+    auto created = ReferenceApp::create(config);
+    ASSERT_TRUE(created.ok()) << created.status().to_string();
+    app_ = std::move(created).value();
+    request("initialize", {{"protocolVersion", "2025-11-25"}, {"capabilities", json::object()}});
+  }
+  json request(const std::string& method, json params) {
+    auto r = app_->server().handle_message(jsonrpc::Message{jsonrpc::Kind::kRequest, jsonrpc::make_request(++id_, method, params)},
+                                           session_, out_);
+    return r.value_or(json());
+  }
+  json call(const std::string& tool, json args) {
+    return request("tools/call", {{"name", tool}, {"arguments", std::move(args)}})["result"];
+  }
+  json listed(const std::string& tool) {
+    json params = json::object();
+    for (;;) {
+      json page = request("tools/list", params)["result"];
+      for (const json& t : page["tools"]) if (t["name"] == tool) return t;
+      if (!page.contains("nextCursor")) return json();
+      params = {{"cursor", page["nextCursor"]}};
+    }
+  }
+
+  std::unique_ptr<ReferenceApp> app_;
+  Session session_{"test"};
+  DiscardOutbound out_;
+  int id_ = 0;
+};
+
+TEST_F(ReferenceAppTest, MigrationsRunAndTheDomainWorks) {
+  start();
+  EXPECT_EQ(app_->database().schema_version(), 1);
+  json invoice = call("create_invoice_v2", {{"customer", "ACME"}, {"currency", "GBP"},
+                                            {"line_items", {{{"description", "a"}, {"quantity", 2}, {"unit_cents", 5}},
+                                                            {{"description", "b"}, {"quantity", 1}, {"unit_cents", 7}}}},
+                                            {"idempotency_key", "x"}});
+  ASSERT_FALSE(invoice.value("isError", false)) << invoice.dump();
+  long long id = invoice["structuredContent"]["invoice_id"];
+  json fetched = call("get_invoice_v1", {{"invoice_id", id}})["structuredContent"];
+  EXPECT_EQ(fetched["total_cents"], 17);
+  EXPECT_EQ(fetched["line_items"].size(), 2u);
+  EXPECT_EQ(call("get_invoice_v1", {{"invoice_id", 999}})["structuredContent"]["code"], "not_found");
+  json replay = call("create_invoice_v2", {{"customer", "ACME"}, {"currency", "GBP"},
+                                           {"line_items", {{{"description", "a"}, {"quantity", 2}, {"unit_cents", 5}},
+                                                           {{"description", "b"}, {"quantity", 1}, {"unit_cents", 7}}}},
+                                           {"idempotency_key", "x"}});
+  EXPECT_EQ(replay["structuredContent"]["invoice_id"], id);
+  EXPECT_EQ(replay["structuredContent"]["replayed"], true);
+}
+
+TEST_F(ReferenceAppTest, ListInvoicesPaginatesWithItsOwnCursor) {
+  start();
+  for (int i = 0; i < 5; ++i) {
+    call("create_invoice_v1", {{"customer", "C"}, {"amount_cents", i}, {"idempotency_key", "k" + std::to_string(i)}});
+  }
+  json first = call("list_invoices_v1", {{"limit", 2}})["structuredContent"];
+  ASSERT_EQ(first["invoices"].size(), 2u);
+  EXPECT_EQ(first["invoices"][0]["total_cents"], 4) << "newest first";
+  json rest = call("list_invoices_v1", {{"limit", 10}, {"cursor", first["next_cursor"]}})["structuredContent"];
+  EXPECT_EQ(rest["invoices"].size(), 3u);
+  EXPECT_FALSE(rest.contains("next_cursor"));
+  EXPECT_EQ(call("list_invoices_v1", {{"cursor", "garbage"}})["structuredContent"]["code"], "invalid_cursor");
+}
+
+TEST_F(ReferenceAppTest, TicketsUpdateAndRefuseEmptyOrMissingUpdates) {
+  start();
+  long long id = call("create_ticket_v1", {{"title", "Printer on fire"}, {"idempotency_key", "t1"}})["structuredContent"]["ticket_id"];
+  json updated = call("update_ticket_v1", {{"ticket_id", id}, {"status", "resolved"}, {"idempotency_key", "u1"}});
+  EXPECT_EQ(updated["structuredContent"]["status"], "resolved");
+  EXPECT_EQ(updated["structuredContent"]["priority"], "normal");
+  EXPECT_EQ(call("update_ticket_v1", {{"ticket_id", id}, {"idempotency_key", "u2"}})["structuredContent"]["code"], "invalid_arguments");
+  EXPECT_EQ(call("update_ticket_v1", {{"ticket_id", 4242}, {"status", "open"}, {"idempotency_key", "u3"}})["structuredContent"]["code"],
+            "not_found");
+  EXPECT_EQ(call("search_tickets_v2", {{"query", "fire"}, {"status", "resolved"}})["structuredContent"]["total"], 1);
+}
+
+TEST_F(ReferenceAppTest, LifecycleIsPublishedAndEnforced) {
+  start();
+  EXPECT_EQ(listed("search_tickets_v2")["_meta"][kLifecycleMetaKey], json({{"status", "current"}, {"version", 2}}));
+  EXPECT_EQ(listed("search_tickets_v1")["_meta"][kLifecycleMetaKey]["status"], "deprecated");
+  json deprecated = call("search_tickets_v1", {{"query", "x"}});
+  EXPECT_FALSE(deprecated.value("isError", false));
+  EXPECT_EQ(deprecated["_meta"][kDeprecationMetaKey]["replacement"], "search_tickets_v2");
+  json retired = call("search_tickets_v0", {{"query", "x"}});
+  EXPECT_TRUE(retired["isError"].get<bool>());
+  EXPECT_EQ(retired["structuredContent"]["code"], "tool_retired");
+  EXPECT_EQ(retired["structuredContent"]["replacement"], "search_tickets_v2");
+}
+
+TEST_F(ReferenceAppTest, ADeprecatedVersionPastItsSunsetActsRetired) {
+  AppConfig config;
+  config.today = "2027-07-01";  // after search_tickets_v1's sunset
+  start(config);
+  EXPECT_EQ(call("search_tickets_v1", {{"query", "x"}})["structuredContent"]["code"], "tool_retired");
+}
+
+TEST_F(ReferenceAppTest, OperatorsDeprecateByConfiguration) {
+  AppConfig config;
+  config.tool_lifecycle = {{"echo_v1", {{"status", "deprecated"}, {"sunset", "2027-01-01"}, {"replacement", "add_v1"}}}};
+  start(config);
+  EXPECT_EQ(listed("echo_v1")["_meta"][kLifecycleMetaKey]["status"], "deprecated");
+  EXPECT_TRUE(call("echo_v1", {{"message", "hi"}})["_meta"].contains(kDeprecationMetaKey));
+}
+
+TEST(VersioningConfig, RefusesInconsistentSchedules) {
+  ToolRegistry tools;
+  auto handler = [](ToolContext&) { return text_result(""); };
+  ASSERT_TRUE(tools.add({.name = "a_v1"}, handler).ok());
+  ASSERT_TRUE(tools.add({.name = "a_v2"}, handler).ok());
+  auto bad = [&](json config) { return !VersioningConfig::create(config, tools, "2026-11-26").ok(); };
+  EXPECT_TRUE(bad({{"nope_v1", {{"status", "current"}}}}));
+  EXPECT_TRUE(bad({{"a_v1", {{"status", "sunsetting"}}}}));
+  EXPECT_TRUE(bad({{"a_v1", {{"status", "deprecated"}, {"replacement", "a_v2"}}}}));
+  EXPECT_TRUE(bad({{"a_v1", {{"status", "deprecated"}, {"sunset", "soon"}, {"replacement", "a_v2"}}}}));
+  EXPECT_TRUE(bad({{"a_v1", {{"status", "deprecated"}, {"sunset", "2027-01-01"}, {"replacement", "a_v9"}}}}));
+  EXPECT_TRUE(bad({{"a_v1", {{"status", "deprecated"}, {"sunset", "2027-01-01"}, {"replacement", "a_v2"}}},
+                   {"a_v2", {{"status", "retired"}, {"sunset", "2026-01-01"}, {"replacement", "a_v1"}}}}));
+  EXPECT_FALSE(bad({{"a_v1", {{"status", "deprecated"}, {"sunset", "2027-01-01"}, {"replacement", "a_v2"}}}}));
+  EXPECT_EQ(tool_version("create_invoice_v12").value_or(0), 12);
+  EXPECT_FALSE(tool_version("create_invoice").has_value());
+}
+
+TEST(AppConfigFile, RejectsUnknownSettings) {
+  std::string path = "/tmp/mcp-app-config-test.json";
+  std::ofstream(path) << R"({"database": ":memory:", "page_size": 4, "typo": 1})";
+  AppConfig config;
+  EXPECT_FALSE(load_config_file(path, config).ok());
+  std::ofstream(path) << R"({"database": "/tmp/x.db", "page_size": 4})";
+  EXPECT_TRUE(load_config_file(path, config).ok());
+  EXPECT_EQ(config.database, "/tmp/x.db");
+  EXPECT_EQ(config.server.page_size, 4u);
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace mcp::server
