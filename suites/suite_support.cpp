@@ -108,6 +108,36 @@ StatusOr<std::optional<json>> send_malformed(McpClient& client, const std::strin
   }
 }
 
+ToolListing list_all_tools(CheckContext& ctx) {
+  ToolListing listing;
+  auto session = open_session(ctx);
+  if (!session.ok()) {
+    listing.outcome = fail_status(session.status(), "initializing");
+    return listing;
+  }
+  if (!session->has_capability("tools")) {
+    listing.outcome = skip_without_capability("tools");
+    return listing;
+  }
+  auto walk = walk_list(session->client, "tools/list", "tools");
+  if (!walk.ok()) {
+    listing.outcome = fail_status(walk.status(), "listing tools");
+    return listing;
+  }
+  listing.tools = walk->items;
+  listing.session.emplace(std::move(session).value());
+  return listing;
+}
+
+std::optional<std::pair<json, json>> callable_read_only_tool(const std::vector<json>& tools,
+                                                             const std::function<bool(const json&)>& wanted) {
+  for (const json& tool : tools) {
+    if (!is_read_only(tool) || !tool.contains("inputSchema") || !wanted(tool)) continue;
+    if (auto args = example_arguments(tool["inputSchema"])) return std::make_pair(tool, *args);
+  }
+  return std::nullopt;
+}
+
 Outcome skip_without_capability(const std::string& capability) {
   return skip("the server does not declare the \"" + capability + "\" capability");
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,20 @@ struct Session {
   bool has_capability(const std::string& name) const { return capabilities_of(initialize_response).contains(name); }
 };
 StatusOr<Session> open_session(CheckContext& ctx);
+
+// An initialized session with every tool listed (all pages), or the outcome to
+// report when that is not possible (no tools capability: skip; errors: fail).
+struct ToolListing {
+  std::optional<Session> session;
+  std::vector<nlohmann::json> tools;
+  std::optional<Outcome> outcome;
+};
+ToolListing list_all_tools(CheckContext& ctx);
+
+// The first read-only tool accepted by `wanted` whose arguments can be built from
+// its schema: {tool, arguments}.
+std::optional<std::pair<nlohmann::json, nlohmann::json>> callable_read_only_tool(
+    const std::vector<nlohmann::json>& tools, const std::function<bool(const nlohmann::json&)>& wanted);
 
 // Arguments satisfying a simple input schema (required properties of scalar types,
 // enums, bounds), or nullopt when the schema needs more than this can build.

@@ -16,45 +16,6 @@ namespace {
 
 const std::string kDoc = "server/tools.mdx";
 
-// Opens a session and lists every tool, or returns the outcome to report instead.
-struct ToolsTour {
-  std::optional<Session> session;
-  std::vector<json> tools;
-  std::optional<Outcome> outcome;  // set when the check cannot go on
-};
-
-ToolsTour tour_tools(CheckContext& ctx) {
-  ToolsTour tour;
-  auto session = open_session(ctx);
-  if (!session.ok()) {
-    tour.outcome = fail_status(session.status(), "initializing");
-    return tour;
-  }
-  if (!session->has_capability("tools")) {
-    tour.outcome = skip_without_capability("tools");
-    return tour;
-  }
-  auto walk = walk_list(session->client, "tools/list", "tools");
-  if (!walk.ok()) {
-    tour.outcome = fail_status(walk.status(), "listing tools");
-    return tour;
-  }
-  tour.tools = walk->items;
-  tour.session.emplace(std::move(session).value());
-  return tour;
-}
-
-// The first read-only tool whose arguments this harness can build, with those arguments.
-std::optional<std::pair<json, json>> callable_tool(const std::vector<json>& tools, bool needs_required_property) {
-  for (const json& tool : tools) {
-    if (!is_read_only(tool) || !tool.contains("inputSchema")) continue;
-    const json& schema = tool["inputSchema"];
-    if (needs_required_property && schema.value("required", json::array()).empty()) continue;
-    if (auto args = example_arguments(schema)) return std::make_pair(tool, *args);
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 void register_tools(Registry& registry) {
@@ -81,7 +42,7 @@ void register_tools(Registry& registry) {
       .spec_ref = spec("2025-11-25", kDoc, "Tool"),
       .procedure = "Lists every tool (all pages) and inspects each inputSchema.",
       .run = [](CheckContext& ctx) -> Outcome {
-        ToolsTour tour = tour_tools(ctx);
+        ToolListing tour = list_all_tools(ctx);
         if (tour.outcome) return *tour.outcome;
         for (const json& tool : tour.tools) {
           const json schema = tool.value("inputSchema", json());
@@ -102,7 +63,7 @@ void register_tools(Registry& registry) {
       .spec_ref = spec("2025-11-25", "server/utilities/pagination.mdx", "Pagination Flow"),
       .procedure = "Walks tools/list through every nextCursor (up to 100 pages) and compares tool names.",
       .run = [](CheckContext& ctx) -> Outcome {
-        ToolsTour tour = tour_tools(ctx);
+        ToolListing tour = list_all_tools(ctx);
         if (tour.outcome) return *tour.outcome;
         std::set<std::string> names;
         for (const json& tool : tour.tools) {
@@ -140,7 +101,7 @@ void register_tools(Registry& registry) {
       .procedure = "Lists every tool and checks each name.",
       .min_version = "2025-11-25",
       .run = [](CheckContext& ctx) -> Outcome {
-        ToolsTour tour = tour_tools(ctx);
+        ToolListing tour = list_all_tools(ctx);
         if (tour.outcome) return *tour.outcome;
         static const std::regex kName("^[A-Za-z0-9_.-]{1,128}$");
         for (const json& tool : tour.tools) {
@@ -180,9 +141,11 @@ void register_tools(Registry& registry) {
       .procedure = "Calls a read-only tool that has required properties with empty arguments.",
       .min_version = "2025-11-25",
       .run = [](CheckContext& ctx) -> Outcome {
-        ToolsTour tour = tour_tools(ctx);
+        ToolListing tour = list_all_tools(ctx);
         if (tour.outcome) return *tour.outcome;
-        auto target = callable_tool(tour.tools, /*needs_required_property=*/true);
+        auto target = callable_read_only_tool(tour.tools, [](const json& tool) {
+          return !tool["inputSchema"].value("required", json::array()).empty();
+        });
         if (!target) return skip("no read-only tool (readOnlyHint: true) with required arguments to call safely");
         std::string name = target->first["name"];
         REQUIRE_OK(json response,
@@ -206,7 +169,7 @@ void register_tools(Registry& registry) {
                    "validates structuredContent.",
       .min_version = "2025-06-18",
       .run = [](CheckContext& ctx) -> Outcome {
-        ToolsTour tour = tour_tools(ctx);
+        ToolListing tour = list_all_tools(ctx);
         if (tour.outcome) return *tour.outcome;
         int called = 0;
         for (const json& tool : tour.tools) {

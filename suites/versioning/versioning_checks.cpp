@@ -17,33 +17,6 @@ namespace {
 
 const std::string kProfileDoc = "docs/profile.md § Versioning";
 
-struct Listing {
-  std::optional<Session> session;
-  std::vector<json> tools;
-  std::optional<Outcome> outcome;  // set when the check cannot go on
-};
-
-Listing list_tools(CheckContext& ctx) {
-  Listing listing;
-  auto session = open_session(ctx);
-  if (!session.ok()) {
-    listing.outcome = fail_status(session.status(), "initializing");
-    return listing;
-  }
-  if (!session->has_capability("tools")) {
-    listing.outcome = skip_without_capability("tools");
-    return listing;
-  }
-  auto walk = walk_list(session->client, "tools/list", "tools");
-  if (!walk.ok()) {
-    listing.outcome = fail_status(walk.status(), "listing tools");
-    return listing;
-  }
-  listing.tools = walk->items;
-  listing.session.emplace(std::move(session).value());
-  return listing;
-}
-
 json lifecycle_of(const json& tool, const VersioningProfile& profile) {
   if (tool.contains("_meta") && tool["_meta"].is_object() && tool["_meta"].contains(profile.lifecycle_key)) {
     return tool["_meta"][profile.lifecycle_key];
@@ -63,16 +36,12 @@ const json* find_tool(const std::vector<json>& tools, const std::string& name) {
   return nullptr;
 }
 
-// The first read-only tool in `status` whose arguments the harness can build.
+// A read-only tool in `status` to call, with arguments built from its schema.
 std::optional<std::pair<std::string, json>> callable_in_status(const std::vector<json>& tools, const std::string& status,
                                                                 const VersioningProfile& profile) {
-  for (const json& tool : tools) {
-    if (status_of(tool, profile) != status || !is_read_only(tool)) continue;
-    if (auto args = example_arguments(tool.value("inputSchema", json::object()))) {
-      return std::make_pair(tool.value("name", std::string()), *args);
-    }
-  }
-  return std::nullopt;
+  auto found = callable_read_only_tool(tools, [&](const json& tool) { return status_of(tool, profile) == status; });
+  if (!found) return std::nullopt;
+  return std::make_pair(found->first.value("name", std::string()), found->second);
 }
 
 // Tool names without descriptions of volatile details: what must not change between lists.
@@ -88,7 +57,7 @@ void register_versioning(Registry& registry) {
       .spec_ref = kProfileDoc,
       .procedure = "Lists every tool and matches each name against the profile's name_pattern.",
       .run = [](CheckContext& ctx) -> Outcome {
-        Listing listing = list_tools(ctx);
+        ToolListing listing = list_all_tools(ctx);
         if (listing.outcome) return *listing.outcome;
         std::regex pattern(ctx.target().profile.versioning.name_pattern);
         std::vector<std::string> unversioned;
@@ -114,7 +83,7 @@ void register_versioning(Registry& registry) {
       .spec_ref = kProfileDoc,
       .procedure = "Groups tools by base name and inspects each group's version numbers and lifecycles.",
       .run = [](CheckContext& ctx) -> Outcome {
-        Listing listing = list_tools(ctx);
+        ToolListing listing = list_all_tools(ctx);
         if (listing.outcome) return *listing.outcome;
         const VersioningProfile& profile = ctx.target().profile.versioning;
         std::regex pattern(profile.name_pattern);
@@ -150,7 +119,7 @@ void register_versioning(Registry& registry) {
       .spec_ref = kProfileDoc,
       .procedure = "Inspects the lifecycle _meta of every tool.",
       .run = [](CheckContext& ctx) -> Outcome {
-        Listing listing = list_tools(ctx);
+        ToolListing listing = list_all_tools(ctx);
         if (listing.outcome) return *listing.outcome;
         const VersioningProfile& profile = ctx.target().profile.versioning;
         static const std::regex kDate("^[0-9]{4}-[0-9]{2}-[0-9]{2}$");
@@ -184,7 +153,7 @@ void register_versioning(Registry& registry) {
       .spec_ref = kProfileDoc,
       .procedure = "Calls a read-only deprecated tool with arguments built from its schema and inspects the result.",
       .run = [](CheckContext& ctx) -> Outcome {
-        Listing listing = list_tools(ctx);
+        ToolListing listing = list_all_tools(ctx);
         if (listing.outcome) return *listing.outcome;
         const VersioningProfile& profile = ctx.target().profile.versioning;
         auto target = callable_in_status(listing.tools, "deprecated", profile);
@@ -213,7 +182,7 @@ void register_versioning(Registry& registry) {
       .spec_ref = kProfileDoc,
       .procedure = "Calls a read-only retired tool with arguments built from its schema.",
       .run = [](CheckContext& ctx) -> Outcome {
-        Listing listing = list_tools(ctx);
+        ToolListing listing = list_all_tools(ctx);
         if (listing.outcome) return *listing.outcome;
         const VersioningProfile& profile = ctx.target().profile.versioning;
         auto target = callable_in_status(listing.tools, "retired", profile);
@@ -245,7 +214,7 @@ void register_versioning(Registry& registry) {
       .spec_ref = kProfileDoc + "; docs/2025-11-25/server/tools.mdx § List Changed Notification",
       .procedure = "Lists tools, pings, lists again, and compares the two listings.",
       .run = [](CheckContext& ctx) -> Outcome {
-        Listing listing = list_tools(ctx);
+        ToolListing listing = list_all_tools(ctx);
         if (listing.outcome) return *listing.outcome;
         McpClient& client = listing.session->client;
         REQUIRE_OK(json ping, client.request("ping"), "ping");
@@ -268,9 +237,9 @@ void register_versioning(Registry& registry) {
       .spec_ref = kProfileDoc,
       .procedure = "Lists tools in two separate sessions and compares them.",
       .run = [](CheckContext& ctx) -> Outcome {
-        Listing first = list_tools(ctx);
+        ToolListing first = list_all_tools(ctx);
         if (first.outcome) return *first.outcome;
-        Listing second = list_tools(ctx);
+        ToolListing second = list_all_tools(ctx);
         if (second.outcome) return *second.outcome;
         auto changes = diff_locks(comparable(first.tools), comparable(second.tools), ctx.target().today);
         if (!changes.empty()) {
@@ -291,7 +260,7 @@ void register_versioning(Registry& registry) {
       .procedure = "Snapshots the live tool list and classifies every difference from the lock file.",
       .run = [](CheckContext& ctx) -> Outcome {
         if (ctx.target().lock.is_null()) return skip("no lock file given (--lock)");
-        Listing listing = list_tools(ctx);
+        ToolListing listing = list_all_tools(ctx);
         if (listing.outcome) return *listing.outcome;
         json live = make_lock(listing.tools, ctx.target().profile.versioning.lifecycle_key);
         auto changes = diff_locks(ctx.target().lock, live, ctx.target().today);
