@@ -31,7 +31,9 @@ int main(int argc, char** argv) {
   app.add_option("--port-file", port_file, "Write the bound port to this file once listening (HTTP)");
   app.add_option("--allowed-origin", http_options.allowed_origins, "Extra allowed Origin (repeatable)");
   app.add_option("--allowed-host", http_options.allowed_hosts, "Extra allowed Host name (repeatable)");
-  app.add_option("--config", config_file, "JSON configuration file (database, page_size, tool_lifecycle)");
+  app.add_option("--config", config_file, "JSON configuration file (database, page_size, tool_lifecycle, limits)");
+  std::string redis;
+  app.add_option("--redis", redis, "Keep limit state in Redis at host:port, shared by replicas");
   app.add_option("--db", config.database, "SQLite database file, or :memory:")->capture_default_str();
   app.add_option("--page-size", config.server.page_size, "Items per page in list results")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
@@ -45,6 +47,11 @@ int main(int argc, char** argv) {
     if (auto loaded = mcp::server::load_config_file(config_file, config); !loaded.ok()) return fail(loaded.message());
     if (app.count("--db")) config.database = database;
     if (app.count("--page-size")) config.server.page_size = page_size;
+  }
+  if (!redis.empty()) {
+    if (!config.limits.is_object()) config.limits = nlohmann::json::object();
+    config.limits["backend"] = "redis";
+    config.limits["redis"] = redis;
   }
   auto created = mcp::server::ReferenceApp::create(config);
   if (!created.ok()) return fail(created.status().to_string());

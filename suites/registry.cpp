@@ -12,6 +12,7 @@ const Registry& builtin_checks() {
     suites::register_resources(r);
     suites::register_prompts(r);
     suites::register_versioning(r);
+    suites::register_limits(r);
     suites::register_transport_stdio(r);
     suites::register_transport_http(r);
     suites::register_schema(r);

@@ -181,8 +181,14 @@ Status HttpConnection::send_raw(const std::string& text) {
   HttpReply reply = post_and_deliver(text);
   if (reply.status == 0) return reply.error.ok() ? unavailable("no HTTP reply") : reply.error;
   if (reply.status >= 400) {
-    // Refused at the HTTP level: say so now rather than wait for a response that will not come.
-    return failed_precondition("HTTP " + std::to_string(reply.status) + ": " + reply.body.substr(0, 300));
+    // An HTTP error whose body answers this request still delivered the answer; any
+    // other HTTP error means no answer will come, so say so now instead of waiting.
+    nlohmann::json sent = nlohmann::json::parse(text, nullptr, false);
+    nlohmann::json id = sent.is_object() ? sent.value("id", nlohmann::json()) : nlohmann::json();
+    bool answered = !id.is_null() && std::any_of(reply.messages.begin(), reply.messages.end(), [&](const nlohmann::json& m) {
+      return m.is_object() && !m.contains("method") && m.value("id", nlohmann::json()) == id;
+    });
+    if (!answered) return failed_precondition("HTTP " + std::to_string(reply.status) + ": " + reply.body.substr(0, 300));
   }
   return ok_status();
 }

@@ -12,6 +12,16 @@ StatusOr<Profile> load_profile(const std::string& path) {
   if (!parsed.is_object()) return invalid_argument(path + " is not a JSON object");
   Profile profile;
   for (const auto& [section, values] : parsed.items()) {
+    if (section == "limits" && values.is_object()) {
+      for (const auto& [key, value] : values.items()) {
+        if (key == "declaration_key" && value.is_string()) profile.limits.declaration_key = value;
+        else if (key == "declared" && value.is_object()) profile.limits.declared = value;
+        else if (key == "refusal_meta_key" && value.is_string()) profile.limits.refusal_meta_key = value;
+        else if (key == "max_calls" && value.is_number_integer()) profile.limits.max_calls = value;
+        else return invalid_argument(path + ": unknown or mistyped setting limits." + key);
+      }
+      continue;
+    }
     if (section != "versioning" || !values.is_object()) return invalid_argument(path + ": unknown section \"" + section + "\"");
     for (const auto& [key, value] : values.items()) {
       if (!value.is_string()) return invalid_argument(path + ": versioning." + key + " must be a string");

@@ -17,8 +17,18 @@ struct VersioningProfile {
   std::string retired_code = "tool_retired";                     // structuredContent.code of a retired call
 };
 
+struct LimitsProfile {
+  std::string declaration_key = "dev.mcp-harness/limits";  // in the initialize result's _meta
+  std::string refusal_meta_key = "dev.mcp-harness/refusal";  // the refusal, where structuredContent is absent
+  // Declared limits for servers that do not publish them ({"rate": {"per_second", "burst"},
+  // "budget": {"units", "window_seconds"}, "executions_resource"}); null = read the declaration.
+  nlohmann::json declared;
+  int max_calls = 400;  // the most calls one limits check may make
+};
+
 struct Profile {
   VersioningProfile versioning;
+  LimitsProfile limits;
 };
 
 // Reads a JSON profile; unknown keys are errors so that typos do not pass silently.

@@ -4,6 +4,7 @@
 
 #include "reference-server/demo/demo.h"
 #include "reference-server/domain/domain.h"
+#include "reference-server/filters/limits/limits_filter.h"
 #include "reference-server/filters/versioning/versioning_filter.h"
 
 namespace mcp::server {
@@ -25,6 +26,7 @@ Status load_config_file(const std::string& path, AppConfig& config) {
     if (key == "database" && value.is_string()) config.database = value;
     else if (key == "page_size" && value.is_number_unsigned()) config.server.page_size = value;
     else if (key == "tool_lifecycle" && value.is_object()) config.tool_lifecycle = value;
+    else if (key == "limits" && value.is_object()) config.limits = value;
     else return invalid_argument(path + ": unknown or mistyped setting \"" + key + "\"");
   }
   return ok_status();
@@ -39,10 +41,24 @@ StatusOr<std::unique_ptr<ReferenceApp>> ReferenceApp::create(const AppConfig& co
   RETURN_IF_ERROR(register_ticket_tools(server, *app->database_));
   RETURN_IF_ERROR(register_demo_resources(server));
   RETURN_IF_ERROR(register_demo_prompts(server));
+  // How often each handler ran: lets a harness prove that refused calls had no effect.
+  RETURN_IF_ERROR(server.resources().add({.uri = "mcp-ref://stats/tool-executions",
+                                          .name = "tool-executions",
+                                          .description = "How many times each tool's handler ran, as JSON.",
+                                          .mime_type = "application/json",
+                                          .read = [&server] { return server.execution_counts().dump(); }}));
   json lifecycles = default_tool_lifecycles();
   for (const auto& [tool, lifecycle] : config.tool_lifecycle.items()) lifecycles[tool] = lifecycle;
+  // Filter order is the chain order: versioning answers retired calls before they
+  // spend any budget; limits refuse before the handler runs.
   RETURN_IF_ERROR(install_versioning(server, lifecycles, config.today.empty() ? utc_today() : config.today)
                       .with_context("tool lifecycle configuration"));
+  json limits_json = {{"tools", {{"search_tickets_v1", {{"cost", 5}}}, {"search_tickets_v2", {{"cost", 5}}},
+                                  {"list_invoices_v1", {{"cost", 5}}}}},
+                       {"executions_resource", "mcp-ref://stats/tool-executions"}};
+  if (config.limits.is_object()) limits_json.merge_patch(config.limits);
+  ASSIGN_OR_RETURN(LimitsConfig limits, LimitsConfig::from_json(limits_json, server.tools()));
+  RETURN_IF_ERROR(install_limits(server, limits).with_context("limits configuration"));
   return app;
 }
 

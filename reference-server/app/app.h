@@ -19,9 +19,10 @@ struct AppConfig {
   // Merged over the built-in schedule (default_tool_lifecycles()), tool by tool.
   nlohmann::json tool_lifecycle = nlohmann::json::object();
   std::string today;  // empty: the current UTC date (tests pin it)
+  nlohmann::json limits;  // LimitsConfig::from_json; null = defaults
 };
 
-// Reads a JSON configuration file ({"database", "page_size", "tool_lifecycle"}).
+// Reads a JSON configuration file ({"database", "page_size", "tool_lifecycle", "limits"}).
 Status load_config_file(const std::string& path, AppConfig& config);
 nlohmann::json default_tool_lifecycles();
 

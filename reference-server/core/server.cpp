@@ -137,6 +137,7 @@ McpServer::Outcome McpServer::initialize(const Request& r) {
   if (protocol::at_least(version, protocol::k2025_06_18)) info["title"] = options_.title;
   json result = {{"protocolVersion", version}, {"capabilities", capabilities()}, {"serverInfo", info}};
   if (!options_.instructions.empty()) result["instructions"] = options_.instructions;
+  if (!initialize_meta_.empty()) result["_meta"] = initialize_meta_;
   return result;
 }
 
@@ -194,6 +195,10 @@ McpServer::Outcome McpServer::invoke_tool(const RegisteredTool& tool, const json
     result = verdict.response();
   } else {
     ToolContext context(arguments, meta.value("progressToken", json()), r.cancelled, r.session, r.out);
+    {
+      std::lock_guard<std::mutex> lock(executions_mutex_);
+      ++executions_[tool.spec.name];
+    }
     try {
       result = tool.handler(context);
     } catch (const std::exception& e) {
@@ -215,6 +220,11 @@ McpServer::Outcome McpServer::invoke_tool(const RegisteredTool& tool, const json
   auto revision = protocol::find_revision(r.session.protocol_version());
   if (revision && !revision->structured_content) result.erase("structuredContent");
   return result;
+}
+
+json McpServer::execution_counts() const {
+  std::lock_guard<std::mutex> lock(executions_mutex_);
+  return json(executions_);
 }
 
 McpServer::Outcome McpServer::list_resources(const Request& r) {

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -58,6 +59,10 @@ class McpServer : public MessageHandler {
   PromptCatalog& prompts() { return prompts_; }
   FilterChain& filters() { return filters_; }
   const ServerOptions& options() const { return options_; }
+  // Adds a key to the initialize result's _meta (e.g. declared limits).
+  void set_initialize_meta(const std::string& key, nlohmann::json value) { initialize_meta_[key] = std::move(value); }
+  // How many times each tool's handler actually ran (refused calls do not count).
+  nlohmann::json execution_counts() const;
 
   // Handles one serialised message (one stdio line, one HTTP body). Returns the
   // response to send, or nullopt (notifications, responses, cancelled requests).
@@ -103,6 +108,9 @@ class McpServer : public MessageHandler {
   PromptCatalog prompts_;
   FilterChain filters_;
   std::map<std::string, Method, std::less<>> methods_;
+  nlohmann::json initialize_meta_ = nlohmann::json::object();
+  mutable std::mutex executions_mutex_;
+  std::map<std::string, long long> executions_;
 };
 
 // Opaque pagination cursors: clients must treat them as opaque, the server must

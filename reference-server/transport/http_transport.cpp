@@ -233,7 +233,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
       res.status = accepted_status();
       return;
     }
-    if (!initializing && message.method() == "tools/call") {
+    if (!initializing && message.method() == "tools/call" && streams_tool_calls()) {
       // Tool calls stream: progress and log notifications precede the response.
       res.set_header("Cache-Control", "no-cache");
       res.set_header("X-Accel-Buffering", "no");
@@ -258,6 +258,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
       impl_->sessions[hs->session.id()] = hs;
       res.set_header("Mcp-Session-Id", hs->session.id());
     }
+    res.status = status_for_response(*response);
     res.set_content(jsonrpc::serialize(*response), json_content_type());
   });
 

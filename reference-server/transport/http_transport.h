@@ -54,6 +54,8 @@ class HttpServerTransport {
   virtual bool offers_get_stream() const { return true; }
   virtual int get_refusal_status() const { return 405; }
   virtual int session_deleted_status() const { return 200; }
+  virtual bool streams_tool_calls() const { return true; }
+  virtual int status_for_response(const nlohmann::json& response) const { (void)response; return 200; }
 
  private:
   struct Impl;

@@ -1,0 +1,39 @@
+// Where limit state lives. The in-memory store serves one process; the Redis
+// store lets replicas share budgets and buckets (each decision is one atomic
+// Lua script, so concurrent replicas never both spend the last unit).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "mcp/status.h"
+
+namespace mcp::server {
+
+struct BucketDecision {
+  bool allowed = false;
+  double remaining = 0;            // tokens left after this call
+  double retry_after_seconds = 0;  // when refused: until one more call would be allowed
+};
+
+struct WindowDecision {
+  bool allowed = false;
+  long long used = 0;              // units spent in the current window, this call included when allowed
+  double retry_after_seconds = 0;  // until the current window ends
+};
+
+class LimitStore {
+ public:
+  virtual ~LimitStore() = default;
+  // Token bucket `key` with capacity `burst`, refilled at `per_second`; takes `cost` tokens if available.
+  virtual StatusOr<BucketDecision> take(const std::string& key, double per_second, double burst, double cost) = 0;
+  // Fixed window `key` of `window_seconds` (aligned to the epoch); spends `cost` if used + cost <= limit.
+  virtual StatusOr<WindowDecision> spend(const std::string& key, long long cost, long long limit, long long window_seconds) = 0;
+  virtual std::string describe() const = 0;
+};
+
+std::unique_ptr<LimitStore> make_memory_store();
+// address "host:port". Connects now so that a misconfigured address fails at start-up.
+StatusOr<std::unique_ptr<LimitStore>> make_redis_store(const std::string& address);
+
+}  // namespace mcp::server

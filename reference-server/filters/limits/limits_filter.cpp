@@ -1,0 +1,184 @@
+#include "reference-server/filters/limits/limits_filter.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+
+#include "reference-server/core/event_log.h"
+
+namespace mcp::server {
+
+using json = nlohmann::json;
+
+namespace {
+
+FilterVerdict refuse(const std::string& text, const json& refusal) {
+  json result = error_result(text, refusal);
+  result["_meta"][kRefusalMetaKey] = refusal;
+  return FilterVerdict::respond(std::move(result));
+}
+
+std::string seconds_text(double seconds) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, seconds < 10 ? "%.2f s" : "%.0f s", seconds);
+  return buffer;
+}
+
+// Rounded up to the millisecond so that waiting exactly this long is always enough.
+double round_up_ms(double seconds) { return std::ceil(seconds * 1000.0) / 1000.0; }
+
+Status positive(double value, const std::string& what) {
+  return value > 0 ? ok_status() : invalid_argument(what + " must be positive");
+}
+
+}  // namespace
+
+std::string utc_timestamp_after(double seconds_from_now) {
+  auto at = std::chrono::system_clock::now() + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                                   std::chrono::duration<double>(seconds_from_now));
+  std::time_t whole = std::chrono::system_clock::to_time_t(at);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count() % 1000;
+  char buffer[40];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", std::gmtime(&whole));
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03lldZ", buffer, static_cast<long long>(ms));
+  return out;
+}
+
+StatusOr<LimitsConfig> LimitsConfig::from_json(const json& value, const ToolRegistry& tools) {
+  LimitsConfig config;
+  if (value.is_null()) return config;
+  if (!value.is_object()) return invalid_argument("limits must be an object");
+  try {
+    for (const auto& [key, v] : value.items()) {
+      if (key == "budget") {
+        config.budget_units = v.value("units", config.budget_units);
+        config.budget_window_seconds = v.value("window_seconds", config.budget_window_seconds);
+      } else if (key == "rate") {
+        config.rate.per_second = v.value("per_second", config.rate.per_second);
+        config.rate.burst = v.value("burst", config.rate.burst);
+      } else if (key == "tools") {
+        for (const auto& [tool, rule] : v.items()) {
+          if (!tools.find(tool)) return invalid_argument("limits for unknown tool " + tool);
+          if (rule.contains("per_second") || rule.contains("burst")) {
+            config.tool_rates[tool] = {rule.value("per_second", config.rate.per_second), rule.value("burst", config.rate.burst)};
+          }
+          if (rule.contains("cost")) config.tool_costs[tool] = rule["cost"].get<long long>();
+        }
+      } else if (key == "backend") {
+        config.backend = v.get<std::string>();
+      } else if (key == "redis") {
+        config.redis_address = v.get<std::string>();
+      } else if (key == "executions_resource") {
+        config.executions_resource = v.get<std::string>();
+      } else if (key == "key_prefix") {
+        config.key_prefix = v.get<std::string>();
+      } else {
+        return invalid_argument("unknown limits setting \"" + key + "\"");
+      }
+    }
+  } catch (const json::exception& e) {
+    return invalid_argument(std::string("limits: ") + e.what());
+  }
+  if (config.backend != "memory" && config.backend != "redis") return invalid_argument("limits.backend must be memory or redis");
+  RETURN_IF_ERROR(positive(static_cast<double>(config.budget_units), "limits.budget.units"));
+  RETURN_IF_ERROR(positive(static_cast<double>(config.budget_window_seconds), "limits.budget.window_seconds"));
+  RETURN_IF_ERROR(positive(config.rate.per_second, "limits.rate.per_second"));
+  RETURN_IF_ERROR(positive(config.rate.burst, "limits.rate.burst"));
+  for (const auto& [tool, rule] : config.tool_rates) {
+    RETURN_IF_ERROR(positive(rule.per_second, tool + ".per_second"));
+    RETURN_IF_ERROR(positive(rule.burst, tool + ".burst"));
+  }
+  for (const auto& [tool, cost] : config.tool_costs) RETURN_IF_ERROR(positive(static_cast<double>(cost), tool + ".cost"));
+  return config;
+}
+
+RateRule LimitsConfig::rate_for(const std::string& tool) const {
+  auto it = tool_rates.find(tool);
+  return it == tool_rates.end() ? rate : it->second;
+}
+
+long long LimitsConfig::cost_of(const std::string& tool) const {
+  auto it = tool_costs.find(tool);
+  return it == tool_costs.end() ? 1 : it->second;
+}
+
+json LimitsConfig::declaration() const {
+  json tools = json::object();
+  for (const auto& [tool, rule] : tool_rates) tools[tool] = {{"per_second", rule.per_second}, {"burst", rule.burst}};
+  for (const auto& [tool, cost] : tool_costs) tools[tool]["cost"] = cost;
+  json declared = {{"budget", {{"units", budget_units}, {"window_seconds", budget_window_seconds}, {"scope", "session"},
+                               {"run_id_meta_key", kRunIdMetaKey}}},
+                   {"rate", {{"per_second", rate.per_second}, {"burst", rate.burst}, {"scope", "principal+tool"}}},
+                   {"tools", tools}};
+  if (!executions_resource.empty()) declared["executions_resource"] = executions_resource;
+  return declared;
+}
+
+FilterVerdict LimitsFilter::on_call(const ToolCall& call) {
+  // Without authentication the session is the principal; auth makes it the caller's identity.
+  std::string principal = call.session.id().empty() ? "anonymous" : call.session.id();
+  RateRule rule = config_.rate_for(call.tool);
+  auto bucket = store_->take(config_.key_prefix + ":rate:" + principal + ":" + call.tool, rule.per_second, rule.burst, 1);
+  if (!bucket.ok()) {
+    // A limit store that cannot answer must not turn into unlimited calls.
+    log_event("error", "limit_store_unavailable", {{"store", store_->describe()}, {"error", bucket.status().message()}});
+    return FilterVerdict::respond(error_result("The server cannot check its limits right now; try again shortly.",
+                                               {{"code", "limits_unavailable"}, {"retry_after_seconds", 1}}));
+  }
+  if (!bucket->allowed) {
+    double retry = round_up_ms(bucket->retry_after_seconds);
+    std::string at = utc_timestamp_after(retry);
+    log_event("info", "call_refused", {{"code", "rate_limited"}, {"tool", call.tool}, {"principal", principal}});
+    return refuse(
+        "rate limited: " + call.tool + " allows " + std::to_string(static_cast<int>(rule.per_second)) + " calls/s (burst " +
+            std::to_string(static_cast<int>(rule.burst)) + "); try again after " + seconds_text(retry) + " (" + at + ").",
+        {{"code", "rate_limited"}, {"scope", "tool"}, {"tool", call.tool},
+         {"limit", {{"per_second", rule.per_second}, {"burst", rule.burst}}}, {"remaining", 0},
+         {"retry_after_seconds", retry}, {"retry_at", at}});
+  }
+
+  std::string scope = "session", scope_id = call.session.id();
+  if (auto run = call.request_meta.find(kRunIdMetaKey); run != call.request_meta.end() && run->is_string() && !run->get<std::string>().empty()) {
+    scope = "run";
+    scope_id = run->get<std::string>();
+  }
+  long long cost = config_.cost_of(call.tool);
+  auto window = store_->spend(config_.key_prefix + ":budget:" + scope + ":" + scope_id, cost, config_.budget_units,
+                              config_.budget_window_seconds);
+  if (!window.ok()) {
+    log_event("error", "limit_store_unavailable", {{"store", store_->describe()}, {"error", window.status().message()}});
+    return FilterVerdict::respond(error_result("The server cannot check its limits right now; try again shortly.",
+                                               {{"code", "limits_unavailable"}, {"retry_after_seconds", 1}}));
+  }
+  if (!window->allowed) {
+    double retry = round_up_ms(window->retry_after_seconds);
+    std::string at = utc_timestamp_after(retry);
+    log_event("info", "call_refused", {{"code", "budget_exhausted"}, {"tool", call.tool}, {"scope", scope}, {"id", scope_id}});
+    return refuse(
+        "budget exhausted: this " + scope + " has spent " + std::to_string(window->used) + " of " +
+            std::to_string(config_.budget_units) + " units in the current " + std::to_string(config_.budget_window_seconds) +
+            " s window (" + call.tool + " costs " + std::to_string(cost) + "); try again after " + seconds_text(retry) +
+            " (" + at + ").",
+        {{"code", "budget_exhausted"}, {"scope", scope}, {"tool", call.tool},
+         {"limit", {{"units", config_.budget_units}, {"window_seconds", config_.budget_window_seconds}}},
+         {"cost", cost}, {"remaining", std::max(0LL, config_.budget_units - window->used)},
+         {"retry_after_seconds", retry}, {"retry_at", at}});
+  }
+  return FilterVerdict::proceed();
+}
+
+Status install_limits(McpServer& server, const LimitsConfig& config) {
+  std::unique_ptr<LimitStore> store;
+  if (config.backend == "redis") {
+    ASSIGN_OR_RETURN(store, make_redis_store(config.redis_address));
+  } else {
+    store = make_memory_store();
+  }
+  server.set_initialize_meta(kLimitsMetaKey, config.declaration());
+  server.filters().add(std::make_unique<LimitsFilter>(config, std::move(store)));
+  return ok_status();
+}
+
+}  // namespace mcp::server

@@ -1,0 +1,99 @@
+#include "suites/limits/limits_support.h"
+
+namespace mcp::harness::suites {
+
+using json = nlohmann::json;
+
+double DeclaredLimits::rate_for(const std::string& tool) const {
+  return tools.contains(tool) ? tools[tool].value("per_second", per_second) : per_second;
+}
+double DeclaredLimits::burst_for(const std::string& tool) const {
+  return tools.contains(tool) ? tools[tool].value("burst", burst) : burst;
+}
+long long DeclaredLimits::cost_of(const std::string& tool) const {
+  return tools.contains(tool) ? tools[tool].value("cost", 1LL) : 1LL;
+}
+
+DeclaredLimits declared_limits(const Session& session, const LimitsProfile& profile) {
+  json declared = profile.declared;
+  if (declared.is_null()) {
+    const json& init = session.initialize_response;
+    if (init.contains("result") && init["result"].contains("_meta") && init["result"]["_meta"].is_object()) {
+      declared = init["result"]["_meta"].value(profile.declaration_key, json());
+    }
+  }
+  DeclaredLimits limits;
+  if (!declared.is_object()) return limits;
+  try {
+    json rate = declared.value("rate", json::object()), budget = declared.value("budget", json::object());
+    limits.per_second = rate.value("per_second", 0.0);
+    limits.burst = rate.value("burst", 0.0);
+    limits.budget_units = budget.value("units", 0LL);
+    limits.window_seconds = budget.value("window_seconds", 0LL);
+    limits.run_id_key = budget.value("run_id_meta_key", limits.run_id_key);
+    limits.tools = declared.value("tools", json::object());
+    limits.executions_resource = declared.value("executions_resource", "");
+  } catch (const json::exception&) {
+    return DeclaredLimits{};
+  }
+  limits.present = limits.per_second > 0 && limits.burst > 0 && limits.budget_units > 0 && limits.window_seconds > 0;
+  return limits;
+}
+
+json refusal_of(const json& response, const std::string& meta_key) {
+  if (!response.contains("result")) return nullptr;
+  const json& result = response["result"];
+  if (!result.is_object() || result.value("isError", false) != true) return nullptr;
+  json structured = result.value("structuredContent", json());
+  if (structured.is_object() && structured.contains("code")) return structured;
+  json meta = result.value("_meta", json::object());
+  if (meta.is_object() && meta.contains(meta_key) && meta[meta_key].is_object()) return meta[meta_key];
+  return nullptr;
+}
+
+std::string refusal_code(const json& response) {
+  json refusal = refusal_of(response);
+  return refusal.is_object() && refusal.contains("code") && refusal["code"].is_string() ? refusal["code"].get<std::string>()
+                                                                                        : std::string();
+}
+
+bool is_refusal(const json& response) {
+  std::string code = refusal_code(response);
+  return code == "rate_limited" || code == "budget_exhausted";
+}
+
+StatusOr<Loop> tight_loop(McpClient& client, const std::string& tool, const json& arguments, int max_calls,
+                          int stop_after_refused, const json& meta) {
+  Loop loop;
+  auto start = Clock::now();
+  json params = {{"name", tool}, {"arguments", arguments}};
+  if (!meta.is_null()) params["_meta"] = meta;
+  for (int i = 0; i < max_calls && loop.refused < stop_after_refused; ++i) {
+    ASSIGN_OR_RETURN(json response, client.request("tools/call", params));
+    if (is_refusal(response)) {
+      if (loop.refused++ == 0) {
+        loop.first_refusal_at = i;
+        loop.first_refusal = response;
+      }
+    } else if (response.contains("result") && response["result"].value("isError", false) != true) {
+      ++loop.accepted;
+    } else if (loop.other_failure.is_null()) {
+      loop.other_failure = response;
+      if (response.contains("error") || loop.accepted == 0) break;
+    }
+  }
+  loop.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return loop;
+}
+
+std::optional<std::pair<std::string, json>> loop_tool(const std::vector<json>& tools, const std::string& lifecycle_key) {
+  // Current versions only: deprecated ones add notices, retired ones refuse for other reasons.
+  auto found = callable_read_only_tool(tools, [&](const json& tool) {
+    json meta = tool.value("_meta", json::object());
+    return !meta.is_object() || !meta.contains(lifecycle_key) || meta[lifecycle_key].value("status", "current") == "current";
+  });
+  if (!found) return std::nullopt;
+  return std::make_pair(found->first.value("name", std::string()), found->second);
+}
+
+}  // namespace mcp::harness::suites

@@ -1,0 +1,51 @@
+// What the limits checks share: the server's declared limits, recognising a
+// refusal, and driving calls in a tight loop.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "suites/suite_support.h"
+
+namespace mcp::harness::suites {
+
+struct DeclaredLimits {
+  bool present = false;
+  double per_second = 0, burst = 0;
+  long long budget_units = 0, window_seconds = 0;
+  nlohmann::json tools = nlohmann::json::object();
+  std::string executions_resource;
+  std::string run_id_key = "dev.mcp-harness/run-id";
+  double rate_for(const std::string& tool) const;
+  double burst_for(const std::string& tool) const;
+  long long cost_of(const std::string& tool) const;
+};
+
+DeclaredLimits declared_limits(const Session& session, const LimitsProfile& profile);
+
+// The refusal object of a response: structuredContent, or the _meta mirror that
+// revisions without structuredContent carry; null when the response is no refusal.
+nlohmann::json refusal_of(const nlohmann::json& response, const std::string& meta_key = "dev.mcp-harness/refusal");
+
+// A refusal per the profile: a CallToolResult with isError and a structured code.
+bool is_refusal(const nlohmann::json& response);
+std::string refusal_code(const nlohmann::json& response);
+
+struct Loop {
+  int accepted = 0;
+  int refused = 0;
+  int first_refusal_at = -1;  // index of the first refused call
+  nlohmann::json first_refusal;  // the whole response message
+  nlohmann::json other_failure;  // a response that was neither a success nor a refusal
+  double seconds = 0;
+};
+
+// Calls `tool` back to back until `max_calls` or `stop_after_refused` refusals.
+StatusOr<Loop> tight_loop(McpClient& client, const std::string& tool, const nlohmann::json& arguments, int max_calls,
+                          int stop_after_refused = 1, const nlohmann::json& meta = nullptr);
+
+// A cheap read-only tool to hammer: {name, arguments}, or nullopt.
+std::optional<std::pair<std::string, nlohmann::json>> loop_tool(const std::vector<nlohmann::json>& tools,
+                                                              const std::string& lifecycle_key);
+
+}  // namespace mcp::harness::suites
