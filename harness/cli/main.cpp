@@ -13,6 +13,7 @@
 #include "harness/engine/runner.h"
 #include "harness/launch/launcher.h"
 #include "harness/report/reports.h"
+#include "harness/runaway/runaway.h"
 #include "harness/versioning/lockfile.h"
 #include "harness/versioning/schema_diff.h"
 #include "mcp/protocol_version.h"
@@ -252,6 +253,71 @@ int diff(const std::string& before_path, const std::string& after_path, const st
   return has_breaking(changes) ? kExitChecksFailed : kExitPassed;
 }
 
+struct RunawayArgs {
+  TargetArgs target;
+  std::vector<std::string> scenarios;
+  unsigned long long seed = 1;
+  int duration_ms = 3000;
+  int max_calls = 5000;
+  int fan_out = 8, sessions = 16;
+  std::string tool, csv, report_json, report_html;
+};
+
+int runaway(const RunawayArgs& args, const std::vector<std::string>& command) {
+  for (const std::string& name : args.scenarios) {
+    const auto& known = runaway_scenario_names();
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string list;
+      for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+      return usage_error("unknown scenario " + name + " (choose from " + list + ")");
+    }
+  }
+  ReadyTarget ready = prepare_target(args.target, command);
+  if (ready.exit_code != kExitPassed) return ready.exit_code;
+  RunawayOptions options;
+  options.scenarios = args.scenarios;
+  options.seed = args.seed;
+  options.duration = std::chrono::milliseconds(args.duration_ms);
+  options.max_calls = args.max_calls;
+  options.fan_out = args.fan_out;
+  options.sessions = args.sessions;
+  options.tool = args.tool;
+  bool tty = ::isatty(STDERR_FILENO);
+  RunawayProgress progress;
+  if (!args.target.quiet && tty) {
+    progress = [](std::size_t, const std::string& name, int calls, double fraction) {
+      int filled = static_cast<int>(fraction * 30);
+      std::fprintf(stderr, "\r  %-14s [%s%s] %3d%%  %6d calls", name.c_str(), std::string(filled, '#').c_str(),
+                   std::string(30 - filled, '.').c_str(), static_cast<int>(fraction * 100), calls);
+      std::fflush(stderr);
+    };
+  }
+  auto report = run_runaway(ready.config, options, progress);
+  if (tty && progress) std::fprintf(stderr, "\r%70s\r", "");
+  if (!report.ok()) {
+    std::cerr << "mcp-harness runaway: " << report.status().message() << "\n";
+    return kExitServerUnavailable;
+  }
+  if (!args.target.quiet) {
+    std::printf("runaway against %s, tool %s, seed %llu\n", report->target.c_str(), report->tool.c_str(),
+                static_cast<unsigned long long>(report->seed));
+    for (const ScenarioResult& s : report->scenarios) {
+      std::printf("  %-14s %-5s %s\n", s.name.c_str(), verdict_name(s.verdict.verdict), s.verdict.message.c_str());
+    }
+  }
+  int status = report->passed() ? kExitPassed : kExitChecksFailed;
+  const std::pair<const std::string*, std::string> outputs[] = {
+      {&args.csv, render_runaway_csv(*report)},
+      {&args.report_json, render_runaway_json(*report).dump(2) + "\n"},
+      {&args.report_html, render_runaway_html(*report)}};
+  for (const auto& [path, content] : outputs) {
+    if (path->empty()) continue;
+    if (mcp::Status written = write_text_file(*path, content); !written.ok()) return usage_error(written.message());
+    if (!args.target.quiet) std::printf("wrote %s\n", path->c_str());
+  }
+  return status;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -308,6 +374,24 @@ int main(int argc, char** argv) {
   diff_cmd->add_option("--format", diff_format, "text or json")->capture_default_str();
   diff_cmd->add_option("--today", diff_today, "Date (YYYY-MM-DD) for sunset decisions; default today (UTC)");
 
+  RunawayArgs runaway_args;
+  CLI::App* runaway_cmd = app.add_subcommand("runaway", "Simulate runaway agents and judge how the server's limits hold");
+  runaway_cmd->footer(
+      "Scenarios: tight-loop, fan-out, retry-storm, polite, many-sessions, slow-drip (default: all).\n"
+      "Example:\n  mcp-harness runaway --duration 2000 --csv timeline.csv --report-html runaway.html --stdio -- ./server --stdio");
+  runaway_args.target.add_to(runaway_cmd);
+  runaway_cmd->add_option("--scenario", runaway_args.scenarios, "Run only this scenario (repeatable)");
+  runaway_cmd->add_option("--seed", runaway_args.seed, "Seed for the agents' choices; same seed, same plan")->capture_default_str();
+  runaway_cmd->add_option("--duration", runaway_args.duration_ms, "Milliseconds per scenario")->capture_default_str()->check(CLI::Range(100, 600000));
+  runaway_cmd->add_option("--max-calls", runaway_args.max_calls, "Call cap per scenario")->capture_default_str()->check(CLI::Range(1, 10000000));
+  runaway_cmd->add_option("--fan-out", runaway_args.fan_out, "Parallel agents in fan-out")->capture_default_str()->check(CLI::Range(1, 256));
+  runaway_cmd->add_option("--sessions", runaway_args.sessions, "Sessions in many-sessions")->capture_default_str()->check(CLI::Range(1, 1024));
+  runaway_cmd->add_option("--tool", runaway_args.tool, "Tool to drive (default: the first read-only tool that answers)");
+  runaway_cmd->add_option("--csv", runaway_args.csv, "Write the per-second timeline as CSV");
+  runaway_cmd->add_option("--report-json", runaway_args.report_json, "Write a JSON report");
+  runaway_cmd->add_option("--report-html", runaway_args.report_html, "Write an HTML report with timeline charts");
+  runaway_cmd->add_flag("--quiet,-q", runaway_args.target.quiet, "Only the exit code");
+
   try {
     app.parse(own_argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -321,5 +405,6 @@ int main(int argc, char** argv) {
   if (list_cmd->parsed()) return list_checks(format);
   if (snapshot_cmd->parsed()) return snapshot(snapshot_args, command, snapshot_output);
   if (diff_cmd->parsed()) return diff(diff_before, diff_after, diff_format, diff_today);
+  if (runaway_cmd->parsed()) return runaway(runaway_args, command);
   return run(args, command);
 }

@@ -93,6 +93,7 @@ StatusOr<json> McpClient::initialize(const std::string& version) {
     version_ = result["protocolVersion"].get<std::string>();
   }
   connection_->set_protocol_version(version_);
+  initialize_response_ = response;
   RETURN_IF_ERROR(notify("notifications/initialized"));
   return response;
 }

@@ -40,6 +40,8 @@ class McpClient {
   std::chrono::milliseconds timeout() const { return timeout_; }
   // The version the server answered in initialize (or the requested one before that).
   const std::string& protocol_version() const { return version_; }
+  // The response to initialize (null before initialize()).
+  const nlohmann::json& initialize_response() const { return initialize_response_; }
 
   // Sends a request and returns the whole response message (with "result" or "error").
   StatusOr<nlohmann::json> request(const std::string& method, nlohmann::json params = nlohmann::json::object());
@@ -70,6 +72,7 @@ class McpClient {
   ViolationSink* violations_;
   std::chrono::milliseconds timeout_;
   std::string version_;
+  nlohmann::json initialize_response_;
   long long next_id_ = 1;
   std::map<std::string, std::string> pending_methods_;  // id (serialised) -> method
   std::vector<nlohmann::json> others_;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "harness/engine/refusal.h"
 #include "suites/suite_support.h"
 
 namespace mcp::harness::suites {
@@ -22,14 +23,6 @@ struct DeclaredLimits {
 };
 
 DeclaredLimits declared_limits(const Session& session, const LimitsProfile& profile);
-
-// The refusal object of a response: structuredContent, or the _meta mirror that
-// revisions without structuredContent carry; null when the response is no refusal.
-nlohmann::json refusal_of(const nlohmann::json& response, const std::string& meta_key = "dev.mcp-harness/refusal");
-
-// A refusal per the profile: a CallToolResult with isError and a structured code.
-bool is_refusal(const nlohmann::json& response);
-std::string refusal_code(const nlohmann::json& response);
 
 struct Loop {
   int accepted = 0;
