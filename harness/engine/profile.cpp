@@ -17,6 +17,16 @@ StatusOr<Profile> load_profile(const std::string& path) {
         if (key == "declaration_key" && value.is_string()) profile.limits.declaration_key = value;
         else if (key == "declared" && value.is_object()) profile.limits.declared = value;
         else if (key == "refusal_meta_key" && value.is_string()) profile.limits.refusal_meta_key = value;
+        else if (key == "refusal_pointer" && value.is_string()) profile.limits.refusal_pointer = value;
+        else if (key == "refusal_error_code" && value.is_number_integer()) profile.limits.refusal_error_code = value;
+        else if (key == "refusal_text_pattern" && value.is_string()) {
+          try {
+            std::regex check(value.get<std::string>());
+          } catch (const std::regex_error&) {
+            return invalid_argument(path + ": limits.refusal_text_pattern is not a valid regular expression");
+          }
+          profile.limits.refusal_text_pattern = value;
+        }
         else if (key == "max_calls" && value.is_number_integer()) profile.limits.max_calls = value;
         else return invalid_argument(path + ": unknown or mistyped setting limits." + key);
       }

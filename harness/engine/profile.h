@@ -20,6 +20,10 @@ struct VersioningProfile {
 struct LimitsProfile {
   std::string declaration_key = "dev.mcp-harness/limits";  // in the initialize result's _meta
   std::string refusal_meta_key = "dev.mcp-harness/refusal";  // the refusal, where structuredContent is absent
+  // Where other servers put their refusal. Any that is set is tried before the defaults:
+  std::string refusal_pointer;       // JSON pointer into the CallToolResult to the refusal object
+  std::string refusal_text_pattern;  // regex on an isError result's text; group 1, if any, is retry-after seconds
+  int refusal_error_code = 0;        // a JSON-RPC error with this code is a refusal (error.data: the object)
   // Declared limits for servers that do not publish them ({"rate": {"per_second", "burst"},
   // "budget": {"units", "window_seconds"}, "executions_resource"}); null = read the declaration.
   nlohmann::json declared;

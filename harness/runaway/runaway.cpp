@@ -42,6 +42,7 @@ double percentile(std::vector<double> values, double p) {
 
 // Shared by the agents of one scenario.
 struct Recorder {
+  const LimitsProfile& profile;
   std::chrono::milliseconds duration;
   Clock::time_point start = Clock::now();
   Clock::time_point deadline = Clock::now();
@@ -65,7 +66,7 @@ struct Recorder {
     CallEvent event{std::chrono::duration<double, std::milli>(sent - start).count(), agent, CallEvent::kAccepted, latency};
     json message = response.ok() ? *response : json();
     if (!response.ok() || !message.contains("result")) event.kind = CallEvent::kError;
-    else if (is_refusal(message)) event.kind = CallEvent::kRefused;
+    else if (is_refusal(message, profile)) event.kind = CallEvent::kRefused;
     else if (message["result"].value("isError", false)) event.kind = CallEvent::kError;
     std::lock_guard<std::mutex> lock(mutex);
     events.push_back(event);
@@ -77,8 +78,8 @@ struct Recorder {
   }
 };
 
-double retry_after(const json& response) {
-  json refusal = refusal_of(response);
+double retry_after(const json& response, const LimitsProfile& profile) {
+  json refusal = refusal_of(response, profile);
   return refusal.is_object() && refusal.contains("retry_after_seconds") && refusal["retry_after_seconds"].is_number()
              ? refusal["retry_after_seconds"].get<double>()
              : -1;
@@ -195,9 +196,8 @@ StatusOr<RunawayReport> run_runaway(const TargetConfig& target, const RunawayOpt
     auto it = std::find_if(scenarios().begin(), scenarios().end(), [&](const Scenario& s) { return s.name == chosen[index]; });
     if (it == scenarios().end()) return invalid_argument("unknown scenario " + chosen[index]);
     ScenarioResult result{it->name, it->description, it->verdict_id, {}, {}, {}, 0};
-    Recorder recorder;
+    Recorder recorder{target.profile.limits, options.duration};
     recorder.max_calls = options.max_calls;
-    recorder.duration = options.duration;
     std::atomic<bool> done{false};
     std::thread reporter;
     if (progress) {
@@ -227,7 +227,7 @@ StatusOr<RunawayReport> run_runaway(const TargetConfig& target, const RunawayOpt
         std::mt19937_64 random(options.seed);
         while (recorder.more()) {
           json response = recorder.call(c, agent, tool, arguments, nullptr);
-          double wait = retry_after(response);
+          double wait = retry_after(response, target.profile.limits);
           if (wait >= 0) std::this_thread::sleep_for(std::chrono::duration<double>(wait + (random() % 5) / 1000.0));
         }
       });
@@ -267,7 +267,7 @@ StatusOr<RunawayReport> run_runaway(const TargetConfig& target, const RunawayOpt
     } else if (result.name == "tight-loop" || result.name == "fan-out") {
       result.verdict = refused > 0 ? pass(tally) : fail("the runaway was never refused: " + tally, "refusals", "none");
     } else if (result.name == "retry-storm") {
-      bool structured = std::all_of(recorder.refusals.begin(), recorder.refusals.end(), [](const json& r) { return retry_after(r) >= 0; });
+      bool structured = std::all_of(recorder.refusals.begin(), recorder.refusals.end(), [&](const json& r) { return retry_after(r, target.profile.limits) >= 0; });
       if (refused == 0) result.verdict = fail("the storm was never refused: " + tally, "refusals", "none");
       else if (!structured) result.verdict = fail("a refusal carried no retry_after_seconds", "retry-after on every refusal", tally);
       else if (p99 > 1000) result.verdict = fail("the server slowed down under the storm: " + tally, "p99 under 1 s", std::to_string(p99));

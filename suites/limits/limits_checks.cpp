@@ -18,6 +18,13 @@ namespace {
 
 const std::string kProfileDoc = "docs/profile.md § Limits";
 
+StatusOr<Loop> loop_on(CheckContext& ctx, McpClient& client, const std::string& tool, const json& arguments, int max_calls,
+                       int stop_after_refused = 1, const json& meta = nullptr) {
+  return tight_loop(ctx.target().profile.limits, client, tool, arguments, max_calls, stop_after_refused, meta);
+}
+
+std::string code_of(CheckContext& ctx, const json& response) { return refusal_code(response, ctx.target().profile.limits); }
+
 // A session, its tools, the declared limits and a tool to loop on; or the outcome to report.
 struct LimitsSetup {
   ToolListing listing;
@@ -42,7 +49,7 @@ LimitsSetup setup(CheckContext& ctx, bool needs_declaration) {
   // The first candidate that actually works: a listing can promise more than the tool does.
   std::vector<json> candidates = s.listing.tools;
   while (auto tool = loop_tool(candidates, ctx.target().profile.versioning.lifecycle_key)) {
-    auto probe = tight_loop(s.listing.session->client, tool->first, tool->second, 1);
+    auto probe = loop_on(ctx, s.listing.session->client, tool->first, tool->second, 1);
     // A refusal proves the tool works and is limited: keep it (isolation checks want exactly that).
     if (probe.ok() && (probe->accepted == 1 || probe->refused == 1)) {
       s.tool = tool->first;
@@ -121,12 +128,12 @@ BudgetSpend spend_budget(CheckContext& ctx, LimitsSetup& s, const json& meta) {
   McpClient& client = s.listing.session->client;
   for (long long i = 0, waits = 0; i <= calls_needed && waits < 10 * calls_needed; ++i) {
     const auto& [name, args] = tools[static_cast<std::size_t>(i) % tools.size()];
-    auto call = tight_loop(client, name, args, 1, 1, meta);
+    auto call = loop_on(ctx, client, name, args, 1, 1, meta);
     if (!call.ok()) {
       out.outcome = fail_status(call.status(), "calling " + name);
       return out;
     }
-    std::string code = refusal_code(call->first_refusal);
+    std::string code = code_of(ctx, call->first_refusal);
     if (code == "rate_limited") {
       std::this_thread::sleep_for(std::chrono::duration<double>(1.0 / limits.rate_for(name)));
       --i;
@@ -134,7 +141,7 @@ BudgetSpend spend_budget(CheckContext& ctx, LimitsSetup& s, const json& meta) {
       continue;
     }
     if (code == "budget_exhausted") {
-      out.refusal = refusal_of(call->first_refusal, ctx.target().profile.limits.refusal_meta_key);
+      out.refusal = refusal_of(call->first_refusal, ctx.target().profile.limits);
       return out;
     }
     if (!call->other_failure.is_null()) {
@@ -179,7 +186,7 @@ void register_limits(Registry& registry) {
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, false);
         if (s.outcome) return *s.outcome;
-        REQUIRE_OK(Loop loop, tight_loop(s.listing.session->client, s.tool, s.arguments, ctx.target().profile.limits.max_calls),
+        REQUIRE_OK(Loop loop, loop_on(ctx, s.listing.session->client, s.tool, s.arguments, ctx.target().profile.limits.max_calls),
                    "looping on " + s.tool);
         REQUIRE(expect_refused(loop, "a tight loop on " + s.tool, WhenNotRefused::kFail));
         return pass("refused at call " + std::to_string(loop.first_refusal_at + 1));
@@ -196,7 +203,7 @@ void register_limits(Registry& registry) {
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, true);
         if (s.outcome) return *s.outcome;
-        REQUIRE_OK(Loop loop, tight_loop(s.listing.session->client, s.tool, s.arguments, calls_past_burst(s.limits, s.tool)),
+        REQUIRE_OK(Loop loop, loop_on(ctx, s.listing.session->client, s.tool, s.arguments, calls_past_burst(s.limits, s.tool)),
                    "looping on " + s.tool);
         REQUIRE(expect_refused(loop, "a loop past the declared burst"));
         double burst = s.limits.burst_for(s.tool), rate = s.limits.rate_for(s.tool);
@@ -221,11 +228,11 @@ void register_limits(Registry& registry) {
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, false);
         if (s.outcome) return *s.outcome;
-        REQUIRE_OK(Loop loop, tight_loop(s.listing.session->client, s.tool, s.arguments, ctx.target().profile.limits.max_calls),
+        REQUIRE_OK(Loop loop, loop_on(ctx, s.listing.session->client, s.tool, s.arguments, ctx.target().profile.limits.max_calls),
                    "looping on " + s.tool);
         REQUIRE(expect_refused(loop, "a tight loop", WhenNotRefused::kFailIfUnrecognised));
         const json& result = loop.first_refusal["result"];
-        json refusal = refusal_of(loop.first_refusal, ctx.target().profile.limits.refusal_meta_key);
+        json refusal = refusal_of(loop.first_refusal, ctx.target().profile.limits);
         auto revision = protocol::find_revision(s.listing.session->client.protocol_version());
         if (revision && revision->structured_content && !result.value("structuredContent", json()).is_object()) {
           return fail("the refusal carries no structuredContent although protocol " +
@@ -268,7 +275,7 @@ void register_limits(Registry& registry) {
             "loop", "tools/call", {{"name", s.tool}, {"arguments", s.arguments}}));
         for (int i = 0; i < ctx.target().profile.limits.max_calls; ++i) {
           HttpReply reply = http->exchange(http_request("POST", ctx.timeout(), body));
-          bool refused = !reply.messages.empty() && is_refusal(reply.messages.back());
+          bool refused = !reply.messages.empty() && is_refusal(reply.messages.back(), ctx.target().profile.limits);
           if (reply.status == 200 && !refused) continue;
           if (reply.status != 200 || !refused) {
             return fail("call " + std::to_string(i + 1) + " was refused outside a tool result", "HTTP 200 with a refusal result",
@@ -293,21 +300,21 @@ void register_limits(Registry& registry) {
         LimitsSetup s = setup(ctx, false);
         if (s.outcome) return *s.outcome;
         McpClient& client = s.listing.session->client;
-        REQUIRE_OK(Loop loop, tight_loop(client, s.tool, s.arguments, ctx.target().profile.limits.max_calls), "looping");
+        REQUIRE_OK(Loop loop, loop_on(ctx, client, s.tool, s.arguments, ctx.target().profile.limits.max_calls), "looping");
         REQUIRE(expect_refused(loop, "a tight loop"));
-        json refusal = refusal_of(loop.first_refusal, ctx.target().profile.limits.refusal_meta_key);
+        json refusal = refusal_of(loop.first_refusal, ctx.target().profile.limits);
         if (!refusal.contains("retry_after_seconds") || !refusal["retry_after_seconds"].is_number()) {
           return fail("the refusal has no retry_after_seconds", "a number", compact(refusal));
         }
         double wait = refusal["retry_after_seconds"].get<double>();
         if (wait > 5) return skip("retry-after is " + std::to_string(wait) + " s; too long to wait for in a check");
-        REQUIRE_OK(Loop again, tight_loop(client, s.tool, s.arguments, 1), "retrying at once");
+        REQUIRE_OK(Loop again, loop_on(ctx, client, s.tool, s.arguments, 1), "retrying at once");
         if (again.refused == 0) {
           return fail("a call right after the refusal was accepted, so the refusal was not needed",
                       "refused until retry-after passes", "accepted");
         }
         std::this_thread::sleep_for(std::chrono::duration<double>(wait + 0.02));
-        REQUIRE_OK(Loop later, tight_loop(client, s.tool, s.arguments, 1), "retrying after retry-after");
+        REQUIRE_OK(Loop later, loop_on(ctx, client, s.tool, s.arguments, 1), "retrying after retry-after");
         if (later.accepted != 1) {
           return fail("a call after waiting retry_after_seconds (" + std::to_string(wait) + " s) was refused again",
                       "accepted after retry-after", compact(later.first_refusal.is_null() ? later.other_failure : later.first_refusal, 400));
@@ -325,10 +332,10 @@ void register_limits(Registry& registry) {
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup a = setup(ctx, false);
         if (a.outcome) return *a.outcome;
-        REQUIRE_OK(Loop rate, tight_loop(a.listing.session->client, a.tool, a.arguments, ctx.target().profile.limits.max_calls),
+        REQUIRE_OK(Loop rate, loop_on(ctx, a.listing.session->client, a.tool, a.arguments, ctx.target().profile.limits.max_calls),
                    "exhausting in session A");
         REQUIRE(expect_refused(rate, "session A's loop"));
-        std::string last_code = refusal_code(rate.first_refusal);
+        std::string last_code = code_of(ctx, rate.first_refusal);
         if (a.limits.present) {
           BudgetSpend spend = spend_budget(ctx, a, nullptr);
           if (spend.outcome) return *spend.outcome;
@@ -336,7 +343,7 @@ void register_limits(Registry& registry) {
         }
         LimitsSetup b = setup(ctx, false);
         if (b.outcome) return *b.outcome;
-        REQUIRE_OK(Loop other, tight_loop(b.listing.session->client, a.tool, a.arguments, 1), "calling from session B");
+        REQUIRE_OK(Loop other, loop_on(ctx, b.listing.session->client, a.tool, a.arguments, 1), "calling from session B");
         if (other.accepted != 1) {
           return fail("session B was refused because of session A (" + last_code + ")", "session B's first call accepted",
                       compact(other.first_refusal.is_null() ? other.other_failure : other.first_refusal, 400));
@@ -354,15 +361,15 @@ void register_limits(Registry& registry) {
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, false);
         if (s.outcome) return *s.outcome;
-        REQUIRE_OK(Loop loop, tight_loop(s.listing.session->client, s.tool, s.arguments, ctx.target().profile.limits.max_calls),
+        REQUIRE_OK(Loop loop, loop_on(ctx, s.listing.session->client, s.tool, s.arguments, ctx.target().profile.limits.max_calls),
                    "looping on " + s.tool);
         REQUIRE(expect_refused(loop, "a tight loop"));
-        if (refusal_code(loop.first_refusal) != "rate_limited") return skip("the loop met the budget before any rate limit");
+        if (code_of(ctx, loop.first_refusal) != "rate_limited") return skip("the loop met the budget before any rate limit");
         // Any other current read-only tool that works; a refusal from it is the failure.
         std::vector<json> others = s.listing.tools;
         std::erase_if(others, [&](const json& t) { return t.value("name", "") == s.tool; });
         while (auto other = loop_tool(others, ctx.target().profile.versioning.lifecycle_key)) {
-          REQUIRE_OK(Loop next, tight_loop(s.listing.session->client, other->first, other->second, 1), "calling " + other->first);
+          REQUIRE_OK(Loop next, loop_on(ctx, s.listing.session->client, other->first, other->second, 1), "calling " + other->first);
           if (next.accepted == 1) return pass(other->first + " unaffected by " + s.tool + "'s limit");
           if (next.refused) {
             return fail(other->first + " was refused after " + s.tool + " hit its rate limit", other->first + " accepted",
@@ -424,7 +431,7 @@ void register_limits(Registry& registry) {
           return counts.is_object() ? counts.value(s.tool, 0LL) : 0LL;
         };
         REQUIRE_OK(long long before, count(), "reading executions");
-        REQUIRE_OK(Loop loop, tight_loop(client, s.tool, s.arguments, calls_past_burst(s.limits, s.tool), 5), "looping");
+        REQUIRE_OK(Loop loop, loop_on(ctx, client, s.tool, s.arguments, calls_past_burst(s.limits, s.tool), 5), "looping");
         REQUIRE(expect_refused(loop, "a loop past the burst"));
         REQUIRE_OK(long long after, count(), "reading executions again");
         if (after - before != loop.accepted) {
@@ -449,7 +456,7 @@ void register_limits(Registry& registry) {
         int calls = std::max(3, static_cast<int>(rate / 2));
         auto gap = std::chrono::duration<double>(2.0 / rate);
         for (int i = 0; i < calls; ++i) {
-          REQUIRE_OK(Loop call, tight_loop(s.listing.session->client, s.tool, s.arguments, 1), "calling " + s.tool);
+          REQUIRE_OK(Loop call, loop_on(ctx, s.listing.session->client, s.tool, s.arguments, 1), "calling " + s.tool);
           if (call.refused || !call.other_failure.is_null()) {
             return fail("call " + std::to_string(i + 1) + " at half the declared rate was refused", "every call accepted",
                         compact(call.refused ? call.first_refusal : call.other_failure, 400));

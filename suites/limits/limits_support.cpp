@@ -40,7 +40,8 @@ DeclaredLimits declared_limits(const Session& session, const LimitsProfile& prof
   return limits;
 }
 
-StatusOr<Loop> tight_loop(McpClient& client, const std::string& tool, const json& arguments, int max_calls,
+StatusOr<Loop> tight_loop(const LimitsProfile& profile, McpClient& client, const std::string& tool, const json& arguments,
+                          int max_calls,
                           int stop_after_refused, const json& meta) {
   Loop loop;
   auto start = Clock::now();
@@ -48,7 +49,7 @@ StatusOr<Loop> tight_loop(McpClient& client, const std::string& tool, const json
   if (!meta.is_null()) params["_meta"] = meta;
   for (int i = 0; i < max_calls && loop.refused < stop_after_refused; ++i) {
     ASSIGN_OR_RETURN(json response, client.request("tools/call", params));
-    if (is_refusal(response)) {
+    if (is_refusal(response, profile)) {
       if (loop.refused++ == 0) {
         loop.first_refusal_at = i;
         loop.first_refusal = response;

@@ -34,7 +34,8 @@ struct Loop {
 };
 
 // Calls `tool` back to back until `max_calls` or `stop_after_refused` refusals.
-StatusOr<Loop> tight_loop(McpClient& client, const std::string& tool, const nlohmann::json& arguments, int max_calls,
+StatusOr<Loop> tight_loop(const LimitsProfile& profile, McpClient& client, const std::string& tool,
+                          const nlohmann::json& arguments, int max_calls,
                           int stop_after_refused = 1, const nlohmann::json& meta = nullptr);
 
 // A cheap read-only tool to hammer: {name, arguments}, or nullopt.

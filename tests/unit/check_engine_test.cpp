@@ -1,10 +1,13 @@
 // The check registry and the report formats.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <regex>
 #include <set>
 
 #include "harness/engine/check.h"
+#include "harness/engine/profile.h"
+#include "harness/engine/refusal.h"
 #include "harness/engine/runner.h"
 #include "harness/report/reports.h"
 
@@ -91,6 +94,59 @@ TEST(Reports, HtmlIsSelfContainedAndShowsFailuresWithEvidence) {
   EXPECT_NE(html.find("bad &lt;tag&gt;"), std::string::npos);
   EXPECT_NE(html.find("{&quot;a&quot;:1}"), std::string::npos) << "the transcript is shown";
   EXPECT_NE(html.find("badge warn"), std::string::npos) << "SHOULD failures are warnings";
+}
+
+}  // namespace
+}  // namespace mcp::harness
+
+namespace mcp::harness {
+namespace {
+
+TEST(Refusals, DefaultStructuredContentAndMetaMirror) {
+  nlohmann::json structured = {{"result", {{"isError", true}, {"structuredContent", {{"code", "rate_limited"}}}}}};
+  EXPECT_TRUE(is_refusal(structured));
+  nlohmann::json mirrored = {{"result", {{"isError", true}, {"_meta", {{"dev.mcp-harness/refusal", {{"code", "budget_exhausted"}}}}}}}};
+  EXPECT_EQ(refusal_code(mirrored), "budget_exhausted");
+  nlohmann::json not_error = {{"result", {{"structuredContent", {{"code", "rate_limited"}}}}}};
+  EXPECT_FALSE(is_refusal(not_error)) << "only isError results refuse";
+  EXPECT_FALSE(is_refusal({{"result", {{"isError", true}, {"content", nlohmann::json::array()}}}}));
+}
+
+TEST(Refusals, ProfilePointsAtOtherLocations) {
+  LimitsProfile profile;
+  profile.refusal_pointer = "/structuredContent/error";
+  nlohmann::json nested = {{"result", {{"isError", true}, {"structuredContent", {{"error", {{"code", "rate_limited"}, {"retry_after_seconds", 2}}}}}}}};
+  EXPECT_TRUE(is_refusal(nested, profile));
+  EXPECT_FALSE(is_refusal(nested)) << "without the profile the nested object is not found";
+
+  LimitsProfile text;
+  text.refusal_text_pattern = "Too many requests, retry in ([0-9.]+)s";
+  nlohmann::json plain = {{"result", {{"isError", true}, {"content", {{{"type", "text"}, {"text", "Too many requests, retry in 1.5s"}}}}}}};
+  EXPECT_TRUE(is_refusal(plain, text));
+  EXPECT_DOUBLE_EQ(refusal_of(plain, text)["retry_after_seconds"].get<double>(), 1.5);
+
+  LimitsProfile error;
+  error.refusal_error_code = -32029;
+  nlohmann::json rpc = {{"error", {{"code", -32029}, {"message", "slow down"}, {"data", {{"retry_after_seconds", 3}}}}}};
+  EXPECT_TRUE(is_refusal(rpc, error));
+  EXPECT_EQ(refusal_of(rpc, error)["retry_after_seconds"], 3);
+  EXPECT_FALSE(is_refusal(rpc));
+}
+
+TEST(Profiles, LoadsAndRejectsTypos) {
+  std::string path = "/tmp/mcp-profile-test.json";
+  std::ofstream(path) << R"({"limits": {"refusal_error_code": -32029, "max_calls": 50},
+                             "versioning": {"name_pattern": "^(.+)@([0-9]+)$"}})";
+  auto profile = load_profile(path);
+  ASSERT_TRUE(profile.ok()) << profile.status().to_string();
+  EXPECT_EQ(profile->limits.refusal_error_code, -32029);
+  EXPECT_EQ(profile->limits.max_calls, 50);
+  EXPECT_EQ(profile->versioning.name_pattern, "^(.+)@([0-9]+)$");
+  std::ofstream(path) << R"({"limits": {"max_cals": 50}})";
+  EXPECT_FALSE(load_profile(path).ok());
+  std::ofstream(path) << R"({"versioning": {"name_pattern": "^no-groups$"}})";
+  EXPECT_FALSE(load_profile(path).ok());
+  std::remove(path.c_str());
 }
 
 }  // namespace
