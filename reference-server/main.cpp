@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "reference-server/app/app.h"
+#include "reference-server/core/event_log.h"
 #include "reference-server/transport/serve_http.h"
 #include "reference-server/transport/stdio_transport.h"
 
@@ -32,7 +33,8 @@ int main(int argc, char** argv) {
   app.add_option("--allowed-origin", http_options.allowed_origins, "Extra allowed Origin (repeatable)");
   app.add_option("--allowed-host", http_options.allowed_hosts, "Extra allowed Host name (repeatable)");
   app.add_option("--config", config_file, "JSON configuration file (database, page_size, tool_lifecycle, limits)");
-  std::string redis;
+  std::string redis, log_file;
+  app.add_option("--log-file", log_file, "Append JSON log lines to this file instead of stderr");
   app.add_option("--redis", redis, "Keep limit state in Redis at host:port, shared by replicas");
   app.add_option("--db", config.database, "SQLite database file, or :memory:")->capture_default_str();
   app.add_option("--page-size", config.server.page_size, "Items per page in list results")->capture_default_str();
@@ -40,6 +42,7 @@ int main(int argc, char** argv) {
   if (!stdio && !http) return fail("choose a transport: --stdio or --http (see --help)");
 
   std::signal(SIGPIPE, SIG_IGN);
+  if (!log_file.empty() && !mcp::server::set_log_file(log_file)) return fail("cannot open log file " + log_file);
   if (!config_file.empty()) {
     // Flags given on the command line win over the file.
     std::string database = config.database;
@@ -53,12 +56,14 @@ int main(int argc, char** argv) {
     config.limits["backend"] = "redis";
     config.limits["redis"] = redis;
   }
+  config.network_transport = stdio ? "pipe" : "tcp";
   auto created = mcp::server::ReferenceApp::create(config);
   if (!created.ok()) return fail(created.status().to_string());
   mcp::server::McpServer& server = (*created)->server();
 
   if (stdio) return mcp::server::serve_stdio(server);
 
+  http_options.metrics = [app = created->get()] { return app->metrics(); };
   mcp::server::HttpServerTransport transport(server, http_options);
   return mcp::server::serve_http_until_signal(transport, "mcp-reference-server", http_options.host, http_options.path,
                                               port_file);

@@ -13,6 +13,7 @@ const Registry& builtin_checks() {
     suites::register_prompts(r);
     suites::register_versioning(r);
     suites::register_limits(r);
+    suites::register_observability(r);
     suites::register_transport_stdio(r);
     suites::register_transport_http(r);
     suites::register_schema(r);

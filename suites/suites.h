@@ -13,6 +13,7 @@ void register_resources(Registry& registry);
 void register_prompts(Registry& registry);
 void register_versioning(Registry& registry);
 void register_limits(Registry& registry);
+void register_observability(Registry& registry);
 void register_transport_stdio(Registry& registry);
 void register_transport_http(Registry& registry);
 void register_schema(Registry& registry);  // last: it reports on everything the run saw

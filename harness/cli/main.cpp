@@ -110,6 +110,13 @@ struct ReadyTarget {
 ReadyTarget prepare_target(const TargetArgs& args, const std::vector<std::string>& command) {
   ReadyTarget ready;
   TargetConfig& target = ready.config;
+  // Servers the harness starts export their spans to its receiver.
+  if (auto receiver = OtlpReceiver::start(); receiver.ok()) {
+    target.receiver = *receiver;
+    target.env = {{"OTEL_EXPORTER_OTLP_ENDPOINT", target.receiver->endpoint()},
+                  {"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"},
+                  {"OTEL_BSP_SCHEDULE_DELAY", "50"}};
+  }
   target.timeout = std::chrono::milliseconds(args.timeout_ms);
   target.protocol_version = args.protocol_version;
   auto revision = mcp::protocol::find_revision(args.protocol_version);
@@ -143,13 +150,17 @@ ReadyTarget prepare_target(const TargetArgs& args, const std::vector<std::string
     target.url = args.url;
     if (!args.launch.empty()) {
       if (!args.quiet) std::cerr << "launching: " << args.launch << "\n";
-      auto started = ServerLauncher::start(args.launch, url->host, url->port, std::chrono::milliseconds(args.launch_timeout_ms));
+      auto started = ServerLauncher::start(args.launch, url->host, url->port, std::chrono::milliseconds(args.launch_timeout_ms),
+                                           target.env);
       if (!started.ok()) {
         std::cerr << "mcp-harness: could not start the server: " << started.status().message() << "\n";
         ready.exit_code = kExitServerUnavailable;
         return ready;
       }
       ready.launched = std::move(started).value();
+      target.launched_stderr = [launched = ready.launched.get()] { return launched->stderr_tail(); };
+    } else {
+      target.receiver.reset();  // a server we did not start was not pointed at us
     }
   }
   if (mcp::Status reachable = preflight(target); !reachable.ok()) {

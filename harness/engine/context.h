@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "harness/client/stdio_connection.h"
 #include "harness/engine/check.h"
 #include "harness/engine/profile.h"
+#include "harness/telemetry/otlp_receiver.h"
 
 namespace mcp::harness {
 
@@ -26,6 +28,11 @@ struct TargetConfig {
   Profile profile;
   nlohmann::json lock;  // a tool lock file (--lock), or null
   std::string today;    // YYYY-MM-DD for sunset decisions
+  // The harness's OTLP receiver, when the server was started by the harness and
+  // pointed at it (stdio servers, --launch); null otherwise.
+  std::shared_ptr<OtlpReceiver> receiver;
+  // What the launched HTTP server wrote to stderr so far (--launch); empty function otherwise.
+  std::function<std::string()> launched_stderr;
 
   std::string describe() const;
 };

@@ -32,6 +32,14 @@ StatusOr<Profile> load_profile(const std::string& path) {
       }
       continue;
     }
+    if (section == "observability" && values.is_object()) {
+      for (const auto& [key, value] : values.items()) {
+        if (key == "exports_traces" && value.is_boolean()) profile.observability.exports_traces = value;
+        else if (key == "correlation_key" && value.is_string()) profile.observability.correlation_key = value;
+        else return invalid_argument(path + ": unknown or mistyped setting observability." + key);
+      }
+      continue;
+    }
     if (section != "versioning" || !values.is_object()) return invalid_argument(path + ": unknown section \"" + section + "\"");
     for (const auto& [key, value] : values.items()) {
       if (!value.is_string()) return invalid_argument(path + ": versioning." + key + " must be a string");

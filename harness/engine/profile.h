@@ -30,9 +30,15 @@ struct LimitsProfile {
   int max_calls = 400;  // the most calls one limits check may make
 };
 
+struct ObservabilityProfile {
+  bool exports_traces = true;  // false: span checks skip instead of failing
+  std::string correlation_key = "dev.mcp-harness/correlation-id";  // in params._meta and the result's _meta
+};
+
 struct Profile {
   VersioningProfile versioning;
   LimitsProfile limits;
+  ObservabilityProfile observability;
 };
 
 // Reads a JSON profile; unknown keys are errors so that typos do not pass silently.

@@ -37,7 +37,8 @@ bool tcp_port_open(const std::string& host, int port, std::chrono::milliseconds 
 }
 
 StatusOr<std::unique_ptr<ServerLauncher>> ServerLauncher::start(const std::string& command, const std::string& host,
-                                                                int port, std::chrono::milliseconds ready_timeout) {
+                                                                int port, std::chrono::milliseconds ready_timeout,
+                                                                const std::vector<std::pair<std::string, std::string>>& extra_env) {
   if (tcp_port_open(host, port, std::chrono::milliseconds(200))) {
     return failed_precondition("something already listens on " + host + ":" + std::to_string(port) +
                                "; stop it or drop --launch to test it as it is");
@@ -46,6 +47,7 @@ StatusOr<std::unique_ptr<ServerLauncher>> ServerLauncher::start(const std::strin
   options.argv = split_command_line(command);
   options.pipe_stdin = false;
   options.pipe_stdout = false;
+  options.extra_env = extra_env;
   ASSIGN_OR_RETURN(auto process, Subprocess::spawn(options));
   std::unique_ptr<ServerLauncher> launcher(new ServerLauncher(std::move(process)));
   auto deadline = std::chrono::steady_clock::now() + ready_timeout;

@@ -12,8 +12,9 @@ namespace mcp::harness {
 
 class ServerLauncher {
  public:
-  static StatusOr<std::unique_ptr<ServerLauncher>> start(const std::string& command, const std::string& host, int port,
-                                                         std::chrono::milliseconds ready_timeout);
+  static StatusOr<std::unique_ptr<ServerLauncher>> start(
+      const std::string& command, const std::string& host, int port, std::chrono::milliseconds ready_timeout,
+      const std::vector<std::pair<std::string, std::string>>& extra_env = {});
   ~ServerLauncher();
   std::string stderr_tail() const { return process_->stderr_tail(); }
 

@@ -112,7 +112,12 @@ void Subprocess::capture_stderr(int fd, std::size_t limit) {
     if (n <= 0) break;
     std::lock_guard<std::mutex> lock(stderr_mutex_);
     stderr_.append(buffer, static_cast<std::size_t>(n));
-    if (stderr_.size() > limit) stderr_.erase(0, stderr_.size() - limit);
+    if (stderr_.size() > limit) {
+      // Keep whole lines: drop the oldest bytes up to the next line boundary too.
+      std::size_t cut = stderr_.size() - limit;
+      std::size_t newline = stderr_.find('\n', cut);
+      stderr_.erase(0, newline == std::string::npos ? cut : newline + 1);
+    }
   }
   ::close(fd);
 }

@@ -27,9 +27,25 @@ Status load_config_file(const std::string& path, AppConfig& config) {
     else if (key == "page_size" && value.is_number_unsigned()) config.server.page_size = value;
     else if (key == "tool_lifecycle" && value.is_object()) config.tool_lifecycle = value;
     else if (key == "limits" && value.is_object()) config.limits = value;
+    else if (key == "log_redaction" && value.is_boolean()) config.log_redaction = value;
     else return invalid_argument(path + ": unknown or mistyped setting \"" + key + "\"");
   }
   return ok_status();
+}
+
+ReferenceApp::~ReferenceApp() {
+  if (exporter_) obs::set_span_sink(nullptr);  // the exporter flushes as it goes
+}
+
+std::string ReferenceApp::metrics() const {
+  std::string out = telemetry_->prometheus();
+  if (exporter_) {
+    out += "# HELP mcp_spans_dropped_total Spans dropped because the export queue was full.\n# TYPE mcp_spans_dropped_total counter\n";
+    out += "mcp_spans_dropped_total " + std::to_string(exporter_->counters().dropped.load()) + "\n";
+    out += "# HELP mcp_span_export_failures_total Span batches the collector did not accept.\n# TYPE mcp_span_export_failures_total counter\n";
+    out += "mcp_span_export_failures_total " + std::to_string(exporter_->counters().failed_batches.load()) + "\n";
+  }
+  return out;
 }
 
 StatusOr<std::unique_ptr<ReferenceApp>> ReferenceApp::create(const AppConfig& config) {
@@ -59,6 +75,21 @@ StatusOr<std::unique_ptr<ReferenceApp>> ReferenceApp::create(const AppConfig& co
   if (config.limits.is_object()) limits_json.merge_patch(config.limits);
   ASSIGN_OR_RETURN(LimitsConfig limits, LimitsConfig::from_json(limits_json, server.tools()));
   RETURN_IF_ERROR(install_limits(server, limits).with_context("limits configuration"));
+
+  // Telemetry watches every request; spans leave the process only when OTEL_* names a collector.
+  app->telemetry_ = std::make_shared<obs::Telemetry>(
+      server, obs::TelemetryOptions{config.network_transport, [limits](const std::string& tool) { return limits.cost_of(tool); },
+                                    config.log_redaction});
+  server.set_observer(app->telemetry_);
+  RETURN_IF_ERROR(server.resources().add({.uri = "mcp-ref://stats/cost",
+                                          .name = "cost",
+                                          .description = "Cost units spent, by tool, principal, session and agent run.",
+                                          .mime_type = "application/json",
+                                          .read = [telemetry = app->telemetry_] { return telemetry->cost_totals().dump(); }}));
+  if (auto otlp = obs::OtlpOptions::from_environment()) {
+    app->exporter_ = std::make_shared<obs::OtlpExporter>(*otlp);
+    obs::set_span_sink(app->exporter_);
+  }
   return app;
 }
 

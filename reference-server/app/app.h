@@ -9,6 +9,8 @@
 
 #include "mcp/status.h"
 #include "reference-server/core/server.h"
+#include "reference-server/observability/otlp_exporter.h"
+#include "reference-server/observability/telemetry.h"
 #include "reference-server/storage/database.h"
 
 namespace mcp::server {
@@ -20,6 +22,8 @@ struct AppConfig {
   nlohmann::json tool_lifecycle = nlohmann::json::object();
   std::string today;  // empty: the current UTC date (tests pin it)
   nlohmann::json limits;  // LimitsConfig::from_json; null = defaults
+  std::string network_transport = "pipe";  // "pipe" (stdio) or "tcp" (HTTP), for telemetry
+  bool log_redaction = true;
 };
 
 // Reads a JSON configuration file ({"database", "page_size", "tool_lifecycle", "limits"}).
@@ -29,13 +33,18 @@ nlohmann::json default_tool_lifecycles();
 class ReferenceApp {
  public:
   static StatusOr<std::unique_ptr<ReferenceApp>> create(const AppConfig& config);
+  ~ReferenceApp();
   McpServer& server() { return server_; }
   Database& database() { return *database_; }
+  // Prometheus text for /metrics.
+  std::string metrics() const;
 
  private:
   explicit ReferenceApp(const AppConfig& config) : server_(config.server) {}
   std::unique_ptr<Database> database_;
   McpServer server_;
+  std::shared_ptr<obs::Telemetry> telemetry_;
+  std::shared_ptr<obs::OtlpExporter> exporter_;
 };
 
 }  // namespace mcp::server

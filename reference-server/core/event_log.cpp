@@ -9,8 +9,25 @@
 
 namespace mcp::server {
 
+namespace {
+std::mutex mutex;
+std::FILE* output = nullptr;  // null: stderr
+}  // namespace
+
+bool set_log_file(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "a");
+  if (!file) return false;
+  std::lock_guard<std::mutex> lock(mutex);
+  output = file;  // kept open for the life of the process
+  return true;
+}
+
+void set_log_stream(std::FILE* stream) {
+  std::lock_guard<std::mutex> lock(mutex);
+  output = stream;
+}
+
 void log_event(std::string_view level, std::string_view event, nlohmann::json fields) {
-  static std::mutex mutex;
   auto now = std::chrono::system_clock::now();
   std::time_t seconds = std::chrono::system_clock::to_time_t(now);
   char stamp[32];
@@ -20,8 +37,9 @@ void log_event(std::string_view level, std::string_view event, nlohmann::json fi
   fields["event"] = event;
   std::string line = jsonrpc::serialize(fields) + "\n";
   std::lock_guard<std::mutex> lock(mutex);
-  std::fwrite(line.data(), 1, line.size(), stderr);
-  std::fflush(stderr);
+  std::FILE* to = output ? output : stderr;
+  std::fwrite(line.data(), 1, line.size(), to);
+  std::fflush(to);
 }
 
 }  // namespace mcp::server

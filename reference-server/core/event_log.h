@@ -3,10 +3,16 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <cstdio>
+#include <string>
 #include <string_view>
 
 namespace mcp::server {
 
 void log_event(std::string_view level, std::string_view event, nlohmann::json fields = nlohmann::json::object());
+
+// Where log lines go (default stderr). Returns false when the file cannot be opened.
+bool set_log_file(const std::string& path);
+void set_log_stream(std::FILE* stream);
 
 }  // namespace mcp::server

@@ -78,7 +78,13 @@ std::optional<json> McpServer::handle_message(const jsonrpc::Message& message, S
     return std::nullopt;
   }
   if (message.is_response()) return std::nullopt;  // this server sends no requests
+  std::unique_ptr<RequestScope> scope = observer_ ? observer_->start(message, session) : nullptr;
+  std::optional<json> response = dispatch(message, session, out);
+  if (scope) scope->finish(response);
+  return response;
+}
 
+std::optional<json> McpServer::dispatch(const jsonrpc::Message& message, Session& session, Outbound& out) {
   const json& id = message.id();
   std::string method = message.method();
   auto entry = methods_.find(method);

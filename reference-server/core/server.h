@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -43,6 +44,21 @@ class MessageHandler {
   virtual const std::vector<std::string>& supported_versions() const = 0;
 };
 
+// Watches every request from arrival to response (tracing, logs, metrics). The
+// scope lives on the handling thread for the whole request and may annotate the
+// response (e.g. a correlation id in the result's _meta).
+class RequestScope {
+ public:
+  virtual ~RequestScope() = default;
+  virtual void finish(std::optional<nlohmann::json>& response) = 0;
+};
+
+class RequestObserver {
+ public:
+  virtual ~RequestObserver() = default;
+  virtual std::unique_ptr<RequestScope> start(const jsonrpc::Message& request, Session& session) = 0;
+};
+
 // A JSON-RPC error to send instead of a result.
 struct RpcError {
   int code;
@@ -59,6 +75,7 @@ class McpServer : public MessageHandler {
   PromptCatalog& prompts() { return prompts_; }
   FilterChain& filters() { return filters_; }
   const ServerOptions& options() const { return options_; }
+  void set_observer(std::shared_ptr<RequestObserver> observer) { observer_ = std::move(observer); }
   // Adds a key to the initialize result's _meta (e.g. declared limits).
   void set_initialize_meta(const std::string& key, nlohmann::json value) { initialize_meta_[key] = std::move(value); }
   // How many times each tool's handler actually ran (refused calls do not count).
@@ -97,6 +114,7 @@ class McpServer : public MessageHandler {
   Outcome get_prompt(const Request& r);
   Outcome set_log_level(const Request& r);
   void handle_notification(const jsonrpc::Message& message, Session& session);
+  std::optional<nlohmann::json> dispatch(const jsonrpc::Message& request, Session& session, Outbound& out);
 
   nlohmann::json tool_listing(const RegisteredTool& tool, std::string_view version) const;
   nlohmann::json capabilities() const;
@@ -109,6 +127,7 @@ class McpServer : public MessageHandler {
   FilterChain filters_;
   std::map<std::string, Method, std::less<>> methods_;
   nlohmann::json initialize_meta_ = nlohmann::json::object();
+  std::shared_ptr<RequestObserver> observer_;
   mutable std::mutex executions_mutex_;
   std::map<std::string, long long> executions_;
 };

@@ -1,5 +1,6 @@
 #include "reference-server/demo/demo.h"
 
+#include <cctype>
 #include <chrono>
 #include <thread>
 
@@ -61,6 +62,29 @@ Status register_demo_tools(McpServer& server) {
           ctx.log("debug", {{"tool", "slow_operation_v1"}, {"step", done + 1}});
         }
         return structured_result({{"completed_steps", done}});
+      }));
+
+  RETURN_IF_ERROR(tools.add(
+      {.name = "check_password_strength_v1",
+       .title = "Check password strength",
+       .description = "Scores a password from 0 to 4. The password is never logged.",
+       .input_schema = {{"type", "object"},
+                        {"properties", {{"password", {{"type", "string"}, {"maxLength", 256}, {"writeOnly", true}}}}},
+                        {"required", {"password"}},
+                        {"additionalProperties", false}},
+       .output_schema = {{"type", "object"}, {"properties", {{"score", {{"type", "integer"}}}}}, {"required", {"score"}}},
+       .annotations = {{"readOnlyHint", true}, {"idempotentHint", true}, {"openWorldHint", false}}},
+      [](ToolContext& ctx) {
+        std::string password = ctx.arguments()["password"];
+        int score = (password.size() >= 8) + (password.size() >= 14);
+        bool digit = false, upper = false, other = false;
+        for (unsigned char c : password) {
+          digit |= std::isdigit(c) != 0;
+          upper |= std::isupper(c) != 0;
+          other |= !std::isalnum(c);
+        }
+        score += digit + (upper && other);
+        return structured_result({{"score", std::min(score, 4)}});
       }));
 
   return tools.add(

@@ -1,5 +1,7 @@
 #include "reference-server/storage/database.h"
 
+#include "reference-server/observability/tracing.h"
+
 namespace mcp::server {
 
 namespace {
@@ -119,6 +121,8 @@ StatusOr<std::unique_ptr<Database>> Database::open(const std::string& path) {
 Database::~Database() { sqlite3_close(db_); }
 
 Status Database::transaction(const std::function<Status(sqlite3*)>& work) {
+  obs::ScopedSpan span("sqlite transaction");
+  span.set_attribute("db.system", "sqlite");
   std::lock_guard<std::mutex> lock(mutex_);
   RETURN_IF_ERROR(exec(db_, "BEGIN IMMEDIATE"));
   Status status;
@@ -137,6 +141,8 @@ Status Database::transaction(const std::function<Status(sqlite3*)>& work) {
 }
 
 Status Database::read(const std::function<Status(sqlite3*)>& work) {
+  obs::ScopedSpan span("sqlite read");
+  span.set_attribute("db.system", "sqlite");
   std::lock_guard<std::mutex> lock(mutex_);
   return work(db_);
 }

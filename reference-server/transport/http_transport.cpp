@@ -206,6 +206,12 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
       return;
     }
     jsonrpc::Message message = std::get<jsonrpc::Message>(std::move(parsed));
+    // The HTTP traceparent header continues the caller's trace unless _meta names one itself.
+    if (std::string traceparent = req.get_header_value("traceparent"); !traceparent.empty() && message.body.contains("method")) {
+      json& meta = message.body["params"]["_meta"];
+      if (!meta.is_object()) meta = json::object();
+      if (!meta.contains("traceparent")) meta["traceparent"] = traceparent;
+    }
     bool initializing = message.is_request() && message.method() == "initialize";
 
     std::shared_ptr<HttpSession> hs;
@@ -261,6 +267,13 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     res.status = status_for_response(*response);
     res.set_content(jsonrpc::serialize(*response), json_content_type());
   });
+
+  if (impl.options.metrics) {
+    impl.http.Get("/metrics", [this, guarded](const httplib::Request& req, httplib::Response& res) {
+      if (!guarded(req, res)) return;
+      res.set_content(impl_->options.metrics(), "text/plain; version=0.0.4");
+    });
+  }
 
   impl.http.Get(path, [this, guarded, session_for](const httplib::Request& req, httplib::Response& res) {
     if (!guarded(req, res)) return;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,7 @@ struct HttpOptions {
   std::size_t threads = 32;
   std::size_t max_get_streams = 16;
   std::size_t max_body_bytes = 4 * 1024 * 1024;
+  std::function<std::string()> metrics;  // Prometheus text served on GET /metrics, if set
 };
 
 class HttpServerTransport {

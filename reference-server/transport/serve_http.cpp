@@ -8,6 +8,8 @@
 #include <iostream>
 #include <thread>
 
+#include "reference-server/core/event_log.h"
+
 namespace mcp::server {
 
 int serve_http_until_signal(HttpServerTransport& transport, const std::string& program, const std::string& host,
@@ -29,7 +31,7 @@ int serve_http_until_signal(HttpServerTransport& transport, const std::string& p
     sigwait(&set, &signal);
     if (signal != SIGUSR2) transport.stop();
   });
-  std::cerr << program << ": listening on http://" << host << ":" << *port << path << std::endl;
+  log_event("info", "listening", {{"program", program}, {"url", "http://" + host + ":" + std::to_string(*port) + path}});
   if (!port_file.empty()) {
     std::ofstream(port_file + ".tmp") << *port << "\n";
     std::rename((port_file + ".tmp").c_str(), port_file.c_str());

@@ -339,6 +339,13 @@ void register_limits(Registry& registry) {
         if (a.limits.present) {
           BudgetSpend spend = spend_budget(ctx, a, nullptr);
           if (spend.outcome) return *spend.outcome;
+          // The costly tools stop with a few units left; spend those on the cheap tool too.
+          for (long long i = 0; !spend.refusal.is_null() && i < 3 * spend.top_cost; ++i) {
+            REQUIRE_OK(Loop rest, loop_on(ctx, a.listing.session->client, a.tool, a.arguments, 1), "spending the last units");
+            std::string code = code_of(ctx, rest.first_refusal);
+            if (code == "budget_exhausted") break;
+            if (code == "rate_limited") std::this_thread::sleep_for(std::chrono::duration<double>(1.0 / a.limits.rate_for(a.tool)));
+          }
           if (!spend.refusal.is_null()) last_code = "budget_exhausted";
         }
         LimitsSetup b = setup(ctx, false);

@@ -1,0 +1,203 @@
+#include "reference-server/observability/telemetry.h"
+
+#include <regex>
+
+#include "mcp/trace_context.h"
+#include "reference-server/core/event_log.h"
+#include "reference-server/observability/tracing.h"
+
+namespace mcp::server::obs {
+
+using json = nlohmann::json;
+
+namespace {
+
+const std::vector<double> kLatencyBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+
+bool sensitive(const std::string& name, const json& property) {
+  static const std::regex kSecretName("(password|passwd|secret|token|api[_-]?key|authorization|credential)", std::regex::icase);
+  if (property.is_object() && (property.value("writeOnly", false) || property.value("x-sensitive", false))) return true;
+  return std::regex_search(name, kSecretName);
+}
+
+std::string id_text(const json& id) { return id.is_string() ? id.get<std::string>() : id.dump(); }
+
+// What a result looked like, without its data: for logs.
+json result_shape(const json& result) {
+  json counts = json::object();
+  for (const json& block : result.value("content", json::array())) {
+    if (block.is_object()) counts[block.value("type", "unknown")] = counts.value(block.value("type", "unknown"), 0) + 1;
+  }
+  json keys = json::array();
+  if (result.contains("structuredContent") && result["structuredContent"].is_object()) {
+    for (const auto& [k, v] : result["structuredContent"].items()) keys.push_back(k);
+  }
+  return {{"is_error", result.value("isError", false)}, {"content", counts}, {"bytes", result.dump().size()},
+          {"structured_keys", keys}};
+}
+
+class Scope final : public RequestScope {
+ public:
+  Scope(Telemetry& telemetry, const jsonrpc::Message& request, Session& session)
+      : telemetry_(telemetry), session_(session), method_(request.method()), id_(request.id()),
+        started_(std::chrono::steady_clock::now()) {
+    json params = request.params();
+    meta_ = params.value("_meta", json::object());
+    if (!meta_.is_object()) meta_ = json::object();
+    std::string target;
+    if (method_ == "tools/call" || method_ == "prompts/get") target = params.value("name", "");
+    if (method_ == "resources/read") target = params.value("uri", "");
+    if (method_ == "tools/call") {
+      tool_ = target;
+      arguments_ = params.value("arguments", json::object());
+    }
+    // Malformed trace context is ignored, never fatal: the span starts a new trace.
+    std::optional<TraceParent> parent;
+    if (auto tp = meta_.find("traceparent"); tp != meta_.end() && tp->is_string()) parent = parse_traceparent(tp->get<std::string>());
+    span_ = std::make_unique<ScopedSpan>(target.empty() ? method_ : method_ + " " + target, SpanKind::kServer,
+                                         parent ? parent->trace_id : random_hex_id(16), parent ? parent->span_id : "");
+    if (auto c = meta_.find(kCorrelationMetaKey); c != meta_.end() && c->is_string() && !c->get<std::string>().empty() &&
+                                                  c->get<std::string>().size() <= 128) {
+      correlation_ = c->get<std::string>();
+    } else {
+      correlation_ = span_->span().trace_id;  // one agent turn = one trace, unless the client names the turn
+    }
+    if (auto run = meta_.find("dev.mcp-harness/run-id"); run != meta_.end() && run->is_string()) run_ = run->get<std::string>();
+    span_->set_attribute("mcp.method.name", method_);
+    span_->set_attribute("jsonrpc.request.id", id_text(id_));
+    span_->set_attribute("jsonrpc.protocol.version", "2.0");
+    if (!session.id().empty()) span_->set_attribute("mcp.session.id", session.id());
+    std::string version = session.protocol_version();
+    if (!version.empty()) span_->set_attribute("mcp.protocol.version", version);
+    span_->set_attribute("network.transport", telemetry.options().network_transport);
+    span_->set_attribute("dev.mcp_harness.correlation_id", correlation_);
+    if (!tool_.empty()) {
+      span_->set_attribute("gen_ai.tool.name", tool_);
+      span_->set_attribute("gen_ai.operation.name", "execute_tool");
+    }
+    if (auto ts = meta_.find("tracestate"); ts != meta_.end() && ts->is_string() && valid_tracestate(ts->get<std::string>())) {
+      span_->set_attribute("w3c.tracestate", ts->get<std::string>());
+    }
+  }
+
+  void finish(std::optional<json>& response) override {
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    std::string outcome = "ok";
+    if (!response) {
+      outcome = "cancelled";
+    } else if (response->contains("error")) {
+      int code = (*response)["error"].value("code", 0);
+      outcome = "protocol_error";
+      span_->set_attribute("error.type", std::to_string(code));
+      span_->set_attribute("rpc.response.status_code", std::to_string(code));
+      span_->set_error((*response)["error"].value("message", ""));
+    } else if (response->contains("result") && (*response)["result"].is_object()) {
+      json& result = (*response)["result"];
+      if (result.value("isError", false)) {
+        std::string code = result.value("structuredContent", json::object()).value("code", "");
+        outcome = code == "rate_limited" || code == "budget_exhausted" ? "refused" : "tool_error";
+        span_->set_attribute("error.type", "tool_error");
+        span_->set_error("tool error");
+      }
+      result["_meta"][kCorrelationMetaKey] = correlation_;
+    }
+    if (tool_.empty()) return;
+    std::string principal = session_.id().empty() ? "anonymous" : session_.id();
+    long long cost = outcome == "ok" || outcome == "tool_error" ? telemetry_.options().cost_of(tool_) : 0;
+    telemetry_.record_call(tool_, outcome, seconds, cost, principal, session_.id(), run_);
+    const RegisteredTool* tool = telemetry_.server().tools().find(tool_);
+    json arguments = telemetry_.options().redact && tool ? redact_arguments(arguments_, tool->spec.input_schema) : arguments_;
+    json line = {{"correlation_id", correlation_}, {"trace_id", span_->span().trace_id}, {"span_id", span_->span().span_id},
+                 {"session", session_.id()}, {"principal", principal}, {"tool", tool_}, {"arguments", arguments},
+                 {"latency_ms", seconds * 1000}, {"outcome", outcome}, {"cost_units", cost}};
+    if (!run_.empty()) line["run_id"] = run_;
+    if (response && response->contains("result")) line["result"] = result_shape((*response)["result"]);
+    log_event(outcome == "ok" ? "info" : "warn", "tool_call", std::move(line));
+  }
+
+ private:
+  Telemetry& telemetry_;
+  Session& session_;
+  std::string method_;
+  json id_;
+  json meta_;
+  std::string tool_;
+  json arguments_;
+  std::string correlation_;
+  std::string run_;
+  std::chrono::steady_clock::time_point started_;
+  std::unique_ptr<ScopedSpan> span_;
+};
+
+}  // namespace
+
+json redact_arguments(const json& arguments, const json& schema) {
+  if (!arguments.is_object()) return arguments;
+  json properties = schema.is_object() ? schema.value("properties", json::object()) : json::object();
+  json out = json::object();
+  for (const auto& [name, value] : arguments.items()) {
+    json property = properties.is_object() ? properties.value(name, json::object()) : json::object();
+    if (sensitive(name, property)) out[name] = "[REDACTED]";
+    else if (value.is_object()) out[name] = redact_arguments(value, property);
+    else out[name] = value;
+  }
+  return out;
+}
+
+std::unique_ptr<RequestScope> Telemetry::start(const jsonrpc::Message& request, Session& session) {
+  return std::make_unique<Scope>(*this, request, session);
+}
+
+void Telemetry::record_call(const std::string& tool, const std::string& outcome, double seconds, long long cost,
+                            const std::string& principal, const std::string& session, const std::string& run) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ToolStats& stats = tools_[tool];
+  if (stats.buckets.empty()) stats.buckets.assign(kLatencyBounds.size(), 0);
+  ++stats.outcomes[outcome];
+  ++stats.count;
+  stats.seconds_sum += seconds;
+  stats.cost += cost;
+  for (std::size_t i = 0; i < kLatencyBounds.size(); ++i) stats.buckets[i] += seconds <= kLatencyBounds[i];
+  cost_by_principal_[principal] += cost;
+  if (!session.empty()) cost_by_session_[session] += cost;
+  if (!run.empty()) cost_by_run_[run] += cost;
+}
+
+json Telemetry::cost_totals() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  json by_tool = json::object();
+  for (const auto& [tool, stats] : tools_) by_tool[tool] = stats.cost;
+  return {{"unit", "cost units"}, {"by_tool", by_tool}, {"by_principal", cost_by_principal_},
+          {"by_session", cost_by_session_}, {"by_run", cost_by_run_}};
+}
+
+std::string Telemetry::prometheus() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::string out;
+  out += "# HELP mcp_tool_calls_total Tool calls by outcome.\n# TYPE mcp_tool_calls_total counter\n";
+  for (const auto& [tool, stats] : tools_) {
+    for (const auto& [outcome, n] : stats.outcomes) {
+      out += "mcp_tool_calls_total{tool=\"" + tool + "\",outcome=\"" + outcome + "\"} " + std::to_string(n) + "\n";
+    }
+  }
+  out += "# HELP mcp_tool_call_duration_seconds Tool call latency.\n# TYPE mcp_tool_call_duration_seconds histogram\n";
+  char number[64];
+  for (const auto& [tool, stats] : tools_) {
+    for (std::size_t i = 0; i < kLatencyBounds.size(); ++i) {
+      std::snprintf(number, sizeof number, "%g", kLatencyBounds[i]);
+      out += "mcp_tool_call_duration_seconds_bucket{tool=\"" + tool + "\",le=\"" + number + "\"} " +
+             std::to_string(stats.buckets[i]) + "\n";
+    }
+    out += "mcp_tool_call_duration_seconds_bucket{tool=\"" + tool + "\",le=\"+Inf\"} " + std::to_string(stats.count) + "\n";
+    std::snprintf(number, sizeof number, "%.6f", stats.seconds_sum);
+    out += "mcp_tool_call_duration_seconds_sum{tool=\"" + tool + "\"} " + number + "\n";
+    out += "mcp_tool_call_duration_seconds_count{tool=\"" + tool + "\"} " + std::to_string(stats.count) + "\n";
+  }
+  out += "# HELP mcp_tool_cost_units_total Cost units spent by tool.\n# TYPE mcp_tool_cost_units_total counter\n";
+  for (const auto& [tool, stats] : tools_) {
+    out += "mcp_tool_cost_units_total{tool=\"" + tool + "\"} " + std::to_string(stats.cost) + "\n";
+  }
+  return out;
+}
+
+}  // namespace mcp::server::obs

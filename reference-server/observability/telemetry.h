@@ -1,0 +1,62 @@
+// Observability of every request (docs/profile.md "Observability"): one SERVER
+// span per request named "{mcp.method.name} {target}" with the OpenTelemetry MCP
+// semantic-convention attributes, continuing the caller's trace from
+// params._meta.traceparent; a correlation id per agent turn, returned in the
+// result's _meta; one structured JSON log line per tool call with sensitive
+// arguments redacted; cost units per principal, session and run; metrics.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "reference-server/core/server.h"
+
+namespace mcp::server::obs {
+
+inline constexpr const char* kCorrelationMetaKey = "dev.mcp-harness/correlation-id";
+
+struct TelemetryOptions {
+  std::string network_transport = "pipe";  // "pipe" for stdio, "tcp" for HTTP
+  std::function<long long(const std::string& tool)> cost_of = [](const std::string&) { return 1LL; };
+  bool redact = true;  // operators may turn redaction off for local debugging; never in production
+};
+
+class Telemetry final : public RequestObserver {
+ public:
+  Telemetry(McpServer& server, TelemetryOptions options) : server_(server), options_(std::move(options)) {}
+  std::unique_ptr<RequestScope> start(const jsonrpc::Message& request, Session& session) override;
+
+  // Prometheus text exposition of calls, errors, refusals, latency and cost by tool.
+  std::string prometheus() const;
+  // Cost units summed per principal, session and agent run.
+  nlohmann::json cost_totals() const;
+
+  // Internal to the scope: records one finished tool call.
+  void record_call(const std::string& tool, const std::string& outcome, double seconds, long long cost,
+                   const std::string& principal, const std::string& session, const std::string& run);
+  McpServer& server() { return server_; }
+  const TelemetryOptions& options() const { return options_; }
+
+ private:
+  struct ToolStats {
+    std::map<std::string, long long> outcomes;  // ok | tool_error | refused | protocol_error
+    std::vector<long long> buckets;             // cumulative counts per latency bound
+    double seconds_sum = 0;
+    long long count = 0;
+    long long cost = 0;
+  };
+  McpServer& server_;
+  TelemetryOptions options_;
+  mutable std::mutex mutex_;
+  std::map<std::string, ToolStats> tools_;
+  std::map<std::string, long long> cost_by_principal_, cost_by_session_, cost_by_run_;
+};
+
+// Arguments with sensitive values replaced: properties the schema marks writeOnly
+// or "x-sensitive", and names that look like secrets (password, token, api_key, ...).
+nlohmann::json redact_arguments(const nlohmann::json& arguments, const nlohmann::json& schema);
+
+}  // namespace mcp::server::obs
