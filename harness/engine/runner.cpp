@@ -68,6 +68,7 @@ RunReport run_checks(const std::vector<const CheckSpec*>& checks, const TargetCo
     if (observer.on_finish) observer.on_finish(i, checks.size(), report.results.back());
   }
   report.wall_ms = std::chrono::duration<double, std::milli>(Clock::now() - run_start).count();
+  if (target.receiver) report.spans = target.receiver->spans();
   return report;
 }
 

@@ -9,6 +9,7 @@
 #include "harness/client/transcript.h"
 #include "harness/engine/check.h"
 #include "harness/engine/context.h"
+#include "harness/telemetry/otlp_receiver.h"
 
 namespace mcp::harness {
 
@@ -26,6 +27,7 @@ struct RunReport {
   std::string started_at;  // ISO 8601 UTC
   double wall_ms = 0;
   std::vector<CheckResult> results;
+  std::vector<ReceivedSpan> spans;  // what the server exported to the harness's OTLP receiver
 
   std::size_t count(Verdict verdict) const;
   // Failures that gate CI: MUST-level checks that failed.

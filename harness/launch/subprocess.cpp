@@ -136,6 +136,11 @@ std::string Subprocess::stderr_tail() const {
   return stderr_;
 }
 
+std::string Subprocess::stderr_complete() {
+  if (stderr_thread_.joinable()) stderr_thread_.join();
+  return stderr_tail();
+}
+
 std::optional<ExitStatus> Subprocess::poll() {
   if (exit_) return exit_;
   int raw = 0;

@@ -47,6 +47,8 @@ class Subprocess {
 
   // The tail of what the process wrote to stderr so far.
   std::string stderr_tail() const;
+  // After the process (and its group) ended: waits for stderr to be read to its end, then returns the tail.
+  std::string stderr_complete();
   // Non-blocking: the exit status once the process has ended.
   std::optional<ExitStatus> poll();
   std::optional<ExitStatus> wait_for(std::chrono::milliseconds timeout);

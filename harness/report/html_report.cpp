@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <cstdio>
+#include <map>
 
 #include "harness/report/reports.h"
 
@@ -27,6 +29,9 @@ summary{padding:8px 12px;cursor:pointer;display:flex;gap:10px;align-items:center
 pre{background:var(--bg);padding:8px;border-radius:6px;white-space:pre-wrap;word-break:break-all;margin:0;font-size:12px}
 table.wire{border-collapse:collapse;width:100%;margin-top:8px}table.wire td{border-top:1px solid var(--line);padding:4px 6px;vertical-align:top}
 td.t{color:#57606a;white-space:nowrap;font-size:12px}td.d{font-weight:600;font-size:12px;white-space:nowrap}
+table.wf{width:100%;border-collapse:collapse;font-size:12px}table.wf td{padding:2px 6px;border-top:1px solid var(--line)}
+td.lane{width:55%}.bar{height:10px;background:#0969da;border-radius:2px}.bar.err{background:var(--fail)}h2.wf{font-size:16px;margin-top:24px}
+details.trace summary{font-size:13px}
 td.d.send{color:#0969da}td.d.recv,td.d.http{color:#8250df}td.d.note{color:var(--warn)}
 )css";
 
@@ -34,6 +39,43 @@ const char* kScript = R"js(
 function show(kind){document.querySelectorAll('.filters button').forEach(b=>b.classList.toggle('on',b.dataset.k===kind));
 document.querySelectorAll('details.check').forEach(d=>{d.style.display=(kind==='all'||d.dataset.s===kind)?'':'none'});}
 )js";
+
+// One row per span, indented by depth, with a bar placed on the trace's timeline.
+std::string waterfalls(const std::vector<ReceivedSpan>& spans) {
+  std::map<std::string, std::vector<const ReceivedSpan*>> traces;
+  for (const ReceivedSpan& s : spans) traces[s.trace_id].push_back(&s);
+  // Agent turns first: traces with several server spans, then the rest; at most 12.
+  std::vector<std::pair<std::string, std::vector<const ReceivedSpan*>>> ordered(traces.begin(), traces.end());
+  auto servers = [](const std::vector<const ReceivedSpan*>& list) {
+    return std::count_if(list.begin(), list.end(), [](const ReceivedSpan* s) { return s->kind == 2; });
+  };
+  std::stable_sort(ordered.begin(), ordered.end(), [&](const auto& a, const auto& b) { return servers(a.second) > servers(b.second); });
+  if (ordered.size() > 12) ordered.resize(12);
+  std::string out = "<h2 class=\"wf\">Traces (" + std::to_string(traces.size()) + " received, " + std::to_string(ordered.size()) +
+                    " shown)</h2>";
+  for (auto& [trace_id, list] : ordered) {
+    std::sort(list.begin(), list.end(), [](const ReceivedSpan* a, const ReceivedSpan* b) { return a->start_unix_nano < b->start_unix_nano; });
+    std::uint64_t begin = list.front()->start_unix_nano, end = begin + 1;
+    for (const ReceivedSpan* s : list) end = std::max(end, s->end_unix_nano);
+    std::map<std::string, int> depth;
+    out += "<details class=\"trace\"><summary><span class=\"id\">trace " + xml_escape(trace_id) + "</span> &middot; " +
+           std::to_string(list.size()) + " spans &middot; " + std::to_string((end - begin) / 1000) + " &micro;s</summary><table class=\"wf\">";
+    for (const ReceivedSpan* s : list) {
+      int d = depth.count(s->parent_span_id) ? depth[s->parent_span_id] + 1 : 0;
+      depth[s->span_id] = d;
+      double left = 100.0 * static_cast<double>(s->start_unix_nano - begin) / static_cast<double>(end - begin);
+      double width = std::max(0.5, 100.0 * static_cast<double>(s->end_unix_nano - s->start_unix_nano) / static_cast<double>(end - begin));
+      char bar[256];
+      std::snprintf(bar, sizeof bar, "<div class=\"bar%s\" style=\"margin-left:%.2f%%;width:%.2f%%\"></div>",
+                    s->status_code == 2 ? " err" : "", left, std::min(width, 100.0 - left));
+      out += "<tr><td style=\"padding-left:" + std::to_string(8 + d * 14) + "px\">" + xml_escape(s->name) + "</td><td class=\"t\">" +
+             std::to_string((s->end_unix_nano - s->start_unix_nano) / 1000) + " &micro;s</td><td class=\"lane\">" + bar +
+             "</td></tr>";
+    }
+    out += "</table></details>";
+  }
+  return out;
+}
 
 std::string status_class(const CheckResult& r) {
   if (r.outcome.verdict == Verdict::kFail) return r.spec->level == Level::kMust ? "fail" : "warn";
@@ -94,6 +136,7 @@ std::string render_html(const RunReport& report) {
     }
     out += "</div></details>";
   }
+  if (!report.spans.empty()) out += waterfalls(report.spans);
   out += std::string("</main><script>") + kScript + "</script></body></html>\n";
   return out;
 }

@@ -46,7 +46,7 @@ ProgramRun run_program(const std::vector<std::string>& argv, std::chrono::millis
   }
   reader.join();
   run.exit_code = exit->signal ? -1 : exit->code;
-  run.err = (*process)->stderr_tail();
+  run.err = (*process)->stderr_complete();
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return run;
 }
