@@ -59,6 +59,12 @@ std::optional<json> example_value(const json& schema, int depth) {
 
 std::optional<json> example_arguments(const json& input_schema) { return example_value(input_schema, 0); }
 
+bool is_current_version(const json& tool, const std::string& lifecycle_key) {
+  json meta = tool.value("_meta", json::object());
+  return !meta.is_object() || !meta.contains(lifecycle_key) || !meta[lifecycle_key].is_object() ||
+         meta[lifecycle_key].value("status", "current") == "current";
+}
+
 bool is_read_only(const json& tool) {
   return tool.contains("annotations") && tool["annotations"].is_object() &&
          tool["annotations"].value("readOnlyHint", false) == true;

@@ -41,6 +41,9 @@ std::optional<std::pair<nlohmann::json, nlohmann::json>> callable_read_only_tool
 // enums, bounds), or nullopt when the schema needs more than this can build.
 std::optional<nlohmann::json> example_arguments(const nlohmann::json& input_schema);
 
+// A tool whose lifecycle (_meta[lifecycle_key].status) is current, or undeclared.
+bool is_current_version(const nlohmann::json& tool, const std::string& lifecycle_key);
+
 // Tools a check may call without side effects: annotated readOnlyHint: true.
 bool is_read_only(const nlohmann::json& tool);
 

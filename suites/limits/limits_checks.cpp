@@ -106,10 +106,7 @@ BudgetSpend spend_budget(CheckContext& ctx, LimitsSetup& s, const json& meta) {
   std::string key = ctx.target().profile.versioning.lifecycle_key;
   std::vector<std::pair<std::string, json>> tools;
   for (const json& tool : s.listing.tools) {
-    auto found = callable_read_only_tool({tool}, [&](const json& t) {
-      json m = t.value("_meta", json::object());
-      return !m.is_object() || !m.contains(key) || m[key].value("status", "current") == "current";
-    });
+    auto found = callable_read_only_tool({tool}, [&](const json& t) { return is_current_version(t, key); });
     if (found) tools.emplace_back(tool.value("name", ""), found->second);
   }
   if (tools.empty()) {

@@ -67,10 +67,7 @@ StatusOr<Loop> tight_loop(const LimitsProfile& profile, McpClient& client, const
 
 std::optional<std::pair<std::string, json>> loop_tool(const std::vector<json>& tools, const std::string& lifecycle_key) {
   // Current versions only: deprecated ones add notices, retired ones refuse for other reasons.
-  auto found = callable_read_only_tool(tools, [&](const json& tool) {
-    json meta = tool.value("_meta", json::object());
-    return !meta.is_object() || !meta.contains(lifecycle_key) || meta[lifecycle_key].value("status", "current") == "current";
-  });
+  auto found = callable_read_only_tool(tools, [&](const json& tool) { return is_current_version(tool, lifecycle_key); });
   if (!found) return std::nullopt;
   return std::make_pair(found->first.value("name", std::string()), found->second);
 }
