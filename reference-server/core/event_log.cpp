@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "mcp/json_rpc.h"
+#include "reference-server/observability/tracing.h"
 
 namespace mcp::server {
 
@@ -33,6 +34,16 @@ void log_event(std::string_view level, std::string_view event, nlohmann::json fi
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&seconds));
   fields["ts"] = stamp;
+  // Lines written while a request is handled name its turn and span.
+  if (!fields.contains("correlation_id")) {
+    if (std::string id = obs::active_correlation_id(); !id.empty()) fields["correlation_id"] = id;
+  }
+  if (!fields.contains("trace_id")) {
+    if (std::string trace = obs::active_trace_id(); !trace.empty()) {
+      fields["trace_id"] = trace;
+      fields["span_id"] = obs::active_span_id();
+    }
+  }
   fields["level"] = level;
   fields["event"] = event;
   std::string line = jsonrpc::serialize(fields) + "\n";

@@ -62,6 +62,7 @@ class Scope final : public RequestScope {
     } else {
       correlation_ = span_->span().trace_id;  // one agent turn = one trace, unless the client names the turn
     }
+    set_active_correlation_id(correlation_);
     if (auto run = meta_.find("dev.mcp-harness/run-id"); run != meta_.end() && run->is_string()) run_ = run->get<std::string>();
     span_->set_attribute("mcp.method.name", method_);
     span_->set_attribute("jsonrpc.request.id", id_text(id_));
@@ -79,6 +80,8 @@ class Scope final : public RequestScope {
       span_->set_attribute("w3c.tracestate", ts->get<std::string>());
     }
   }
+
+  ~Scope() override { set_active_correlation_id({}); }
 
   void finish(std::optional<json>& response) override {
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();

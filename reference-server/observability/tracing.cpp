@@ -18,6 +18,7 @@ struct ActiveSpan {
   std::string span_id;
 };
 thread_local std::vector<ActiveSpan> active;
+thread_local std::string correlation_id;
 
 }  // namespace
 
@@ -58,6 +59,9 @@ ScopedSpan::~ScopedSpan() {
   if (!active.empty()) active.pop_back();
   if (auto sink = span_sink()) sink->export_span(std::move(span_));
 }
+
+void set_active_correlation_id(std::string id) { correlation_id = std::move(id); }
+std::string active_correlation_id() { return correlation_id; }
 
 std::string active_trace_id() { return active.empty() ? std::string() : active.back().trace_id; }
 std::string active_span_id() { return active.empty() ? std::string() : active.back().span_id; }

@@ -65,4 +65,9 @@ class ScopedSpan {
 std::string active_trace_id();
 std::string active_span_id();
 
+// The agent turn the request on this thread belongs to (empty when none); set by
+// the request's telemetry scope so that every log line can name it.
+void set_active_correlation_id(std::string id);
+std::string active_correlation_id();
+
 }  // namespace mcp::server::obs
