@@ -14,6 +14,7 @@ echo "== stdio: mcp-harness run --stdio -- mcp-reference-server --stdio"
 status=0
 "$bin/mcp-harness" run \
   --report-json "$out/stdio/report.json" --report-junit "$out/stdio/report.xml" --report-html "$out/stdio/report.html" \
+  --lock "$root/reference-server/tools.lock.json" \
   --stdio -- "$bin/mcp-reference-server" --stdio || status=$?
 
 port="${DEMO_PORT:-18765}"
@@ -21,6 +22,7 @@ echo
 echo "== Streamable HTTP: mcp-harness run --url http://127.0.0.1:$port/mcp --launch ..."
 "$bin/mcp-harness" run \
   --report-json "$out/http/report.json" --report-junit "$out/http/report.xml" --report-html "$out/http/report.html" \
+  --lock "$root/reference-server/tools.lock.json" \
   --url "http://127.0.0.1:$port/mcp" --launch "$bin/mcp-reference-server --http --port $port" || status=$?
 
 echo
