@@ -305,8 +305,11 @@ void register_limits(Registry& registry) {
         }
         double wait = refusal["retry_after_seconds"].get<double>();
         if (wait > 5) return skip("retry-after is " + std::to_string(wait) + " s; too long to wait for in a check");
+        auto refused_at = Clock::now();
         REQUIRE_OK(Loop again, loop_on(ctx, client, s.tool, s.arguments, 1), "retrying at once");
-        if (again.refused == 0) {
+        // Only a retry that really came before retry-after can prove the refusal was needed.
+        bool immediate = std::chrono::duration<double>(Clock::now() - refused_at).count() < wait;
+        if (again.refused == 0 && immediate) {
           return fail("a call right after the refusal was accepted, so the refusal was not needed",
                       "refused until retry-after passes", "accepted");
         }
