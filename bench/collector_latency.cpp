@@ -3,10 +3,6 @@
 // run. Target (issue: observability): collector-down latency within 10% of up.
 //
 //   build/bin/bench_collector_latency [calls]
-#include <arpa/inet.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -16,6 +12,7 @@
 #include "harness/client/mcp_client.h"
 #include "harness/client/stdio_connection.h"
 #include "harness/telemetry/otlp_receiver.h"
+#include "harness/telemetry/silent_collector.h"
 #include "mcp/trace_context.h"
 
 namespace {
@@ -66,20 +63,13 @@ int main(int argc, char** argv) {
   std::string server = std::string(MCP_BENCH_BIN_DIR) + "/mcp-reference-server";
   auto receiver = OtlpReceiver::start();
   if (!receiver.ok()) return 2;
-  int silent = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ::bind(silent, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  ::listen(silent, 128);
-  ::getsockname(silent, reinterpret_cast<sockaddr*>(&addr), &len);
-  std::string dead = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  auto silent = SilentCollector::open();
+  if (!silent.ok()) return 2;
+  std::string dead = (*silent)->endpoint();
 
   Figures up = measure(server, (*receiver)->endpoint(), calls);
   Figures down = measure(server, dead, calls);
   std::size_t exported = (*receiver)->spans().size();
-  ::close(silent);
   std::printf("collector latency (%d traced tool calls each, one at a time, stdio)\n", calls);
   std::printf("%-22s %10s %10s %10s\n", "collector", "p50 ms", "p99 ms", "mean ms");
   std::printf("%-22s %10.3f %10.3f %10.3f   (%zu spans received)\n", "up (harness receiver)", up.p50, up.p99, up.mean, exported);

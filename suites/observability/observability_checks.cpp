@@ -2,13 +2,10 @@
 // context continues through the server, spans follow the OpenTelemetry MCP
 // semantic conventions, every call is logged as JSON with its correlation id and
 // without secrets, and a dead collector never slows tool calls.
-#include <arpa/inet.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <thread>
 
+#include "harness/telemetry/silent_collector.h"
 #include "mcp/trace_context.h"
 #include "suites/suite_support.h"
 #include "suites/suites.h"
@@ -388,28 +385,16 @@ void register_observability(Registry& registry) {
       .transports = kStdio,
       .run = [](CheckContext& ctx) -> Outcome {
         if (!ctx.target().profile.observability.exports_traces) return skip("the profile says the server exports no traces");
-        // A listening socket nobody accepts from: connections complete, requests hang.
-        int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof addr;
-        if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 64) != 0 ||
-            ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-          if (fd >= 0) ::close(fd);
-          return skip("could not open a silent collector socket");
-        }
+        auto collector = SilentCollector::open();
+        if (!collector.ok()) return skip(collector.status().message());
         TargetConfig silent = ctx.target();
         for (auto& [name, value] : silent.env) {
-          if (name == "OTEL_EXPORTER_OTLP_ENDPOINT") value = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+          if (name == "OTEL_EXPORTER_OTLP_ENDPOINT") value = (*collector)->endpoint();
         }
         silent.env.emplace_back("OTEL_BSP_SCHEDULE_DELAY", "10");
         CheckContext quiet_ctx(silent, ctx.transcript(), ctx.violations());
         Traced t = setup(quiet_ctx, false);
-        if (t.outcome) {
-          ::close(fd);
-          return *t.outcome;
-        }
+        if (t.outcome) return *t.outcome;
         double slowest = 0;
         for (int i = 0; i < 20; ++i) {
           auto start = Clock::now();
@@ -417,13 +402,9 @@ void register_observability(Registry& registry) {
                                          {{"traceparent", TraceParent{random_hex_id(16), random_hex_id(8), "01"}.format()}});
           double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
           slowest = std::max(slowest, ms);
-          if (!response.ok()) {
-            ::close(fd);
-            return fail_status(response.status(), "calling with a silent collector");
-          }
+          if (!response.ok()) return fail_status(response.status(), "calling with a silent collector");
           std::this_thread::sleep_for(std::chrono::milliseconds(15));  // let batches leave for the silent collector
         }
-        ::close(fd);
         if (slowest > 250) {
           return fail("a call took " + std::to_string(static_cast<int>(slowest)) + " ms while the collector hung",
                       "every call under 250 ms", std::to_string(slowest) + " ms");
