@@ -267,4 +267,12 @@ StatusOr<std::string> encode_jwt(json header, const json& payload, const Key& ke
   return input + "." + base64url_encode(signature);
 }
 
+std::string gateway_signed_text(const std::string& principal, const std::string& scopes, const std::string& timestamp) {
+  return "v1\n" + principal + "\n" + scopes + "\n" + timestamp;
+}
+
+std::string gateway_signature(const std::string& secret, const std::string& signed_text) {
+  return base64url_encode(hmac_sha256(secret, signed_text));
+}
+
 }  // namespace mcp::jose

@@ -61,4 +61,10 @@ StatusOr<std::string> encode_jwt(nlohmann::json header, const nlohmann::json& pa
 // A compact JWS with arbitrary header and signature bytes, for forged tokens.
 std::string assemble_jwt(const nlohmann::json& header, const nlohmann::json& payload, std::string_view signature);
 
+// Gateway identity assertions (docs/auth.md): the gateway signs
+// "v1\n<principal>\n<scopes>\n<unix seconds>" with HMAC-SHA256 under a shared
+// secret and sends the base64url MAC in X-Gateway-Signature.
+std::string gateway_signed_text(const std::string& principal, const std::string& scopes, const std::string& timestamp);
+std::string gateway_signature(const std::string& secret, const std::string& signed_text);
+
 }  // namespace mcp::jose

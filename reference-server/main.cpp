@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "reference-server/app/app.h"
+#include "reference-server/auth/authenticator.h"
 #include "reference-server/core/event_log.h"
 #include "reference-server/transport/serve_http.h"
 #include "reference-server/transport/stdio_transport.h"
@@ -33,7 +34,9 @@ int main(int argc, char** argv) {
   app.add_option("--allowed-origin", http_options.allowed_origins, "Extra allowed Origin (repeatable)");
   app.add_option("--allowed-host", http_options.allowed_hosts, "Extra allowed Host name (repeatable)");
   app.add_option("--config", config_file, "JSON configuration file (database, page_size, tool_lifecycle, limits)");
-  std::string redis, log_file;
+  std::string redis, log_file, auth_mode;
+  app.add_option("--auth", auth_mode,
+                 "Authentication: none, oauth, signed-token or gateway (settings: config \"auth\" and MCP_AUTH_* variables, docs/auth.md)");
   app.add_option("--log-file", log_file, "Append JSON log lines to this file instead of stderr");
   app.add_option("--redis", redis, "Keep limit state in Redis at host:port, shared by replicas");
   app.add_option("--db", config.database, "SQLite database file, or :memory:")->capture_default_str();
@@ -61,7 +64,22 @@ int main(int argc, char** argv) {
   if (!created.ok()) return fail(created.status().to_string());
   mcp::server::McpServer& server = (*created)->server();
 
-  if (stdio) return mcp::server::serve_stdio(server);
+  auto auth_config = mcp::server::auth::resolve_auth_config(config.auth, auth_mode);
+  if (!auth_config.ok()) return fail(auth_config.status().message());
+  auto authenticator = mcp::server::auth::make_authenticator(*auth_config);
+  if (!authenticator.ok()) return fail(authenticator.status().message());
+
+  if (stdio) {
+    mcp::server::StdioOptions stdio_options;
+    if (*authenticator) {
+      // stdio has no HTTP auth: the credentials come from the environment, checked once at start.
+      auto principal = (*authenticator)->authenticate_environment(mcp::server::auth::unix_now());
+      if (!principal.ok()) return fail("refusing to serve: " + principal.status().message());
+      stdio_options.principal = principal->subject;
+    }
+    return mcp::server::serve_stdio(server, stdio_options);
+  }
+  http_options.authenticator = *authenticator;
 
   http_options.metrics = [app = created->get()] { return app->metrics(); };
   mcp::server::HttpServerTransport transport(server, http_options);

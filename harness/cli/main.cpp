@@ -88,6 +88,7 @@ struct TargetArgs {
   int timeout_ms = 5000;
   int launch_timeout_ms = 15000;
   bool quiet = false;
+  std::string auth_mode, auth_token, auth_scopes;
 
   void add_to(CLI::App* cmd) {
     cmd->add_flag("--stdio", stdio, "The server is the command after '--', speaking stdio");
@@ -96,6 +97,11 @@ struct TargetArgs {
     cmd->add_option("--launch-timeout", launch_timeout_ms, "How long --launch waits for the URL, in ms")->capture_default_str();
     cmd->add_option("--protocol-version", protocol_version, "Protocol version to request")->capture_default_str();
     cmd->add_option("--timeout", timeout_ms, "Per-request deadline in ms")->capture_default_str()->check(CLI::Range(50, 600000));
+    cmd->add_option("--auth", auth_mode,
+                    "The server requires auth: oauth, signed-token or gateway. The harness runs the authorization "
+                    "server (or plays the gateway) and passes its settings to servers it starts (docs/auth.md)");
+    cmd->add_option("--auth-token", auth_token, "A bearer token the server accepts, for servers that trust another issuer");
+    cmd->add_option("--auth-scopes", auth_scopes, "Scopes granted to the harness's clients (default: the profile's auth.scopes)");
   }
 };
 
@@ -116,6 +122,26 @@ ReadyTarget prepare_target(const TargetArgs& args, const std::vector<std::string
     target.env = {{"OTEL_EXPORTER_OTLP_ENDPOINT", target.receiver->endpoint()},
                   {"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"},
                   {"OTEL_BSP_SCHEDULE_DELAY", "50"}};
+  }
+  if (!args.auth_mode.empty() && !args.auth_token.empty()) {
+    ready.exit_code = usage_error("--auth and --auth-token exclude each other: the harness either mints tokens or uses yours");
+    return ready;
+  }
+  if (!args.auth_token.empty()) {
+    target.credentials = static_token_credentials(args.auth_token);
+  } else if (!args.auth_mode.empty()) {
+    auto credentials = make_credentials(args.auth_mode, args.auth_scopes.empty() ? AuthProfile{}.scopes : args.auth_scopes);
+    if (!credentials.ok()) {
+      ready.exit_code = usage_error(credentials.status().message());
+      return ready;
+    }
+    target.credentials = *credentials;
+  }
+  if (target.credentials) {
+    // The audience is the server's canonical URI: its endpoint URL over HTTP, a fixed URN over stdio.
+    for (auto& variable : target.credentials->server_environment(args.url.empty() ? "urn:mcp-harness:stdio" : args.url)) {
+      target.env.push_back(std::move(variable));
+    }
   }
   target.timeout = std::chrono::milliseconds(args.timeout_ms);
   target.protocol_version = args.protocol_version;
@@ -195,6 +221,7 @@ int run(RunArgs& args, const std::vector<std::string>& command) {
     if (!loaded.ok()) return usage_error(loaded.status().message());
     lock = *loaded;
   }
+  if (args.target.auth_scopes.empty()) args.target.auth_scopes = profile.auth.scopes;
   ReadyTarget ready = prepare_target(args.target, command);
   if (ready.exit_code != kExitPassed) return ready.exit_code;
   TargetConfig& target = ready.config;

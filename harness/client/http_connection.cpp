@@ -91,6 +91,9 @@ HttpReply HttpConnection::exchange(const HttpRequestSpec& spec) {
   }
   if (spec.with_session && session_id_) headers["Mcp-Session-Id"] = *session_id_;
   if (!protocol_version_.empty()) headers["MCP-Protocol-Version"] = protocol_version_;
+  if (header_source_) {
+    for (auto& [name, value] : header_source_()) headers[name] = value;
+  }
   for (const auto& [name, value] : spec.headers) {
     for (auto it = headers.begin(); it != headers.end();) {
       it = lower(it->first) == lower(name) ? headers.erase(it) : std::next(it);
@@ -100,12 +103,14 @@ HttpReply HttpConnection::exchange(const HttpRequestSpec& spec) {
 
   httplib::Request request;
   request.method = spec.method;
-  request.path = url_.path;
+  request.path = spec.path.empty() ? url_.path : spec.path;
   request.body = spec.body;
-  std::string shown = spec.method + " " + url_.path;
+  std::string shown = spec.method + " " + request.path;
   for (const auto& [name, value] : headers) {
     request.headers.emplace(name, value);
-    shown += "\n" + name + ": " + value;
+    // Long credentials are shortened in the transcript: readable reports, no full tokens in CI artifacts.
+    bool credential = lower(name) == "authorization" || lower(name) == "x-gateway-signature";
+    shown += "\n" + name + ": " + (credential && value.size() > 40 ? value.substr(0, 32) + "...(" + std::to_string(value.size()) + " bytes)" : value);
   }
   if (!spec.body.empty()) shown += "\n\n" + spec.body;
   transcript_.add("send", shown);

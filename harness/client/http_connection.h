@@ -3,6 +3,7 @@
 // inbox; exchange() is the raw mode the transport checks use to send anything.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -41,7 +42,11 @@ struct HttpRequestSpec {
   bool with_session = true;                     // send Mcp-Session-Id when one is known
   std::chrono::milliseconds timeout{5000};
   std::size_t max_events = 0;                   // stop reading an SSE stream after N events (0 = until it ends)
+  std::string path;                             // empty: the endpoint's path; may carry a query string
 };
+
+// Headers added to every request (credentials), before a spec's own headers.
+using HeaderSource = std::function<std::map<std::string, std::string>()>;
 
 class HttpConnection final : public Connection {
  public:
@@ -56,6 +61,7 @@ class HttpConnection final : public Connection {
   const std::optional<std::string>& session_id() const { return session_id_; }
   void set_session_id(std::optional<std::string> id) { session_id_ = std::move(id); }
   const HttpUrl& url() const { return url_; }
+  void set_header_source(HeaderSource source) { header_source_ = std::move(source); }
 
  private:
   HttpReply post_and_deliver(const std::string& body);
@@ -63,6 +69,7 @@ class HttpConnection final : public Connection {
   HttpUrl url_;
   std::chrono::milliseconds timeout_;
   std::optional<std::string> session_id_;
+  HeaderSource header_source_;
   bool closed_ = false;
 };
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "mcp/glob.h"
+
 namespace mcp::harness {
 
 class CheckContext;
@@ -56,7 +58,7 @@ class Registry {
   std::vector<CheckSpec> checks_;
 };
 
-bool glob_match(const std::string& pattern, const std::string& text);
+using mcp::glob_match;
 
 // Every check this harness ships, in suite order (defined in suites/).
 const Registry& builtin_checks();

@@ -12,7 +12,9 @@ std::string TargetConfig::describe() const {
 StatusOr<std::unique_ptr<Connection>> CheckContext::connect() {
   if (target_.transport == kHttp) {
     ASSIGN_OR_RETURN(HttpUrl url, parse_http_url(target_.url));
-    return std::unique_ptr<Connection>(std::make_unique<HttpConnection>(url, transcript_, target_.timeout));
+    auto connection = std::make_unique<HttpConnection>(url, transcript_, target_.timeout);
+    if (target_.credentials) connection->set_header_source(target_.credentials->fresh_client());
+    return std::unique_ptr<Connection>(std::move(connection));
   }
   SpawnOptions options;
   options.argv = target_.command;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/auth/credentials.h"
 #include "harness/client/http_connection.h"
 #include "harness/client/mcp_client.h"
 #include "harness/client/stdio_connection.h"
@@ -33,6 +34,8 @@ struct TargetConfig {
   std::shared_ptr<OtlpReceiver> receiver;
   // What the launched HTTP server wrote to stderr so far (--launch); empty function otherwise.
   std::function<std::string()> launched_stderr;
+  // How to authenticate (--auth / --auth-token); null for an open server.
+  std::shared_ptr<Credentials> credentials;
 
   std::string describe() const;
 };

@@ -40,6 +40,17 @@ StatusOr<Profile> load_profile(const std::string& path) {
       }
       continue;
     }
+    if (section == "auth" && values.is_object()) {
+      for (const auto& [key, value] : values.items()) {
+        if (key == "scopes" && value.is_string()) profile.auth.scopes = value;
+        else if (key == "scoped_tool" && value.is_string()) profile.auth.scoped_tool = value;
+        else if (key == "scoped_tool_scope" && value.is_string()) profile.auth.scoped_tool_scope = value;
+        else if (key == "leeway_seconds" && value.is_number_integer() && value >= 0 && value <= 300) profile.auth.leeway_seconds = value;
+        else if (key == "jwks_refresh_seconds" && value.is_number_integer() && value >= 0 && value <= 300) profile.auth.jwks_refresh_seconds = value;
+        else return invalid_argument(path + ": unknown or mistyped setting auth." + key);
+      }
+      continue;
+    }
     if (section != "versioning" || !values.is_object()) return invalid_argument(path + ": unknown section \"" + section + "\"");
     for (const auto& [key, value] : values.items()) {
       if (!value.is_string()) return invalid_argument(path + ": versioning." + key + " must be a string");

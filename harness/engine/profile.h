@@ -35,10 +35,21 @@ struct ObservabilityProfile {
   std::string correlation_key = "dev.mcp-harness/correlation-id";  // in params._meta and the result's _meta
 };
 
+struct AuthProfile {
+  // Scopes granted to the clients ordinary checks use (oauth: the metadata's scopes_supported wins).
+  std::string scopes = "invoices:write tickets:write";
+  // A tool that needs a scope, and that scope: auth.scope.insufficient calls it without.
+  std::string scoped_tool = "create_invoice_v2";
+  std::string scoped_tool_scope = "invoices:write";
+  int leeway_seconds = 2;        // the server's clock-skew allowance, waited out when expiry matters
+  int jwks_refresh_seconds = 5;  // how long after a key rotation the server may keep refusing the new key
+};
+
 struct Profile {
   VersioningProfile versioning;
   LimitsProfile limits;
   ObservabilityProfile observability;
+  AuthProfile auth;
 };
 
 // Reads a JSON profile; unknown keys are errors so that typos do not pass silently.

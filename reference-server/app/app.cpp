@@ -28,6 +28,7 @@ Status load_config_file(const std::string& path, AppConfig& config) {
     else if (key == "tool_lifecycle" && value.is_object()) config.tool_lifecycle = value;
     else if (key == "limits" && value.is_object()) config.limits = value;
     else if (key == "log_redaction" && value.is_boolean()) config.log_redaction = value;
+    else if (key == "auth" && value.is_object()) config.auth = value;
     else return invalid_argument(path + ": unknown or mistyped setting \"" + key + "\"");
   }
   return ok_status();

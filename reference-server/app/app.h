@@ -24,9 +24,10 @@ struct AppConfig {
   nlohmann::json limits;  // LimitsConfig::from_json; null = defaults
   std::string network_transport = "pipe";  // "pipe" (stdio) or "tcp" (HTTP), for telemetry
   bool log_redaction = true;
+  nlohmann::json auth;  // auth::AuthConfig::from_json; applied by the transports (null = no auth)
 };
 
-// Reads a JSON configuration file ({"database", "page_size", "tool_lifecycle", "limits"}).
+// Reads a JSON configuration file ({"database", "page_size", "tool_lifecycle", "limits", "auth"}).
 Status load_config_file(const std::string& path, AppConfig& config);
 nlohmann::json default_tool_lifecycles();
 

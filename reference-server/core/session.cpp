@@ -17,6 +17,17 @@ bool Session::begin(const std::string& version, const nlohmann::json& client_cap
   return true;
 }
 
+void Session::set_principal(std::string principal) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  principal_ = std::move(principal);
+}
+
+std::string Session::principal() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!principal_.empty()) return principal_;
+  return id_.empty() ? "anonymous" : id_;
+}
+
 bool Session::initialized() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return initialized_;

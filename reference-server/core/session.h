@@ -32,6 +32,11 @@ class Session {
 
   const std::string& id() const { return id_; }
 
+  // Who is calling: the authenticated subject once auth has run; otherwise the
+  // session id stands in for it ("anonymous" when there is neither).
+  void set_principal(std::string principal);
+  std::string principal() const;
+
   // Returns false when the session is already initialized.
   bool begin(const std::string& version, const nlohmann::json& client_capabilities, const nlohmann::json& client_info);
   bool initialized() const;
@@ -54,6 +59,7 @@ class Session {
   bool initialized_ = false;
   bool client_ready_ = false;
   std::string protocol_version_;
+  std::string principal_;
   nlohmann::json client_capabilities_ = nlohmann::json::object();
   nlohmann::json client_info_ = nlohmann::json::object();
   std::optional<int> log_level_;

@@ -105,7 +105,7 @@ class Scope final : public RequestScope {
       result["_meta"][kCorrelationMetaKey] = correlation_;
     }
     if (tool_.empty()) return;
-    std::string principal = session_.id().empty() ? "anonymous" : session_.id();
+    std::string principal = session_.principal();
     long long cost = outcome == "ok" || outcome == "tool_error" ? telemetry_.options().cost_of(tool_) : 0;
     telemetry_.record_call(tool_, outcome, seconds, cost, principal, session_.id(), run_);
     const RegisteredTool* tool = telemetry_.server().tools().find(tool_);

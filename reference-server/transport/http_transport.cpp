@@ -11,6 +11,7 @@
 
 #include "mcp/protocol_version.h"
 #include "mcp/sse.h"
+#include "reference-server/observability/telemetry.h"
 
 namespace mcp::server {
 
@@ -47,6 +48,7 @@ struct Channel {
 struct HttpSession {
   explicit HttpSession(std::string id) : session(std::move(id)) {}
   Session session;
+  std::string principal;  // the authenticated subject that opened it (empty without auth)
   Channel channel;
   std::atomic<long long> last_used{0};
   std::atomic<unsigned long long> next_event_id{1};
@@ -100,6 +102,26 @@ bool accepts(const httplib::Request& req, const std::string& type) {
 void reply_error(httplib::Response& res, int status, int code, const std::string& message, const json& id = nullptr) {
   res.status = status;
   res.set_content(jsonrpc::serialize(jsonrpc::make_error(id, code, message)), "application/json");
+}
+
+void reply_refusal(httplib::Response& res, const auth::Refusal& refusal) {
+  res.status = refusal.status;
+  if (!refusal.www_authenticate.empty()) res.set_header("WWW-Authenticate", refusal.www_authenticate);
+  res.set_content(refusal.body().dump(), "application/json");
+}
+
+auth::RequestView view_of(const httplib::Request& req) {
+  return {[&req](const std::string& name) { return req.get_header_value(name); },
+          [&req](const std::string& name) { return req.has_param(name); }};
+}
+
+std::string correlation_of(const json& body) {
+  const json* params = body.contains("params") && body["params"].is_object() ? &body["params"] : nullptr;
+  if (!params || !params->contains("_meta") || !(*params)["_meta"].is_object()) return "";
+  const json& meta = (*params)["_meta"];
+  return meta.contains(obs::kCorrelationMetaKey) && meta[obs::kCorrelationMetaKey].is_string()
+             ? meta[obs::kCorrelationMetaKey].get<std::string>()
+             : "";
 }
 
 }  // namespace
@@ -171,8 +193,24 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     return true;
   };
 
+  // The caller's principal, or nullopt after answering 401/403/503 itself. Without an
+  // authenticator every caller is the same anonymous principal.
+  auto authenticate = [this](const httplib::Request& req, httplib::Response& res) -> std::optional<auth::Principal> {
+    auto& authenticator = impl_->options.authenticator;
+    if (!authenticator) return auth::Principal{};
+    auth::Decision decision = authenticator->authenticate(view_of(req), auth::unix_now());
+    if (decision.principal) return decision.principal;
+    json body = json::parse(req.body, nullptr, false);
+    std::string method = body.is_object() && body.contains("method") && body["method"].is_string()
+                             ? body["method"].get<std::string>() : req.method;
+    auth::audit("", method, "", false, decision.refusal.reason, body.is_object() ? correlation_of(body) : "");
+    reply_refusal(res, decision.refusal);
+    return std::nullopt;
+  };
+
   // Finds the session a non-initialize request names; answers 400/404 itself when it cannot.
-  auto session_for = [this](const httplib::Request& req, httplib::Response& res) -> std::shared_ptr<HttpSession> {
+  auto session_for = [this](const httplib::Request& req, httplib::Response& res,
+                            const auth::Principal& principal) -> std::shared_ptr<HttpSession> {
     std::string id = req.get_header_value("Mcp-Session-Id");
     if (id.empty()) {
       if (!requires_session()) {
@@ -184,14 +222,23 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
       return nullptr;
     }
     auto session = impl_->find_session(id);
-    if (!session) reply_error(res, 404, jsonrpc::kInvalidRequest, "Session not found: initialize a new session");
+    if (!session) {
+      reply_error(res, 404, jsonrpc::kInvalidRequest, "Session not found: initialize a new session");
+    } else if (session->principal != principal.subject) {
+      // A session id is not a credential: another principal holding it gets nothing.
+      auth::audit(principal.subject, req.method, "", false, "session belongs to another principal", "");
+      reply_error(res, 403, jsonrpc::kInvalidRequest, "Forbidden: this session belongs to another principal");
+      return nullptr;
+    }
     return session;
   };
 
   const std::string& path = impl.options.path;
 
-  impl.http.Post(path, [this, guarded, session_for](const httplib::Request& req, httplib::Response& res) {
+  impl.http.Post(path, [this, guarded, authenticate, session_for](const httplib::Request& req, httplib::Response& res) {
     if (!guarded(req, res)) return;
+    std::optional<auth::Principal> principal = authenticate(req, res);
+    if (!principal) return;
     if (!accepts(req, "application/json") || !accepts(req, "text/event-stream")) {
       return reply_error(res, 406, jsonrpc::kInvalidRequest,
                          "Not Acceptable: Accept must list application/json and text/event-stream");
@@ -223,8 +270,10 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
       }
       hs = std::make_shared<HttpSession>(new_session_id());
       hs->last_used = now_seconds();
+      hs->principal = principal->subject;
+      if (!principal->subject.empty()) hs->session.set_principal(principal->subject);
     } else {
-      hs = session_for(req, res);
+      hs = session_for(req, res, *principal);
       if (!hs) return;
       std::string header = req.get_header_value("MCP-Protocol-Version");
       if (!header.empty() && !protocol_version_acceptable(header, hs->session.protocol_version())) {
@@ -233,6 +282,17 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
       }
     }
 
+    if (impl_->options.authenticator && message.is_request()) {
+      std::string tool;
+      if (message.method() == "tools/call" && message.body["params"].is_object() && message.body["params"]["name"].is_string()) {
+        tool = message.body["params"]["name"].get<std::string>();
+      }
+      std::optional<auth::Refusal> refusal =
+          tool.empty() ? std::nullopt : impl_->options.authenticator->authorize_tool(*principal, tool);
+      auth::audit(principal->subject, message.method(), tool, !refusal, refusal ? refusal->reason : "",
+                  correlation_of(message.body));
+      if (refusal) return reply_refusal(res, *refusal);
+    }
     if (!message.is_request()) {
       ChannelOutbound out(*hs);
       (void)impl_->server.handle_message(message, hs->session, out);
@@ -275,8 +335,23 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     });
   }
 
-  impl.http.Get(path, [this, guarded, session_for](const httplib::Request& req, httplib::Response& res) {
+  if (impl.options.authenticator) {
+    // RFC 9728 §3: at the root well-known URI and at the one suffixed with the endpoint's path.
+    auto metadata = [this, guarded](const httplib::Request& req, httplib::Response& res) {
+      if (!guarded(req, res)) return;
+      auto document = impl_->options.authenticator->protected_resource_metadata();
+      if (!document) return reply_error(res, 404, jsonrpc::kInvalidRequest, "This server does not use OAuth");
+      res.set_header("Cache-Control", "max-age=300");
+      res.set_content(document->dump(), "application/json");
+    };
+    impl.http.Get("/.well-known/oauth-protected-resource", metadata);
+    impl.http.Get("/.well-known/oauth-protected-resource" + path, metadata);
+  }
+
+  impl.http.Get(path, [this, guarded, authenticate, session_for](const httplib::Request& req, httplib::Response& res) {
     if (!guarded(req, res)) return;
+    std::optional<auth::Principal> principal = authenticate(req, res);
+    if (!principal) return;
     if (!offers_get_stream()) {
       res.status = get_refusal_status();
       res.set_header("Allow", "POST, DELETE");
@@ -285,7 +360,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     if (!accepts(req, "text/event-stream")) {
       return reply_error(res, 406, jsonrpc::kInvalidRequest, "Not Acceptable: GET needs Accept: text/event-stream");
     }
-    auto hs = session_for(req, res);
+    auto hs = session_for(req, res, *principal);
     if (!hs) return;
     {
       std::lock_guard<std::mutex> lock(hs->channel.mutex);
@@ -332,9 +407,11 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
         });
   });
 
-  impl.http.Delete(path, [this, guarded, session_for](const httplib::Request& req, httplib::Response& res) {
+  impl.http.Delete(path, [this, guarded, authenticate, session_for](const httplib::Request& req, httplib::Response& res) {
     if (!guarded(req, res)) return;
-    auto hs = session_for(req, res);
+    std::optional<auth::Principal> principal = authenticate(req, res);
+    if (!principal) return;
+    auto hs = session_for(req, res, *principal);
     if (!hs) return;
     if (!terminate_session(hs->session.id())) {
       res.status = 405;
@@ -354,6 +431,10 @@ StatusOr<int> HttpServerTransport::bind() {
     if (port <= 0) return unavailable("cannot bind to " + impl_->options.host);
   } else if (!impl_->http.bind_to_port(impl_->options.host.c_str(), port)) {
     return unavailable("cannot bind to " + impl_->options.host + ":" + std::to_string(port) + " (in use?)");
+  }
+  if (impl_->options.authenticator) {
+    std::string host = impl_->options.host.find(':') != std::string::npos ? "[" + impl_->options.host + "]" : impl_->options.host;
+    impl_->options.authenticator->bind_resource("http://" + host + ":" + std::to_string(port) + impl_->options.path);
   }
   return port;
 }

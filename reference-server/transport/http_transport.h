@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mcp/status.h"
+#include "reference-server/auth/authenticator.h"
 #include "reference-server/core/server.h"
 
 namespace mcp::server {
@@ -27,6 +28,9 @@ struct HttpOptions {
   std::size_t max_get_streams = 16;
   std::size_t max_body_bytes = 4 * 1024 * 1024;
   std::function<std::string()> metrics;  // Prometheus text served on GET /metrics, if set
+  // Authentication for every request (null: open server). Sessions are bound to the
+  // principal that opened them; tools/call is checked against the tool's scope.
+  std::shared_ptr<auth::Authenticator> authenticator;
 };
 
 class HttpServerTransport {

@@ -49,6 +49,7 @@ bool is_blank(const std::string& line) { return line.find_first_not_of(" \t\r") 
 int serve_stdio(MessageHandler& server, const StdioOptions& options) {
   LineWriter out(options.out_fd);
   Session session("stdio");
+  if (!options.principal.empty()) session.set_principal(options.principal);
   WorkerPool workers(options.workers);
   LineReader reader(options.max_message_bytes);
   std::vector<std::string> lines;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 
 #include "reference-server/core/server.h"
 
@@ -13,6 +14,7 @@ struct StdioOptions {
   int out_fd = 1;
   std::size_t workers = 4;
   std::size_t max_message_bytes = 4 * 1024 * 1024;
+  std::string principal;  // who the environment's credentials name (empty: no auth)
 };
 
 // Serves one session until stdin closes. Returns a process exit code.

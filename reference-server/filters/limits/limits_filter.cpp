@@ -117,8 +117,7 @@ json LimitsConfig::declaration() const {
 }
 
 FilterVerdict LimitsFilter::on_call(const ToolCall& call) {
-  // Without authentication the session is the principal; auth makes it the caller's identity.
-  std::string principal = call.session.id().empty() ? "anonymous" : call.session.id();
+  std::string principal = call.session.principal();
   RateRule rule = config_.rate_for(call.tool);
   auto bucket = store_->take(config_.key_prefix + ":rate:" + principal + ":" + call.tool, rule.per_second, rule.burst, 1);
   if (!bucket.ok()) {
