@@ -1,6 +1,17 @@
+#include "suites/auth/auth_suites.h"
 #include "suites/suites.h"
 
 namespace mcp::harness {
+
+namespace suites {
+
+void register_auth(Registry& registry) {
+  auth::register_session_checks(registry);
+  auth::register_token_checks(registry);
+  auth::register_gateway_checks(registry);
+}
+
+}  // namespace suites
 
 const Registry& builtin_checks() {
   static const Registry registry = [] {
@@ -16,6 +27,7 @@ const Registry& builtin_checks() {
     suites::register_observability(r);
     suites::register_transport_stdio(r);
     suites::register_transport_http(r);
+    suites::register_auth(r);
     suites::register_schema(r);
     return r;
   }();

@@ -82,6 +82,14 @@ Failure expect_ping_answered_first(McpClient& client, const std::string& after) 
   return std::nullopt;
 }
 
+std::string describe_reply(const HttpReply& reply) {
+  std::string text = "HTTP " + std::to_string(reply.status);
+  if (!reply.content_type().empty()) text += " (" + reply.content_type() + ")";
+  if (!reply.error.ok()) text += " " + reply.error.message();
+  if (!reply.body.empty()) text += " " + reply.body.substr(0, 300);
+  return text;
+}
+
 HttpRequestSpec http_request(std::string method, std::chrono::milliseconds timeout, std::string body) {
   HttpRequestSpec request;
   request.method = std::move(method);

@@ -51,6 +51,9 @@ bool is_read_only(const nlohmann::json& tool);
 // nothing answered an earlier notification.
 Failure expect_ping_answered_first(McpClient& client, const std::string& after);
 
+// "HTTP 401 (application/json) {body...}" for failure messages.
+std::string describe_reply(const HttpReply& reply);
+
 HttpRequestSpec http_request(std::string method, std::chrono::milliseconds timeout, std::string body = {});
 
 // Sends bytes that are not a valid request. Returns the JSON-RPC reply, or nullopt

@@ -16,6 +16,7 @@ void register_limits(Registry& registry);
 void register_observability(Registry& registry);
 void register_transport_stdio(Registry& registry);
 void register_transport_http(Registry& registry);
+void register_auth(Registry& registry);  // suites/auth/: needs --auth (or --auth-token), skips otherwise
 void register_schema(Registry& registry);  // last: it reports on everything the run saw
 
 }  // namespace mcp::harness::suites

@@ -193,6 +193,10 @@ ReadyTarget prepare_target(const TargetArgs& args, const std::vector<std::string
     std::cerr << "mcp-harness: the server under test (" << target.describe()
               << ") could not be initialized: " << reachable.message()
               << "\nCheck the command or URL, and that the server speaks MCP on that transport.\n";
+    if (reachable.message().find("HTTP 401") != std::string::npos && !target.credentials) {
+      std::cerr << "The server requires authentication: run with --auth oauth|signed-token|gateway (the harness "
+                   "acts as issuer or gateway), or --auth-token TOKEN. See docs/auth.md.\n";
+    }
     ready.exit_code = kExitServerUnavailable;
   }
   return ready;

@@ -14,14 +14,6 @@ const std::string kDoc = "basic/transports.mdx";
 
 std::string ping_body(const std::string& id) { return jsonrpc::serialize(jsonrpc::make_request(id, "ping")); }
 
-std::string describe(const HttpReply& reply) {
-  std::string text = "HTTP " + std::to_string(reply.status);
-  if (!reply.content_type().empty()) text += " (" + reply.content_type() + ")";
-  if (!reply.error.ok()) text += " " + reply.error.message();
-  if (!reply.body.empty()) text += " " + reply.body.substr(0, 300);
-  return text;
-}
-
 HttpRequestSpec post(std::string body, std::chrono::milliseconds timeout) {
   return http_request("POST", timeout, std::move(body));
 }
@@ -42,7 +34,7 @@ void register_transport_http(Registry& registry) {
             jsonrpc::serialize(jsonrpc::make_notification("notifications/cancelled", {{"requestId", "mcp-harness-none"}})),
             ctx.timeout()));
         if (reply.status != 202 || !reply.body.empty()) {
-          return fail("a notification was not answered with 202 and an empty body", "HTTP 202, no body", describe(reply));
+          return fail("a notification was not answered with 202 and an empty body", "HTTP 202, no body", describe_reply(reply));
         }
         return pass();
       },
@@ -61,9 +53,9 @@ void register_transport_http(Registry& registry) {
         std::string type = reply.content_type();
         if (reply.status != 200 || (type != "application/json" && type != "text/event-stream")) {
           return fail("unexpected reply to a request", "HTTP 200 with application/json or text/event-stream",
-                      describe(reply));
+                      describe_reply(reply));
         }
-        if (reply.messages.empty()) return fail("the reply carried no JSON-RPC response", "the ping response", describe(reply));
+        if (reply.messages.empty()) return fail("the reply carried no JSON-RPC response", "the ping response", describe_reply(reply));
         return pass(type);
       },
   });
@@ -104,7 +96,7 @@ void register_transport_http(Registry& registry) {
         HttpRequestSpec request = post(ping_body("no-session"), ctx.timeout());
         request.with_session = false;
         HttpReply reply = http->exchange(request);
-        if (reply.status != 400) return fail("a request without a session id was not refused", "HTTP 400", describe(reply));
+        if (reply.status != 400) return fail("a request without a session id was not refused", "HTTP 400", describe_reply(reply));
         return pass();
       },
   });
@@ -123,7 +115,7 @@ void register_transport_http(Registry& registry) {
         HttpReply deleted = http->exchange(http_request("DELETE", ctx.timeout()));
         if (deleted.status == 405) return skip("the server does not let clients end sessions (DELETE -> 405)");
         HttpReply reply = http->exchange(post(ping_body("after-delete"), ctx.timeout()));
-        if (reply.status != 404) return fail("the terminated session still answers", "HTTP 404", describe(reply));
+        if (reply.status != 404) return fail("the terminated session still answers", "HTTP 404", describe_reply(reply));
         return pass();
       },
   });
@@ -142,7 +134,7 @@ void register_transport_http(Registry& registry) {
         if (!http->session_id()) return skip("the server does not assign session ids");
         HttpReply reply = http->exchange(http_request("DELETE", ctx.timeout()));
         bool ok = (reply.status >= 200 && reply.status < 300) || reply.status == 405;
-        if (!ok) return fail("unexpected answer to DELETE", "HTTP 2xx or 405", describe(reply));
+        if (!ok) return fail("unexpected answer to DELETE", "HTTP 2xx or 405", describe_reply(reply));
         http->set_session_id(std::nullopt);
         return pass("HTTP " + std::to_string(reply.status));
       },
@@ -163,7 +155,7 @@ void register_transport_http(Registry& registry) {
             ctx.timeout());
         request.headers["Origin"] = "http://evil.mcp-harness.invalid";
         HttpReply reply = as_http(client)->exchange(request);
-        if (reply.status != 403) return fail("a foreign Origin was not refused", "HTTP 403", describe(reply));
+        if (reply.status != 403) return fail("a foreign Origin was not refused", "HTTP 403", describe_reply(reply));
         return pass();
       },
   });
@@ -182,7 +174,7 @@ void register_transport_http(Registry& registry) {
         HttpRequestSpec request = post(ping_body("bad-version-header"), ctx.timeout());
         request.headers["MCP-Protocol-Version"] = "1999-01-01";
         HttpReply reply = as_http(s.client)->exchange(request);
-        if (reply.status != 400) return fail("an unsupported protocol version header was accepted", "HTTP 400", describe(reply));
+        if (reply.status != 400) return fail("an unsupported protocol version header was accepted", "HTTP 400", describe_reply(reply));
         return pass();
       },
   });
@@ -210,7 +202,7 @@ void register_transport_http(Registry& registry) {
           }
           return pass("text/event-stream");
         }
-        return fail("unexpected answer to GET", "HTTP 200 text/event-stream, or 405", describe(reply));
+        return fail("unexpected answer to GET", "HTTP 200 text/event-stream, or 405", describe_reply(reply));
       },
   });
 }
