@@ -71,12 +71,10 @@ int main(int argc, char** argv) {
 
   if (stdio) {
     mcp::server::StdioOptions stdio_options;
-    if (*authenticator) {
-      // stdio has no HTTP auth: the credentials come from the environment, checked once at start.
-      auto principal = (*authenticator)->authenticate_environment(mcp::server::auth::unix_now());
-      if (!principal.ok()) return fail("refusing to serve: " + principal.status().message());
-      stdio_options.principal = principal->subject;
-    }
+    // stdio has no HTTP auth: the credentials come from the environment, checked once at start.
+    auto principal = mcp::server::auth::stdio_principal(authenticator->get());
+    if (!principal.ok()) return fail("refusing to serve: " + principal.status().message());
+    stdio_options.principal = *principal;
     return mcp::server::serve_stdio(server, stdio_options);
   }
   http_options.authenticator = *authenticator;

@@ -104,15 +104,18 @@ StatusOr<std::string> MockAuthorizationServer::mint(const json& claims, const st
 }
 
 StatusOr<std::string> MockAuthorizationServer::mint_with_unpublished_key(const json& claims) {
+  std::optional<jose::Key> key;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!unpublished_) {
-      ASSIGN_OR_RETURN(jose::Key key, jose::Key::generate("ES256"));
-      unpublished_ = key;
+      ASSIGN_OR_RETURN(jose::Key generated, jose::Key::generate("ES256"));
+      unpublished_ = generated;
     }
+    key = unpublished_;
   }
-  return jose::encode_jwt({{"kid", "not-published-" + base64url_encode(jose::random_bytes(6))}, {"typ", "at+jwt"}}, claims,
-                          *unpublished_);
+  // The attacker also offers its key in the header (RFC 7515 "jwk"): a verifier must never trust it.
+  json header = {{"kid", "not-published-" + base64url_encode(jose::random_bytes(6))}, {"typ", "at+jwt"}, {"jwk", key->public_jwk()}};
+  return jose::encode_jwt(header, claims, *key);
 }
 
 StatusOr<std::string> MockAuthorizationServer::rotate() {
@@ -124,11 +127,11 @@ StatusOr<std::string> MockAuthorizationServer::rotate() {
   return kid;
 }
 
-StatusOr<jose::Key> MockAuthorizationServer::current_key(const std::string& alg) const {
+StatusOr<std::pair<std::string, jose::Key>> MockAuthorizationServer::current_key(const std::string& alg) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto kid = current_kid_.find(alg);
   if (kid == current_kid_.end()) return not_found("no key for " + alg);
-  return published_.at(kid->second);
+  return std::make_pair(kid->second, published_.at(kid->second));
 }
 
 }  // namespace mcp::harness

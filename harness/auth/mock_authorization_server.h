@@ -31,12 +31,13 @@ class MockAuthorizationServer {
                         long long lifetime_seconds = 600) const;
   // Signs with the published key `kid` (default: the current key for alg).
   StatusOr<std::string> mint(const nlohmann::json& claims, const std::string& alg = "ES256", std::string kid = "");
-  // Signs with a key that is not in the JWKS, under a kid the JWKS does not list.
+  // Signs with a key that is not in the JWKS, under a kid the JWKS does not list,
+  // embedding that key in the header as an attacker would.
   StatusOr<std::string> mint_with_unpublished_key(const nlohmann::json& claims);
   // Publishes a new RS256 key and makes it the current one; returns its kid.
   StatusOr<std::string> rotate();
-  // The public key of the current key for alg (for algorithm-confusion forgeries).
-  StatusOr<jose::Key> current_key(const std::string& alg) const;
+  // The current key for alg and its kid (for algorithm-confusion forgeries).
+  StatusOr<std::pair<std::string, jose::Key>> current_key(const std::string& alg) const;
 
  private:
   MockAuthorizationServer() = default;

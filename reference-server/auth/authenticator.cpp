@@ -9,6 +9,12 @@ namespace mcp::server::auth {
 
 using json = nlohmann::json;
 
+StatusOr<std::string> stdio_principal(Authenticator* authenticator) {
+  if (!authenticator) return std::string();
+  ASSIGN_OR_RETURN(Principal principal, authenticator->authenticate_environment(unix_now()));
+  return principal.subject;
+}
+
 long long unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -71,7 +77,7 @@ std::string BearerAuthenticator::resource_metadata_url() const {
 }
 
 std::optional<json> BearerAuthenticator::protected_resource_metadata() const {
-  if (config_.mode != AuthMode::kOauth) return std::nullopt;
+  if (!advertises_resource_metadata()) return std::nullopt;
   return json{{"resource", resource()},
               {"authorization_servers", {config_.issuer}},
               {"scopes_supported", config_.scopes_supported()},
@@ -101,7 +107,7 @@ std::string BearerAuthenticator::challenge(const std::string& error, const std::
   if (!error.empty()) add("error", error);
   if (!reason.empty()) add("error_description", reason);
   if (!scope.empty()) add("scope", scope);
-  if (config_.mode == AuthMode::kOauth) add("resource_metadata", resource_metadata_url());
+  if (advertises_resource_metadata()) add("resource_metadata", resource_metadata_url());
   return value;
 }
 

@@ -20,7 +20,7 @@ namespace mcp::server::auth {
 // What the transport shows the authenticator of a request.
 struct RequestView {
   std::function<std::string(const std::string&)> header;     // "" when absent
-  std::function<bool(const std::string&)> has_query_param;
+  std::function<std::string(const std::string&)> query_param;  // "" when absent
 };
 
 struct Refusal {
@@ -70,6 +70,8 @@ class BearerAuthenticator : public Authenticator {
   virtual int refusal_status(const Status& failure) const;
   virtual std::string challenge(const std::string& error, const std::string& reason, const std::string& scope) const;
   virtual bool scope_enforced() const { return true; }
+  // oauth: the challenge names the metadata document, which is published.
+  virtual bool advertises_resource_metadata() const { return config_.mode == AuthMode::kOauth; }
   const AuthConfig& config() const { return config_; }
 
  private:
@@ -103,5 +105,9 @@ void audit(const std::string& principal, const std::string& method, const std::s
            const std::string& reason, const std::string& correlation_id);
 
 long long unix_now();
+
+// stdio: the principal the environment's credentials name, checked once at start
+// ("" when auth is off); an error means the server must not serve.
+StatusOr<std::string> stdio_principal(Authenticator* authenticator);
 
 }  // namespace mcp::server::auth

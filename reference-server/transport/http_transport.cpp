@@ -112,7 +112,7 @@ void reply_refusal(httplib::Response& res, const auth::Refusal& refusal) {
 
 auth::RequestView view_of(const httplib::Request& req) {
   return {[&req](const std::string& name) { return req.get_header_value(name); },
-          [&req](const std::string& name) { return req.has_param(name); }};
+          [&req](const std::string& name) { return req.get_param_value(name); }};
 }
 
 std::string correlation_of(const json& body) {
@@ -224,7 +224,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     auto session = impl_->find_session(id);
     if (!session) {
       reply_error(res, 404, jsonrpc::kInvalidRequest, "Session not found: initialize a new session");
-    } else if (session->principal != principal.subject) {
+    } else if (!session_usable_by(session->principal, principal.subject)) {
       // A session id is not a credential: another principal holding it gets nothing.
       auth::audit(principal.subject, req.method, "", false, "session belongs to another principal", "");
       reply_error(res, 403, jsonrpc::kInvalidRequest, "Forbidden: this session belongs to another principal");

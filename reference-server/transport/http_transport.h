@@ -62,6 +62,8 @@ class HttpServerTransport {
   virtual int session_deleted_status() const { return 200; }
   virtual bool streams_tool_calls() const { return true; }
   virtual int status_for_response(const nlohmann::json& response) const { (void)response; return 200; }
+  // A session id is not a credential: only the principal that opened a session may use it.
+  virtual bool session_usable_by(const std::string& owner, const std::string& principal) const { return owner == principal; }
 
  private:
   struct Impl;

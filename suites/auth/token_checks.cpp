@@ -121,10 +121,11 @@ void register_token_checks(Registry& registry) {
               "A token signed with HS256 using the issuer's public RSA key as the HMAC secret MUST be refused with HTTP 401.",
               "Token Handling", "an HS256 token keyed with the issuer's public RSA key (algorithm confusion)",
               [](MockAuthorizationServer& as, json claims) -> StatusOr<std::string> {
-                ASSIGN_OR_RETURN(jose::Key rsa, as.current_key("RS256"));
-                json header = {{"alg", "HS256"}, {"typ", "JWT"}, {"kid", "rs-1"}};
+                auto rsa = as.current_key("RS256");
+                if (!rsa.ok()) return rsa.status();
+                json header = {{"alg", "HS256"}, {"typ", "JWT"}, {"kid", rsa->first}};
                 std::string input = header_with(header) + "." + base64url_encode(claims.dump());
-                return jose::assemble_jwt(header, claims, jose::hmac_sha256(rsa.public_pem(), input));
+                return jose::assemble_jwt(header, claims, jose::hmac_sha256(rsa->second.public_pem(), input));
               });
   add_forgery(registry, "auth.token.unknown-kid", Level::kMust,
               "A token signed by a key the issuer never published MUST be refused with HTTP 401.", "Token Handling",
