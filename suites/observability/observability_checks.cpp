@@ -278,34 +278,43 @@ void register_observability(Registry& registry) {
                                                   {{ctx.target().profile.observability.correlation_key, turn},
                                                    {"traceparent", parent.format()}}),
                    "calling " + t.tool);
-        auto lines = log_lines_mentioning(ctx, client, turn);
-        if (!lines) return skip("the server's stderr is not visible to the harness (use --stdio or --launch)");
-        // Several lines may name the turn (a refusal, a deprecation); one of them must be the call's own.
-        std::optional<Outcome> closest;
-        for (const std::string& line : *lines) {
-          if (line.find(turn) == std::string::npos) continue;
-          json entry = json::parse(line, nullptr, false);
-          if (!entry.is_object()) {
-            closest = fail("a log line of the call is not JSON", "one JSON object per line", line);
-            continue;
+        // Several lines may name the turn (an auth decision, a refusal, a deprecation); one of them must be
+        // the call's own, and it may be written a moment after the first of them.
+        auto evaluate = [&](const std::vector<std::string>& lines) -> Outcome {
+          std::optional<Outcome> closest;
+          for (const std::string& line : lines) {
+            if (line.find(turn) == std::string::npos) continue;
+            json entry = json::parse(line, nullptr, false);
+            if (!entry.is_object()) {
+              closest = fail("a log line of the call is not JSON", "one JSON object per line", line);
+              continue;
+            }
+            std::string missing;
+            for (const char* field : {"ts", "level", "event", "correlation_id", "trace_id", "tool", "latency_ms", "result"}) {
+              if (!entry.contains(field) && missing.empty()) missing = field;
+            }
+            if (!missing.empty()) {
+              if (!closest) closest = fail("the call's log line has no \"" + missing + "\"", "the required fields", line);
+              continue;
+            }
+            if (entry["trace_id"] != parent.trace_id) {
+              closest = fail("the log line names another trace", parent.trace_id, line);
+              continue;
+            }
+            return pass(entry.value("event", "") + " line for " + t.tool);
           }
-          std::string missing;
-          for (const char* field : {"ts", "level", "event", "correlation_id", "trace_id", "tool", "latency_ms", "result"}) {
-            if (!entry.contains(field) && missing.empty()) missing = field;
-          }
-          if (!missing.empty()) {
-            if (!closest) closest = fail("the call's log line has no \"" + missing + "\"", "the required fields", line);
-            continue;
-          }
-          if (entry["trace_id"] != parent.trace_id) {
-            closest = fail("the log line names another trace", parent.trace_id, line);
-            continue;
-          }
-          return pass(entry.value("event", "") + " line for " + t.tool);
+          if (closest) return *closest;
+          return fail("no log line carries the call's correlation id", "a JSON line with correlation_id " + turn,
+                      std::to_string(lines.size()) + " stderr lines, none naming it");
+        };
+        auto deadline = Clock::now() + std::chrono::milliseconds(1500);
+        for (;;) {
+          auto lines = log_lines_mentioning(ctx, client, turn);
+          if (!lines) return skip("the server's stderr is not visible to the harness (use --stdio or --launch)");
+          Outcome outcome = evaluate(*lines);
+          if (outcome.verdict == Verdict::kPass || Clock::now() > deadline) return outcome;
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
-        if (closest) return *closest;
-        return fail("no log line carries the call's correlation id", "a JSON line with correlation_id " + turn,
-                    std::to_string(lines->size()) + " stderr lines, none naming it");
       },
   });
 

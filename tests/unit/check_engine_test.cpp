@@ -146,6 +146,15 @@ TEST(Profiles, LoadsAndRejectsTypos) {
   EXPECT_FALSE(load_profile(path).ok());
   std::ofstream(path) << R"({"versioning": {"name_pattern": "^no-groups$"}})";
   EXPECT_FALSE(load_profile(path).ok());
+  std::ofstream(path) << R"({"auth": {"scoped_tool": "delete_everything_v1", "scoped_tool_scope": "admin", "leeway_seconds": 30}})";
+  auto with_auth = load_profile(path);
+  ASSERT_TRUE(with_auth.ok()) << with_auth.status().to_string();
+  EXPECT_EQ(with_auth->auth.scoped_tool, "delete_everything_v1");
+  EXPECT_EQ(with_auth->auth.scoped_tool_scope, "admin");
+  EXPECT_EQ(with_auth->auth.leeway_seconds, 30);
+  EXPECT_EQ(with_auth->auth.scopes, AuthProfile{}.scopes);
+  std::ofstream(path) << R"({"auth": {"leeway_seconds": -1}})";
+  EXPECT_FALSE(load_profile(path).ok());
   std::remove(path.c_str());
 }
 
