@@ -19,10 +19,12 @@ AuthTarget auth_target(CheckContext& ctx, const std::set<std::string>& modes) {
   return {credentials, std::nullopt};
 }
 
-MockAuthorizationServer* minting_server(CheckContext& ctx, std::optional<Outcome>& skipped) {
-  MockAuthorizationServer* as = ctx.target().credentials ? ctx.target().credentials->authorization_server() : nullptr;
-  if (!as) skipped = skip("needs tokens from the harness's authorization server (--auth oauth or signed-token)");
-  return as;
+MintingTarget minting_target(CheckContext& ctx, const std::set<std::string>& modes) {
+  AuthTarget target = auth_target(ctx, modes);
+  if (target.skip) return {nullptr, target.skip};
+  MockAuthorizationServer* as = target.credentials->authorization_server();
+  if (!as) return {nullptr, skip("needs tokens from the harness's authorization server (--auth oauth or signed-token)")};
+  return {as, std::nullopt};
 }
 
 StatusOr<std::unique_ptr<HttpConnection>> bare_connection(CheckContext& ctx) {

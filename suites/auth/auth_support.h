@@ -21,8 +21,12 @@ struct AuthTarget {
   std::optional<Outcome> skip;
 };
 AuthTarget auth_target(CheckContext& ctx, const std::set<std::string>& modes);
-// The authorization server the harness controls, or the skip to report.
-MockAuthorizationServer* minting_server(CheckContext& ctx, std::optional<Outcome>& skip);
+// As auth_target, for checks that mint tokens: also the authorization server the harness controls.
+struct MintingTarget {
+  MockAuthorizationServer* as = nullptr;
+  std::optional<Outcome> skip;
+};
+MintingTarget minting_target(CheckContext& ctx, const std::set<std::string>& modes);
 
 // An HTTP connection sending only the headers each request names.
 StatusOr<std::unique_ptr<HttpConnection>> bare_connection(CheckContext& ctx);

@@ -134,11 +134,9 @@ void register_gateway_checks(Registry& registry) {
       .transports = kStdio,
       .min_version = "2025-03-26",
       .run = [](CheckContext& ctx) -> Outcome {
-        AuthTarget target = auth_target(ctx, {"oauth", "signed-token"});
+        MintingTarget target = minting_target(ctx, {"oauth", "signed-token"});
         if (target.skip) return *target.skip;
-        std::optional<Outcome> skipped;
-        MockAuthorizationServer* as = minting_server(ctx, skipped);
-        if (!as) return *skipped;
+        MockAuthorizationServer* as = target.as;
         json claims = good_claims(ctx, *as);
         claims["exp"] = unix_seconds() - 600;
         claims["iat"] = unix_seconds() - 3600;

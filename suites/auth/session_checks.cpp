@@ -257,11 +257,9 @@ void register_session_checks(Registry& registry) {
       .transports = kHttp,
       .min_version = "2025-03-26",
       .run = [](CheckContext& ctx) -> Outcome {
-        AuthTarget target = auth_target(ctx, {"oauth"});
+        MintingTarget target = minting_target(ctx, {"oauth"});
         if (target.skip) return *target.skip;
-        std::optional<Outcome> skipped;
-        MockAuthorizationServer* as = minting_server(ctx, skipped);
-        if (!as) return *skipped;
+        MockAuthorizationServer* as = target.as;
         json claims = good_claims(ctx, *as);
         long long expires = unix_seconds() + 2;
         claims["exp"] = expires;
@@ -286,11 +284,9 @@ void register_session_checks(Registry& registry) {
       .transports = kHttp,
       .min_version = "2025-03-26",
       .run = [](CheckContext& ctx) -> Outcome {
-        AuthTarget target = auth_target(ctx, {"signed-token"});
+        MintingTarget target = minting_target(ctx, {"signed-token"});
         if (target.skip) return *target.skip;
-        std::optional<Outcome> skipped;
-        MockAuthorizationServer* as = minting_server(ctx, skipped);
-        if (!as) return *skipped;
+        MockAuthorizationServer* as = target.as;
         REQUIRE_OK(std::string token, as->mint(good_claims(ctx, *as)), "minting");
         HttpReply first = post_initialize(ctx, bearer(token));
         if (first.status != 200) return fail("the token was refused the first time", "HTTP 200", describe_reply(first));
@@ -307,11 +303,9 @@ void register_session_checks(Registry& registry) {
       .transports = kHttp,
       .min_version = "2025-03-26",
       .run = [](CheckContext& ctx) -> Outcome {
-        AuthTarget target = auth_target(ctx, {"signed-token"});
+        MintingTarget target = minting_target(ctx, {"signed-token"});
         if (target.skip) return *target.skip;
-        std::optional<Outcome> skipped;
-        MockAuthorizationServer* as = minting_server(ctx, skipped);
-        if (!as) return *skipped;
+        MockAuthorizationServer* as = target.as;
         json claims = good_claims(ctx, *as);
         claims["exp"] = claims["iat"].get<long long>() + 86400;
         REQUIRE_OK(std::string token, as->mint(claims), "minting");
@@ -330,11 +324,9 @@ void register_session_checks(Registry& registry) {
       .transports = kHttp,
       .min_version = "2025-03-26",
       .run = [](CheckContext& ctx) -> Outcome {
-        AuthTarget target = auth_target(ctx, kBearerModes);
+        MintingTarget target = minting_target(ctx, kBearerModes);
         if (target.skip) return *target.skip;
-        std::optional<Outcome> skipped;
-        MockAuthorizationServer* as = minting_server(ctx, skipped);
-        if (!as) return *skipped;
+        MockAuthorizationServer* as = target.as;
         REQUIRE_OK(std::string kid, as->rotate(), "rotating the key");
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(ctx.target().profile.auth.jwks_refresh_seconds);
         HttpReply reply;

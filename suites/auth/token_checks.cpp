@@ -17,11 +17,9 @@ const std::set<std::string> kBearerModes = {"oauth", "signed-token"};
 using Forge = std::function<StatusOr<std::string>(MockAuthorizationServer& as, json claims)>;
 
 Outcome refuses_forged(CheckContext& ctx, const std::string& what, const Forge& forge) {
-  AuthTarget target = auth_target(ctx, kBearerModes);
+  MintingTarget target = minting_target(ctx, kBearerModes);
   if (target.skip) return *target.skip;
-  std::optional<Outcome> skipped;
-  MockAuthorizationServer* as = minting_server(ctx, skipped);
-  if (!as) return *skipped;
+  MockAuthorizationServer* as = target.as;
   auto token = forge(*as, good_claims(ctx, *as));
   if (!token.ok()) return fail("the harness could not forge " + what + ": " + token.status().message());
   return expect_unauthorized(post_initialize(ctx, bearer(*token)), what);
@@ -57,11 +55,9 @@ void register_token_checks(Registry& registry) {
       .transports = kHttp,
       .min_version = "2025-03-26",
       .run = [](CheckContext& ctx) -> Outcome {
-        AuthTarget target = auth_target(ctx, kBearerModes);
+        MintingTarget target = minting_target(ctx, kBearerModes);
         if (target.skip) return *target.skip;
-        std::optional<Outcome> skipped;
-        MockAuthorizationServer* as = minting_server(ctx, skipped);
-        if (!as) return *skipped;
+        MockAuthorizationServer* as = target.as;
         for (const char* alg : {"ES256", "RS256", "EdDSA"}) {
           auto token = as->mint(good_claims(ctx, *as), alg);
           if (!token.ok()) return fail(token.status().message());
@@ -142,11 +138,9 @@ void register_token_checks(Registry& registry) {
       .transports = kHttp,
       .min_version = "2025-03-26",
       .run = [](CheckContext& ctx) -> Outcome {
-        AuthTarget target = auth_target(ctx, kBearerModes);
+        MintingTarget target = minting_target(ctx, kBearerModes);
         if (target.skip) return *target.skip;
-        std::optional<Outcome> skipped;
-        MockAuthorizationServer* as = minting_server(ctx, skipped);
-        if (!as) return *skipped;
+        MockAuthorizationServer* as = target.as;
         auto valid = as->mint(good_claims(ctx, *as));
         if (!valid.ok()) return fail(valid.status().message());
         const std::vector<std::pair<std::string, std::string>> tokens = {
@@ -176,11 +170,9 @@ void register_token_checks(Registry& registry) {
       .transports = kHttp,
       .min_version = "2025-03-26",
       .run = [](CheckContext& ctx) -> Outcome {
-        AuthTarget target = auth_target(ctx, kBearerModes);
+        MintingTarget target = minting_target(ctx, kBearerModes);
         if (target.skip) return *target.skip;
-        std::optional<Outcome> skipped;
-        MockAuthorizationServer* as = minting_server(ctx, skipped);
-        if (!as) return *skipped;
+        MockAuthorizationServer* as = target.as;
         json claims = good_claims(ctx, *as);
         claims["padding"] = std::string(4500, 'p');
         auto token = as->mint(claims);
@@ -204,11 +196,9 @@ void register_token_checks(Registry& registry) {
       .transports = kHttp,
       .min_version = "2025-03-26",
       .run = [](CheckContext& ctx) -> Outcome {
-        AuthTarget target = auth_target(ctx, kBearerModes);
+        MintingTarget target = minting_target(ctx, kBearerModes);
         if (target.skip) return *target.skip;
-        std::optional<Outcome> skipped;
-        MockAuthorizationServer* as = minting_server(ctx, skipped);
-        if (!as) return *skipped;
+        MockAuthorizationServer* as = target.as;
         auto token = as->mint(good_claims(ctx, *as));
         if (!token.ok()) return fail(token.status().message());
         auto url = parse_http_url(ctx.target().url);
