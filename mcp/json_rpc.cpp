@@ -53,7 +53,12 @@ int nesting_depth(std::string_view text, int limit) {
 
 ParseOutcome parse(std::string_view text, int max_depth) {
   if (nesting_depth(text, max_depth) > max_depth) {
-    return Rejection{kInvalidRequest, "message nests deeper than " + std::to_string(max_depth) + " levels", nullptr};
+    // Answer with the request's id when it can be read: nlohmann's parser is iterative,
+    // so a pass that keeps only the top two levels is safe at any depth.
+    json shallow = json::parse(
+        text.begin(), text.end(), [](int depth, json::parse_event_t, json&) { return depth <= 1; }, false);
+    json id = shallow.is_object() && shallow.contains("id") && is_valid_id(shallow["id"]) ? shallow["id"] : json();
+    return Rejection{kInvalidRequest, "message nests deeper than " + std::to_string(max_depth) + " levels", id};
   }
   json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) return Rejection{kParseError, "Parse error: not valid JSON", nullptr};

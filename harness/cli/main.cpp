@@ -10,6 +10,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "harness/cli/commands.h"
 #include "harness/engine/runner.h"
 #include "harness/launch/launcher.h"
 #include "harness/report/reports.h"
@@ -21,16 +22,7 @@
 namespace {
 
 using namespace mcp::harness;
-
-constexpr int kExitPassed = 0;
-constexpr int kExitChecksFailed = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitServerUnavailable = 3;
-
-int usage_error(const std::string& message) {
-  std::cerr << "mcp-harness: " << message << "\nRun 'mcp-harness --help' for usage.\n";
-  return kExitUsage;
-}
+using namespace mcp::harness::cli;
 
 std::string markdown_cell(std::string text) {
   for (std::size_t i = 0; (i = text.find('|', i)) != std::string::npos; i += 2) text.replace(i, 1, "\\|");
@@ -78,128 +70,6 @@ int list_checks(const std::string& format) {
     std::printf("%-48s %-7s %s\n", c.id.c_str(), level_name(c.level), c.requirement.c_str());
   }
   return kExitPassed;
-}
-
-// How to reach the server under test; shared by run and snapshot.
-struct TargetArgs {
-  std::string url, launch;
-  bool stdio = false;
-  std::string protocol_version{mcp::protocol::latest_legacy()};
-  int timeout_ms = 5000;
-  int launch_timeout_ms = 15000;
-  bool quiet = false;
-  std::string auth_mode, auth_token, auth_scopes;
-
-  void add_to(CLI::App* cmd) {
-    cmd->add_flag("--stdio", stdio, "The server is the command after '--', speaking stdio");
-    cmd->add_option("--url", url, "The server's Streamable HTTP endpoint, e.g. http://127.0.0.1:8080/mcp");
-    cmd->add_option("--launch", launch, "Start this command first and stop it at the end (with --url)");
-    cmd->add_option("--launch-timeout", launch_timeout_ms, "How long --launch waits for the URL, in ms")->capture_default_str();
-    cmd->add_option("--protocol-version", protocol_version, "Protocol version to request")->capture_default_str();
-    cmd->add_option("--timeout", timeout_ms, "Per-request deadline in ms")->capture_default_str()->check(CLI::Range(50, 600000));
-    cmd->add_option("--auth", auth_mode,
-                    "The server requires auth: oauth, signed-token or gateway. The harness runs the authorization "
-                    "server (or plays the gateway) and passes its settings to servers it starts (docs/auth.md)");
-    cmd->add_option("--auth-token", auth_token, "A bearer token the server accepts, for servers that trust another issuer");
-    cmd->add_option("--auth-scopes", auth_scopes, "Scopes granted to the harness's clients (default: the profile's auth.scopes)");
-  }
-};
-
-// A reachable, initialized target (and the launched server, kept alive while in scope);
-// otherwise the exit code to return.
-struct ReadyTarget {
-  TargetConfig config;
-  std::unique_ptr<ServerLauncher> launched;
-  int exit_code = kExitPassed;
-};
-
-ReadyTarget prepare_target(const TargetArgs& args, const std::vector<std::string>& command) {
-  ReadyTarget ready;
-  TargetConfig& target = ready.config;
-  // Servers the harness starts export their spans to its receiver.
-  if (auto receiver = OtlpReceiver::start(); receiver.ok()) {
-    target.receiver = *receiver;
-    target.env = {{"OTEL_EXPORTER_OTLP_ENDPOINT", target.receiver->endpoint()},
-                  {"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"},
-                  {"OTEL_BSP_SCHEDULE_DELAY", "50"}};
-  }
-  if (!args.auth_mode.empty() && !args.auth_token.empty()) {
-    ready.exit_code = usage_error("--auth and --auth-token exclude each other: the harness either mints tokens or uses yours");
-    return ready;
-  }
-  if (!args.auth_token.empty()) {
-    target.credentials = static_token_credentials(args.auth_token);
-  } else if (!args.auth_mode.empty()) {
-    auto credentials = make_credentials(args.auth_mode, args.auth_scopes.empty() ? AuthProfile{}.scopes : args.auth_scopes);
-    if (!credentials.ok()) {
-      ready.exit_code = usage_error(credentials.status().message());
-      return ready;
-    }
-    target.credentials = *credentials;
-  }
-  if (target.credentials) {
-    // The audience is the server's canonical URI: its endpoint URL over HTTP, a fixed URN over stdio.
-    for (auto& variable : target.credentials->server_environment(args.url.empty() ? "urn:mcp-harness:stdio" : args.url)) {
-      target.env.push_back(std::move(variable));
-    }
-  }
-  target.timeout = std::chrono::milliseconds(args.timeout_ms);
-  target.protocol_version = args.protocol_version;
-  auto revision = mcp::protocol::find_revision(args.protocol_version);
-  if (!revision || revision->era != mcp::protocol::Era::kLegacy) {
-    ready.exit_code = usage_error("--protocol-version must be one of 2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25");
-    return ready;
-  }
-  if (args.stdio == !args.url.empty()) {
-    ready.exit_code = usage_error("choose one target: --stdio -- CMD ARGS..., or --url URL");
-    return ready;
-  }
-  if (args.stdio) {
-    if (command.empty() || !args.launch.empty()) {
-      ready.exit_code = usage_error(command.empty() ? "--stdio needs the server command after '--', e.g. --stdio -- ./server --stdio"
-                                                    : "--launch goes with --url");
-      return ready;
-    }
-    target.transport = kStdio;
-    target.command = command;
-  } else {
-    if (!command.empty()) {
-      ready.exit_code = usage_error("arguments after '--' are only for --stdio; use --launch \"CMD\" with --url");
-      return ready;
-    }
-    auto url = parse_http_url(args.url);
-    if (!url.ok()) {
-      ready.exit_code = usage_error(url.status().message());
-      return ready;
-    }
-    target.transport = kHttp;
-    target.url = args.url;
-    if (!args.launch.empty()) {
-      if (!args.quiet) std::cerr << "launching: " << args.launch << "\n";
-      auto started = ServerLauncher::start(args.launch, url->host, url->port, std::chrono::milliseconds(args.launch_timeout_ms),
-                                           target.env);
-      if (!started.ok()) {
-        std::cerr << "mcp-harness: could not start the server: " << started.status().message() << "\n";
-        ready.exit_code = kExitServerUnavailable;
-        return ready;
-      }
-      ready.launched = std::move(started).value();
-      target.launched_stderr = [launched = ready.launched.get()] { return launched->stderr_tail(); };
-    } else {
-      target.receiver.reset();  // a server we did not start was not pointed at us
-    }
-  }
-  if (mcp::Status reachable = preflight(target); !reachable.ok()) {
-    std::cerr << "mcp-harness: the server under test (" << target.describe()
-              << ") could not be initialized: " << reachable.message()
-              << "\nCheck the command or URL, and that the server speaks MCP on that transport.\n";
-    if (reachable.message().find("HTTP 401") != std::string::npos && !target.credentials) {
-      std::cerr << "The server requires authentication: run with --auth oauth|signed-token|gateway (the harness "
-                   "acts as issuer or gateway), or --auth-token TOKEN. See docs/auth.md.\n";
-    }
-    ready.exit_code = kExitServerUnavailable;
-  }
-  return ready;
 }
 
 struct RunArgs {
@@ -434,6 +304,8 @@ int main(int argc, char** argv) {
   runaway_cmd->add_option("--report-html", runaway_args.report_html, "Write an HTML report with timeline charts");
   runaway_cmd->add_flag("--quiet,-q", runaway_args.target.quiet, "Only the exit code");
 
+  add_fuzz_commands(app);
+
   try {
     app.parse(own_argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -448,5 +320,6 @@ int main(int argc, char** argv) {
   if (snapshot_cmd->parsed()) return snapshot(snapshot_args, command, snapshot_output);
   if (diff_cmd->parsed()) return diff(diff_before, diff_after, diff_format, diff_today);
   if (runaway_cmd->parsed()) return runaway(runaway_args, command);
+  if (auto status = run_fuzz_commands(command)) return *status;
   return run(args, command);
 }

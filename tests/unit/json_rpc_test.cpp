@@ -55,6 +55,10 @@ TEST(JsonRpcParse, RefusesDeepNestingBeforeParsing) {
   EXPECT_EQ(r.code, kInvalidRequest);
   EXPECT_NE(r.message.find("nests deeper"), std::string::npos);
   EXPECT_EQ(nesting_depth(R"({"a":"[[[[["})", 10), 1) << "brackets inside strings do not count";
+  // The refusal still names the request, so the client can match it (found by mcp-harness fuzz).
+  std::string deep_request = R"({"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"arguments":)" +
+                             std::string(100000, '[') + std::string(100000, ']') + "}}";
+  EXPECT_EQ(rejection_of(deep_request).id, 7);
 }
 
 TEST(JsonRpcSerialize, NeverThrowsAndNeverEmitsRawNewlines) {

@@ -1,0 +1,65 @@
+// What the subcommands share: exit codes, usage errors, and reaching the server
+// under test (TargetArgs -> a ready TargetConfig, with a launched server kept alive).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/engine/context.h"
+#include "harness/launch/launcher.h"
+#include "mcp/protocol_version.h"
+
+namespace mcp::harness::cli {
+
+constexpr int kExitPassed = 0;
+constexpr int kExitChecksFailed = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitServerUnavailable = 3;
+
+// Prints the message and a hint, returns kExitUsage.
+int usage_error(const std::string& message);
+
+// How to reach the server under test; shared by run and snapshot.
+struct TargetArgs {
+  std::string url, launch;
+  bool stdio = false;
+  std::string protocol_version{mcp::protocol::latest_legacy()};
+  int timeout_ms = 5000;
+  int launch_timeout_ms = 15000;
+  bool quiet = false;
+  std::string auth_mode, auth_token, auth_scopes;
+
+  void add_to(CLI::App* cmd) {
+    cmd->add_flag("--stdio", stdio, "The server is the command after '--', speaking stdio");
+    cmd->add_option("--url", url, "The server's Streamable HTTP endpoint, e.g. http://127.0.0.1:8080/mcp");
+    cmd->add_option("--launch", launch, "Start this command first and stop it at the end (with --url)");
+    cmd->add_option("--launch-timeout", launch_timeout_ms, "How long --launch waits for the URL, in ms")->capture_default_str();
+    cmd->add_option("--protocol-version", protocol_version, "Protocol version to request")->capture_default_str();
+    cmd->add_option("--timeout", timeout_ms, "Per-request deadline in ms")->capture_default_str()->check(CLI::Range(50, 600000));
+    cmd->add_option("--auth", auth_mode,
+                    "The server requires auth: oauth, signed-token or gateway. The harness runs the authorization "
+                    "server (or plays the gateway) and passes its settings to servers it starts (docs/auth.md)");
+    cmd->add_option("--auth-token", auth_token, "A bearer token the server accepts, for servers that trust another issuer");
+    cmd->add_option("--auth-scopes", auth_scopes, "Scopes granted to the harness's clients (default: the profile's auth.scopes)");
+  }
+};
+
+// A reachable, initialized target (and the launched server, kept alive while in scope);
+// otherwise the exit code to return.
+struct ReadyTarget {
+  TargetConfig config;
+  std::unique_ptr<ServerLauncher> launched;
+  int exit_code = kExitPassed;
+};
+
+ReadyTarget prepare_target(const TargetArgs& args, const std::vector<std::string>& command);
+
+// mcp-harness fuzz / replay (harness/cli/fuzz_command.cpp).
+void add_fuzz_commands(CLI::App& app);
+// Runs fuzz or replay when one of them was parsed; nullopt otherwise.
+std::optional<int> run_fuzz_commands(const std::vector<std::string>& command);
+
+}  // namespace mcp::harness::cli

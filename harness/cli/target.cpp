@@ -1,0 +1,103 @@
+#include <iostream>
+
+#include "harness/auth/credentials.h"
+#include "harness/cli/commands.h"
+#include "harness/engine/runner.h"
+
+namespace mcp::harness::cli {
+
+int usage_error(const std::string& message) {
+  std::cerr << "mcp-harness: " << message << "\nRun 'mcp-harness --help' for usage.\n";
+  return kExitUsage;
+}
+
+ReadyTarget prepare_target(const TargetArgs& args, const std::vector<std::string>& command) {
+  ReadyTarget ready;
+  TargetConfig& target = ready.config;
+  // Servers the harness starts export their spans to its receiver.
+  if (auto receiver = OtlpReceiver::start(); receiver.ok()) {
+    target.receiver = *receiver;
+    target.env = {{"OTEL_EXPORTER_OTLP_ENDPOINT", target.receiver->endpoint()},
+                  {"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"},
+                  {"OTEL_BSP_SCHEDULE_DELAY", "50"}};
+  }
+  if (!args.auth_mode.empty() && !args.auth_token.empty()) {
+    ready.exit_code = usage_error("--auth and --auth-token exclude each other: the harness either mints tokens or uses yours");
+    return ready;
+  }
+  if (!args.auth_token.empty()) {
+    target.credentials = static_token_credentials(args.auth_token);
+  } else if (!args.auth_mode.empty()) {
+    auto credentials = make_credentials(args.auth_mode, args.auth_scopes.empty() ? AuthProfile{}.scopes : args.auth_scopes);
+    if (!credentials.ok()) {
+      ready.exit_code = usage_error(credentials.status().message());
+      return ready;
+    }
+    target.credentials = *credentials;
+  }
+  if (target.credentials) {
+    // The audience is the server's canonical URI: its endpoint URL over HTTP, a fixed URN over stdio.
+    for (auto& variable : target.credentials->server_environment(args.url.empty() ? "urn:mcp-harness:stdio" : args.url)) {
+      target.env.push_back(std::move(variable));
+    }
+  }
+  target.timeout = std::chrono::milliseconds(args.timeout_ms);
+  target.protocol_version = args.protocol_version;
+  auto revision = mcp::protocol::find_revision(args.protocol_version);
+  if (!revision || revision->era != mcp::protocol::Era::kLegacy) {
+    ready.exit_code = usage_error("--protocol-version must be one of 2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25");
+    return ready;
+  }
+  if (args.stdio == !args.url.empty()) {
+    ready.exit_code = usage_error("choose one target: --stdio -- CMD ARGS..., or --url URL");
+    return ready;
+  }
+  if (args.stdio) {
+    if (command.empty() || !args.launch.empty()) {
+      ready.exit_code = usage_error(command.empty() ? "--stdio needs the server command after '--', e.g. --stdio -- ./server --stdio"
+                                                    : "--launch goes with --url");
+      return ready;
+    }
+    target.transport = kStdio;
+    target.command = command;
+  } else {
+    if (!command.empty()) {
+      ready.exit_code = usage_error("arguments after '--' are only for --stdio; use --launch \"CMD\" with --url");
+      return ready;
+    }
+    auto url = parse_http_url(args.url);
+    if (!url.ok()) {
+      ready.exit_code = usage_error(url.status().message());
+      return ready;
+    }
+    target.transport = kHttp;
+    target.url = args.url;
+    if (!args.launch.empty()) {
+      if (!args.quiet) std::cerr << "launching: " << args.launch << "\n";
+      auto started = ServerLauncher::start(args.launch, url->host, url->port, std::chrono::milliseconds(args.launch_timeout_ms),
+                                           target.env);
+      if (!started.ok()) {
+        std::cerr << "mcp-harness: could not start the server: " << started.status().message() << "\n";
+        ready.exit_code = kExitServerUnavailable;
+        return ready;
+      }
+      ready.launched = std::move(started).value();
+      target.launched_stderr = [launched = ready.launched.get()] { return launched->stderr_tail(); };
+    } else {
+      target.receiver.reset();  // a server we did not start was not pointed at us
+    }
+  }
+  if (mcp::Status reachable = preflight(target); !reachable.ok()) {
+    std::cerr << "mcp-harness: the server under test (" << target.describe()
+              << ") could not be initialized: " << reachable.message()
+              << "\nCheck the command or URL, and that the server speaks MCP on that transport.\n";
+    if (reachable.message().find("HTTP 401") != std::string::npos && !target.credentials) {
+      std::cerr << "The server requires authentication: run with --auth oauth|signed-token|gateway (the harness "
+                   "acts as issuer or gateway), or --auth-token TOKEN. See docs/auth.md.\n";
+    }
+    ready.exit_code = kExitServerUnavailable;
+  }
+  return ready;
+}
+
+}  // namespace mcp::harness::cli
