@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds everything with AddressSanitizer and UndefinedBehaviorSanitizer into
+# build-asan/ and runs the tests there. The fixture-manifest runs (hundreds of
+# harness runs that exercise check logic, not memory) are left to the normal build.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+export BUILD_DIR="${ASAN_BUILD_DIR:-$root/build-asan}"
+"$root/ci/build.sh" -DMCP_SANITIZE=ON
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+cd "$BUILD_DIR"
+ctest -j "${JOBS:-2}" --output-on-failure --timeout 900 -E 'Manifest/Fixture'
