@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
   app.add_option("--port-file", port_file, "Write the bound port to this file once listening (HTTP)");
   app.add_option("--allowed-origin", http_options.allowed_origins, "Extra allowed Origin (repeatable)");
   app.add_option("--allowed-host", http_options.allowed_hosts, "Extra allowed Host name (repeatable)");
+  app.add_option("--max-sessions-per-principal", http_options.max_sessions_per_principal,
+                 "With auth: open sessions one principal may hold (HTTP)")
+      ->capture_default_str();
   app.add_option("--config", config_file, "JSON configuration file (database, page_size, tool_lifecycle, limits)");
   std::string redis, log_file, auth_mode;
   app.add_option("--auth", auth_mode,

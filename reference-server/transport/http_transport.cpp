@@ -268,6 +268,15 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
       if (impl_->sessions.size() >= impl_->options.max_sessions) {
         return reply_error(res, 503, jsonrpc::kInternalError, "Too many sessions; try again later");
       }
+      if (!principal->subject.empty()) {
+        std::size_t owned = 0;
+        for (const auto& [id, other] : impl_->sessions) owned += other->principal == principal->subject;
+        if (owned >= impl_->options.max_sessions_per_principal) {
+          return reply_error(res, 503, jsonrpc::kInternalError,
+                             "Too many sessions for this principal (" + std::to_string(owned) +
+                                 "); end some with DELETE or let idle ones expire");
+        }
+      }
       hs = std::make_shared<HttpSession>(new_session_id());
       hs->last_used = now_seconds();
       hs->principal = principal->subject;

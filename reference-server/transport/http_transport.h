@@ -23,6 +23,7 @@ struct HttpOptions {
   std::vector<std::string> allowed_origins;  // besides loopback origins, which are always allowed
   std::vector<std::string> allowed_hosts;    // Host header names besides loopback ones
   std::size_t max_sessions = 10000;
+  std::size_t max_sessions_per_principal = 100;  // with auth: one caller cannot take every session
   std::chrono::seconds session_idle_timeout{30 * 60};
   std::size_t threads = 32;
   std::size_t max_get_streams = 16;

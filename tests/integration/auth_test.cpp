@@ -113,7 +113,7 @@ TEST(AuthModes, EveryAuthCheckPassesInSomeMode) {
 // A reference server started by the test, trusting the test's authorization server.
 class OauthServer {
  public:
-  OauthServer() {
+  explicit OauthServer(std::vector<std::string> extra_args = {}) {
     auto as = MockAuthorizationServer::start();
     EXPECT_TRUE(as.ok());
     as_ = *as;
@@ -123,6 +123,7 @@ class OauthServer {
     std::remove(log_.c_str());
     harness::SpawnOptions options;
     options.argv = {reference(), "--http", "--port", std::to_string(port_), "--log-file", log_};
+    options.argv.insert(options.argv.end(), extra_args.begin(), extra_args.end());
     options.extra_env = {{"MCP_AUTH_MODE", "oauth"}, {"MCP_AUTH_ISSUER", as_->issuer()}, {"MCP_AUTH_RESOURCE", url_}};
     options.pipe_stdin = false;
     auto process = harness::Subprocess::spawn(options);
@@ -203,6 +204,19 @@ TEST(OauthReferenceServer, UnknownKidsCannotMakeItHammerTheIssuer) {
   // 30 unknown kids within well under the 2 s refresh floor: at most one refetch.
   EXPECT_LE(server.as().jwks_fetches() - fetches_before, 1);
   EXPECT_GE(fetches_before, 1);
+}
+
+TEST(OauthReferenceServer, CapsTheSessionsOnePrincipalMayHold) {
+  OauthServer server({"--max-sessions-per-principal", "2"});
+  auto alice = server.as().mint(server.as().claims("alice", server.url(), ""));
+  auto bob = server.as().mint(server.as().claims("bob", server.url(), ""));
+  ASSERT_TRUE(alice.ok() && bob.ok());
+  EXPECT_EQ(server.post_initialize(*alice).status, 200);
+  EXPECT_EQ(server.post_initialize(*alice).status, 200);
+  harness::HttpReply third = server.post_initialize(*alice);
+  EXPECT_EQ(third.status, 503);
+  EXPECT_NE(third.body.find("Too many sessions for this principal"), std::string::npos) << third.body;
+  EXPECT_EQ(server.post_initialize(*bob).status, 200) << "another principal is not affected";
 }
 
 }  // namespace

@@ -96,5 +96,50 @@ TEST(HostileServers, ServerCrashingMidRunFailsChecksButNotTheHarness) {
   EXPECT_FALSE(run.timed_out);
 }
 
+// Answers initialize properly; what it does with everything after is the hostile part.
+std::string answers_initialize_then(const std::string& rest) {
+  return "read line; id=$(echo \"$line\" | sed 's/.*\"id\":\\([0-9]*\\).*/\\1/');"
+         "echo '{\"jsonrpc\":\"2.0\",\"id\":'$id',\"result\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"tools\":{}},"
+         "\"serverInfo\":{\"name\":\"hostile\",\"version\":\"1\"}}}'; " + rest;
+}
+
+TEST(HostileServers, BinaryGarbageIsReportedNotParsedForever) {
+  ProgramRun run = harness_stdio({"sh", "-c", "head -c 300000 /dev/urandom; exec sleep 30"});
+  EXPECT_EQ(run.exit_code, 3) << run.err;
+  EXPECT_FALSE(run.timed_out);
+  EXPECT_LT(run.seconds, 20);
+}
+
+TEST(HostileServers, AnswersWithWrongIdsFailChecksWithinTheirDeadlines) {
+  // Every request after initialize is answered, but always under id 424242.
+  std::string script = answers_initialize_then(
+      "while read line; do echo '{\"jsonrpc\":\"2.0\",\"id\":424242,\"result\":{}}'; done");
+  ProgramRun run = harness_stdio({"sh", "-c", script}, {"--suite", "ping.*", "--suite", "tools.list*"});
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_FALSE(run.timed_out);
+  EXPECT_LT(run.seconds, 30);
+}
+
+TEST(HostileServers, SilenceAfterInitializeCostsOneDeadlinePerCheck) {
+  std::string script = answers_initialize_then("exec cat > /dev/null");
+  ProgramRun run = harness_stdio({"sh", "-c", script}, {"--suite", "ping.*", "--suite", "jsonrpc.*"});
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_FALSE(run.timed_out);
+  EXPECT_FALSE(process_running("exec cat > /dev/null")) << "a silent server outlived the run";
+}
+
+TEST(HostileServers, FuzzerSurvivesAServerThatDiesOnTheFirstToolCall) {
+  std::string script = answers_initialize_then(
+      "read line; read line; id=$(echo \"$line\" | sed 's/.*\"id\":\\([0-9]*\\).*/\\1/');"
+      "echo '{\"jsonrpc\":\"2.0\",\"id\":'$id',\"result\":{\"tools\":[{\"name\":\"t\",\"inputSchema\":{\"type\":\"object\"},"
+      "\"annotations\":{\"readOnlyHint\":true}}]}}'; read line; exit 9");
+  ProgramRun run = run_program({harness(), "fuzz", "--max-calls", "50", "--call-timeout", "500", "--no-protocol",
+                                "--repro-dir", "/tmp", "--stdio", "--", "sh", "-c", script},
+                               std::chrono::seconds(60));
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_NE(run.out.find("FAIL crash in t"), std::string::npos) << run.out;
+  EXPECT_FALSE(run.timed_out);
+}
+
 }  // namespace
 }  // namespace mcp::testing
