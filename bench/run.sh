@@ -10,3 +10,7 @@ calls=300
 [ "${BENCH_SMOKE:-0}" = 1 ] && calls=20
 echo "== observability: tool-call latency with the collector up vs hanging"
 "$bin/bench_collector_latency" "$calls"
+
+echo
+echo "== load: reference server vs the official TypeScript SDK (mcp-harness load)"
+LOAD_SECONDS="${LOAD_SECONDS:-$([ "${BENCH_SMOKE:-0}" = 1 ] && echo 1 || echo 10)}" "$root/bench/load.sh"

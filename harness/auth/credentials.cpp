@@ -1,5 +1,7 @@
 #include "harness/auth/credentials.h"
 
+#include <cstdlib>
+
 #include "mcp/base64.h"
 
 namespace mcp::harness {
@@ -46,7 +48,9 @@ class TokenCredentials final : public Credentials {
 
 class GatewayCredentials final : public Credentials {
  public:
-  GatewayCredentials() : secret_(base64url_encode(jose::random_bytes(24))) {}
+  // A secret from the harness's own environment drives a gateway-mode server someone else started.
+  GatewayCredentials() : secret_(std::getenv("MCP_GATEWAY_SECRET") ? std::getenv("MCP_GATEWAY_SECRET")
+                                                                   : base64url_encode(jose::random_bytes(24))) {}
   std::string mode() const override { return "gateway"; }
   std::string gateway_secret() const override { return secret_; }
   HeaderSource client(const std::string& subject, const std::string& scope) override {

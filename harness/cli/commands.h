@@ -62,4 +62,8 @@ void add_fuzz_commands(CLI::App& app);
 // Runs fuzz or replay when one of them was parsed; nullopt otherwise.
 std::optional<int> run_fuzz_commands(const std::vector<std::string>& command);
 
+// mcp-harness load (harness/cli/load_command.cpp).
+void add_load_command(CLI::App& app);
+std::optional<int> run_load_command(const std::vector<std::string>& command);
+
 }  // namespace mcp::harness::cli

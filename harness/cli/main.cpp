@@ -305,6 +305,7 @@ int main(int argc, char** argv) {
   runaway_cmd->add_flag("--quiet,-q", runaway_args.target.quiet, "Only the exit code");
 
   add_fuzz_commands(app);
+  add_load_command(app);
 
   try {
     app.parse(own_argc, argv);
@@ -321,5 +322,6 @@ int main(int argc, char** argv) {
   if (diff_cmd->parsed()) return diff(diff_before, diff_after, diff_format, diff_today);
   if (runaway_cmd->parsed()) return runaway(runaway_args, command);
   if (auto status = run_fuzz_commands(command)) return *status;
+  if (auto status = run_load_command(command)) return *status;
   return run(args, command);
 }

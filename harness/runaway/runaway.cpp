@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "harness/engine/refusal.h"
+#include "harness/engine/stats.h"
 
 namespace mcp::harness {
 
@@ -31,13 +32,6 @@ const std::vector<Scenario>& scenarios() {
       {"slow-drip", "An agent calls at half the declared rate; it must never be refused.", "runaway.slow-drip.accepted"},
   };
   return kScenarios;
-}
-
-double percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  std::size_t index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-  return values[std::min(index, values.size() - 1)];
 }
 
 // Shared by the agents of one scenario.

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The load comparison of bench/run.sh: the reference server (gateway auth, limits
+# and tracing on; limits set high enough never to refuse) against the official
+# TypeScript SDK's echo server (bench/baseline, from npm), both driven by
+# `mcp-harness load` in the same run. Prints one table; ratio = reference / baseline
+# (for latency rows, the baseline's figure over the reference's: higher is better).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+bin="${BUILD_DIR:-$root/build}/bin"
+ms=$(( ${LOAD_SECONDS:-10} * 1000 ))
+work="$(mktemp -d)"
+servers=()
+trap 'for p in "${servers[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+
+if ! command -v node >/dev/null || ! (cd "$root/bench/baseline" && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1); then
+  echo "load: node/npm or the npm registry is unavailable; the TypeScript baseline cannot run, skipping the comparison"
+  exit 0
+fi
+
+export MCP_GATEWAY_SECRET="bench-$(date +%s)-gateway-secret"
+export OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:9"  # tracing on, collector down: export must not slow calls
+rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+get() { python3 -c "import json; r=json.load(open('$1')); print(r['$2'])"; }
+wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+
+start_http() {  # system port; sets server_pid
+  if [ "$1" = reference ]; then
+    MCP_AUTH_MODE=gateway "$bin/mcp-reference-server" --http --port "$2" --log-file /dev/null \
+      --config "$root/bench/load-config.json" >/dev/null 2>&1 &
+  else
+    node "$root/bench/baseline/server.mjs" --http "$2" >/dev/null 2>&1 &
+  fi
+  server_pid=$!
+  servers+=("$server_pid")
+  wait_port "$2"
+}
+
+declare -A result
+row() { printf "%-30s %-20s %10s %9s %9s %8s %8s %8s\n" "$@"; }
+row system "transport/load" "req/s" "p50 ms" "p99 ms" "RSS0 MB" "RSS1 MB" "RSS2 MB"
+for system in reference baseline; do
+  port=$((19000 + RANDOM % 1000))
+  start_http "$system" "$port"
+  pid=$server_pid
+  auth=(); [ "$system" = reference ] && auth=(--auth gateway)
+  rss0=$(rss_mb "$pid")
+  for run in 1 2; do
+    "$bin/mcp-harness" load --quiet "${auth[@]}" --connections 8 --duration "$ms" --report-json "$work/$system-http-$run.json" \
+      --url "http://127.0.0.1:$port/mcp" || true
+    eval "rss$run=\$(rss_mb $pid)"
+  done
+  f="$work/$system-http-2.json"
+  result[$system-http]=$(get "$f" per_second)
+  row "$system" "HTTP, 8 connections" "$(printf %.0f "$(get "$f" per_second)")" "$(printf %.3f "$(get "$f" p50_ms)")" \
+    "$(printf %.3f "$(get "$f" p99_ms)")" "$rss0" "$rss1" "$rss2"
+  kill "$pid"
+
+  for inflight in 64 1; do
+    if [ "$system" = reference ]; then cmd=("$bin/mcp-reference-server" --stdio --config "$root/bench/load-config.json");
+    else cmd=(node "$root/bench/baseline/server.mjs" --stdio); fi
+    f="$work/$system-stdio-$inflight.json"
+    "$bin/mcp-harness" load --quiet --in-flight "$inflight" --duration "$ms" --report-json "$f" --stdio -- "${cmd[@]}" || true
+    result[$system-stdio-$inflight]=$(get "$f" per_second)
+    result[$system-stdio-$inflight-p50]=$(get "$f" p50_ms)
+    row "$system" "stdio, $inflight in flight" "$(printf %.0f "$(get "$f" per_second)")" "$(printf %.3f "$(get "$f" p50_ms)")" \
+      "$(printf %.3f "$(get "$f" p99_ms)")" "-" "-" "-"
+  done
+done
+
+ratio() { python3 -c "print(f'{$1 / $2:.2f}x' if $2 else 'n/a')"; }
+echo
+echo "reference / baseline: HTTP req/s $(ratio "${result[reference-http]}" "${result[baseline-http]}") (target >= 10x);" \
+     "stdio 64 in flight $(ratio "${result[reference-stdio-64]}" "${result[baseline-stdio-64]}") (target >= 5x);" \
+     "one-at-a-time round trip $(ratio "${result[baseline-stdio-1-p50]}" "${result[reference-stdio-1-p50]}") faster (target >= 4x)"
