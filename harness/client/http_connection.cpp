@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <mutex>
 
 #include "mcp/json_rpc.h"
 
@@ -67,14 +68,36 @@ std::string HttpReply::content_type() const {
   return type;
 }
 
+// One kept-alive TCP connection for the session's POSTs: a new connection per
+// request would make the harness, not the server, what a load run measures.
+struct HttpConnection::KeepAlive {
+  std::mutex mutex;
+  std::unique_ptr<httplib::Client> client;
+};
+
 HttpConnection::HttpConnection(HttpUrl url, Transcript& transcript, std::chrono::milliseconds timeout)
-    : Connection(transcript), url_(std::move(url)), timeout_(timeout) {}
+    : Connection(transcript), url_(std::move(url)), timeout_(timeout), keep_alive_(std::make_unique<KeepAlive>()) {}
 
 HttpConnection::~HttpConnection() { close(); }
 
 HttpReply HttpConnection::exchange(const HttpRequestSpec& spec) {
   HttpReply reply;
-  httplib::Client client(url_.host, url_.port);
+  // Streams read only in part (max_events) and requests made while another is in flight
+  // (a GET stream beside POSTs) get a connection of their own.
+  std::unique_lock<std::mutex> reuse(keep_alive_->mutex, std::defer_lock);
+  std::unique_ptr<httplib::Client> own;
+  httplib::Client* chosen = nullptr;
+  if (spec.method == "POST" && spec.max_events == 0 && reuse.try_lock()) {
+    if (!keep_alive_->client) {
+      keep_alive_->client = std::make_unique<httplib::Client>(url_.host, url_.port);
+      keep_alive_->client->set_keep_alive(true);
+    }
+    chosen = keep_alive_->client.get();
+  } else {
+    own = std::make_unique<httplib::Client>(url_.host, url_.port);
+    chosen = own.get();
+  }
+  httplib::Client& client = *chosen;
   auto seconds = std::chrono::duration_cast<std::chrono::seconds>(spec.timeout);
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(spec.timeout - seconds);
   client.set_connection_timeout(seconds.count(), micros.count());
@@ -150,6 +173,8 @@ HttpReply HttpConnection::exchange(const HttpRequestSpec& spec) {
   httplib::Response response;
   httplib::Error error = httplib::Error::Success;
   bool ok = client.send(request, response, error);
+  // A reply cut short or failed leaves the kept-alive connection in an unknown state.
+  if ((!ok || stopped_early) && reuse.owns_lock()) keep_alive_->client.reset();
   if (!is_sse) collect_message(reply, reply.body);
   if (!ok && !stopped_early) {
     reply.error = unavailable("HTTP " + spec.method + " failed: " + httplib::to_string(error));

@@ -70,6 +70,8 @@ class HttpConnection final : public Connection {
   std::chrono::milliseconds timeout_;
   std::optional<std::string> session_id_;
   HeaderSource header_source_;
+  struct KeepAlive;
+  std::unique_ptr<KeepAlive> keep_alive_;
   bool closed_ = false;
 };
 
