@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang, ASan and UBSan, and runs each for
-# FUZZ_SECONDS (default 20) from the committed seed corpus in fuzz/corpus/<target>/.
+# FUZZ_SECONDS (default 10) from the committed seed corpus in fuzz/corpus/<target>/.
 # New inputs go to a scratch corpus; a crash leaves its input in build-fuzz/artifacts/
 # and fails the script.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${FUZZ_BUILD_DIR:-$root/build-fuzz}"
-seconds="${FUZZ_SECONDS:-20}"
+seconds="${FUZZ_SECONDS:-10}"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DMCP_FUZZERS=ON -DMCP_BUILD_TESTS=OFF >/dev/null
 cmake --build "$build" --target fuzz_targets -j "${JOBS:-2}"

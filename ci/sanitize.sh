@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds everything with AddressSanitizer and UndefinedBehaviorSanitizer into
-# build-asan/ and runs the tests there. The fixture-manifest runs (hundreds of
-# harness runs that exercise check logic, not memory) are left to the normal build.
+# build-asan/ and runs the tests there: unit tests, and the integration tests that
+# drive every component (reference server on both transports and in each auth
+# mode, fuzzing, hostile servers, idempotency, telemetry). The fixture-manifest
+# runs, per-version reruns, runaway scenarios and fixture fuzzing repeat those
+# code paths with other inputs and are left to the normal build, to keep CI short.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 export BUILD_DIR="${ASAN_BUILD_DIR:-$root/build-asan}"
@@ -10,4 +13,5 @@ BUILD_TYPE=Debug "$root/ci/build.sh" -DMCP_SANITIZE=ON -DCMAKE_CXX_FLAGS_DEBUG="
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 cd "$BUILD_DIR"
-ctest -j "${JOBS:-2}" --output-on-failure --timeout 900 -E 'Manifest/Fixture'
+ctest -j "${JOBS:-2}" --output-on-failure --timeout 900 \
+  -E 'Manifest/Fixture|EveryLegacyVersion|FuzzFinds|Runaway|RedisBackend|OtelInterop|bench_smoke'

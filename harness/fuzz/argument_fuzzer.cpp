@@ -178,7 +178,9 @@ rc::Gen<GeneratedArguments> mutated(const json& schema, const json& root) {
     json base = *value_gen(schema, root, 0);
     const json& properties = schema.contains("properties") && schema["properties"].is_object() ? schema["properties"] : json::object();
     std::vector<std::string> present;
-    for (const auto& [name, value] : base.is_object() ? base.items() : json::object().items()) present.push_back(name);
+    if (base.is_object()) {
+      for (auto it = base.begin(); it != base.end(); ++it) present.push_back(it.key());
+    }
     int kind = *rc::gen::inRange(0, 9);
     auto pick = [&present]() { return present.empty() ? std::string() : *rc::gen::elementOf(present); };
     switch (kind) {

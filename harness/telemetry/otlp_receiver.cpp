@@ -32,7 +32,10 @@ std::string id_hex(const json& value, std::size_t bytes) {
 
 json attribute_value(const json& value) {
   if (!value.is_object() || value.empty()) return nullptr;
-  const auto& [type, v] = *value.items().begin();
+  // An AnyValue has one member; iterate by iterator (items() would hand out a proxy that dies here).
+  auto member = value.begin();
+  const std::string& type = member.key();
+  const json& v = member.value();
   if (type == "intValue") return v.is_string() ? json(std::stoll(v.get<std::string>())) : v;
   return v;  // stringValue, boolValue, doubleValue (arrays and maps kept as they are)
 }
