@@ -73,7 +73,12 @@ std::string HttpReply::content_type() const {
 struct HttpConnection::KeepAlive {
   std::mutex mutex;
   std::unique_ptr<httplib::Client> client;
+  Clock::time_point last_used{};
 };
+
+// Servers close idle keep-alive connections (cpp-httplib and Node after 5 s); a
+// connection idle longer than this is replaced rather than raced against that close.
+constexpr auto kMaxIdleReuse = std::chrono::seconds(2);
 
 HttpConnection::HttpConnection(HttpUrl url, Transcript& transcript, std::chrono::milliseconds timeout)
     : Connection(transcript), url_(std::move(url)), timeout_(timeout), keep_alive_(std::make_unique<KeepAlive>()) {}
@@ -88,6 +93,7 @@ HttpReply HttpConnection::exchange(const HttpRequestSpec& spec) {
   std::unique_ptr<httplib::Client> own;
   httplib::Client* chosen = nullptr;
   if (spec.method == "POST" && spec.max_events == 0 && reuse.try_lock()) {
+    if (keep_alive_->client && Clock::now() - keep_alive_->last_used > kMaxIdleReuse) keep_alive_->client.reset();
     if (!keep_alive_->client) {
       keep_alive_->client = std::make_unique<httplib::Client>(url_.host, url_.port);
       keep_alive_->client->set_keep_alive(true);
@@ -175,6 +181,7 @@ HttpReply HttpConnection::exchange(const HttpRequestSpec& spec) {
   bool ok = client.send(request, response, error);
   // A reply cut short or failed leaves the kept-alive connection in an unknown state.
   if ((!ok || stopped_early) && reuse.owns_lock()) keep_alive_->client.reset();
+  if (reuse.owns_lock()) keep_alive_->last_used = Clock::now();
   if (!is_sse) collect_message(reply, reply.body);
   if (!ok && !stopped_early) {
     reply.error = unavailable("HTTP " + spec.method + " failed: " + httplib::to_string(error));
