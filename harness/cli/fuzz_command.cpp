@@ -18,6 +18,7 @@ struct FuzzCommand {
   long long max_calls = 2000;
   int duration_ms = 60000;
   int call_timeout_ms = 2000;
+  int in_flight = 16;
   bool allow_side_effects = false;
   bool no_protocol = false;
   std::vector<std::string> tools;
@@ -45,6 +46,7 @@ int run_fuzz_command(const std::vector<std::string>& command) {
   options.max_calls = args.max_calls;
   options.duration = std::chrono::milliseconds(args.duration_ms);
   options.call_timeout = std::chrono::milliseconds(args.call_timeout_ms);
+  options.in_flight = args.in_flight;
   options.allow_side_effects = args.allow_side_effects;
   options.protocol_cases = !args.no_protocol;
   options.tools = args.tools;
@@ -117,12 +119,16 @@ void add_fuzz_commands(CLI::App& app) {
       "  mcp-harness fuzz --seed 42 --max-calls 5000 --stdio -- ./build/bin/mcp-reference-server --stdio\n"
       "  mcp-harness fuzz --tool 'search_*' --url http://127.0.0.1:8080/mcp");
   args.target.add_to(args.fuzz);
+  args.target.receive_traces = false;
   args.fuzz->add_option("--seed", args.seed, "Seed (0: from the clock; printed either way). Same seed, same cases");
   args.fuzz->add_option("--max-calls", args.max_calls, "Call budget")->capture_default_str()->check(CLI::Range(1LL, 100000000LL));
   args.fuzz->add_option("--duration", args.duration_ms, "Time budget in ms")->capture_default_str()->check(CLI::Range(100, 86400000));
   args.fuzz->add_option("--call-timeout", args.call_timeout_ms, "A call without response or progress this long (ms) hangs")
       ->capture_default_str()
       ->check(CLI::Range(50, 600000));
+  args.fuzz->add_option("--in-flight", args.in_flight, "Tool calls pipelined at once (1: one at a time)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   args.fuzz->add_flag("--allow-side-effects", args.allow_side_effects, "Also fuzz tools that may write (never against production)");
   args.fuzz->add_option("--tool", args.tools, "Only tools matching this glob (repeatable)");
   args.fuzz->add_flag("--no-protocol", args.no_protocol, "Only tool calls, no malformed protocol messages");

@@ -15,7 +15,7 @@ ReadyTarget prepare_target(const TargetArgs& args, const std::vector<std::string
   ReadyTarget ready;
   TargetConfig& target = ready.config;
   // Servers the harness starts export their spans to its receiver.
-  if (auto receiver = OtlpReceiver::start(); receiver.ok()) {
+  if (auto receiver = args.receive_traces ? OtlpReceiver::start() : unavailable("no receiver wanted"); receiver.ok()) {
     target.receiver = *receiver;
     target.env = {{"OTEL_EXPORTER_OTLP_ENDPOINT", target.receiver->endpoint()},
                   {"OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"},

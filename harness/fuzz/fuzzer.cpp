@@ -35,6 +35,9 @@ class Live {
     auto session = context_->session();
     if (!session.ok()) return session.status();
     client_.emplace(std::move(session).value());
+    // Fuzz judges replies by its own properties; checking every message against the
+    // official schema is `run`'s job and would halve the call rate here.
+    client_->stop_validating();
     return ok_status();
   }
   McpClient& client() { return *client_; }
@@ -64,38 +67,94 @@ struct CallResult {
   bool slow = false;  // cancelled while still reporting progress
 };
 
-// tools/call with a progress token: progress notifications extend the deadline
-// (up to two call timeouts), as the spec lets clients do for long operations.
-CallResult call_tool(McpClient& client, const std::string& tool, const json& arguments, std::chrono::milliseconds timeout) {
-  json id = client.next_id();
-  std::string token = "fuzz-" + id.dump();
-  json params = {{"name", tool}, {"arguments", arguments}, {"_meta", {{"progressToken", token}}}};
-  if (Status sent = client.send_request(id, "tools/call", params); !sent.ok()) return {CallResult::What::kClosed, {}, sent.message()};
-  auto hard_deadline = Clock::now() + 2 * timeout;
-  auto deadline = Clock::now() + timeout;
-  bool progressed = false;
-  for (;;) {
-    auto message = client.next_message(deadline);
-    if (!message.ok()) {
-      if (message.status().code() != StatusCode::kDeadlineExceeded) return {CallResult::What::kClosed, {}, message.status().message()};
-      (void)client.connection().send(jsonrpc::make_notification("notifications/cancelled", {{"requestId", id}, {"reason", "fuzz deadline"}}));
-      // Over HTTP the reply stream was read (and cut) during the send, so progress seen there is all there is.
-      bool stream_cut = as_http(client) != nullptr;
-      if (progressed && (Clock::now() >= hard_deadline || stream_cut)) {
-        // Still reporting progress when the time ran out: a slow tool, not a hung one.
-        return {CallResult::What::kResponse, json{{"result", {{"isError", true}, {"content", json::array()}}}}, "cancelled while progressing", true};
-      }
-      return {CallResult::What::kHang, {}, "no response or progress within " + std::to_string(timeout.count()) + " ms"};
+struct PendingCall {
+  std::string tool;
+  json arguments;
+};
+
+// tools/call for each call, all sent before any reply is awaited (pipelined), each
+// with a progress token: progress notifications extend that call's deadline (up to
+// two call timeouts), as the spec lets clients do for long operations.
+std::vector<CallResult> call_tools(McpClient& client, const std::vector<PendingCall>& calls, std::chrono::milliseconds timeout) {
+  struct InFlight {
+    json id;
+    std::string token;
+    Clock::time_point deadline, hard_deadline;
+    bool progressed = false;
+    bool done = false;
+  };
+  std::vector<CallResult> results(calls.size());
+  std::vector<InFlight> flights(calls.size());
+  std::size_t open = 0;
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    InFlight& f = flights[i];
+    f.id = client.next_id();
+    f.token = "fuzz-" + f.id.dump();
+    json params = {{"name", calls[i].tool}, {"arguments", calls[i].arguments}, {"_meta", {{"progressToken", f.token}}}};
+    if (Status sent = client.send_request(f.id, "tools/call", params); !sent.ok()) {
+      for (std::size_t j = i; j < calls.size(); ++j) results[j] = {CallResult::What::kClosed, {}, sent.message()};
+      break;
     }
-    if (message->value("id", json()) == id && !message->contains("method")) return {CallResult::What::kResponse, *message, ""};
-    if (message->value("method", "") == "notifications/progress") {
+    f.deadline = Clock::now() + timeout;
+    f.hard_deadline = Clock::now() + 2 * timeout;
+    open = i + 1;
+  }
+  std::size_t pending = open;
+  while (pending > 0) {
+    auto earliest = Clock::time_point::max();
+    for (std::size_t i = 0; i < open; ++i) {
+      if (!flights[i].done) earliest = std::min(earliest, flights[i].deadline);
+    }
+    auto message = client.next_message(earliest);
+    if (!message.ok()) {
+      if (message.status().code() != StatusCode::kDeadlineExceeded) {
+        for (std::size_t i = 0; i < open; ++i) {
+          if (!flights[i].done) results[i] = {CallResult::What::kClosed, {}, message.status().message()};
+        }
+        break;
+      }
+      for (std::size_t i = 0; i < open; ++i) {
+        InFlight& f = flights[i];
+        if (f.done || Clock::now() < f.deadline) continue;
+        f.done = true;
+        --pending;
+        (void)client.connection().send(jsonrpc::make_notification("notifications/cancelled", {{"requestId", f.id}, {"reason", "fuzz deadline"}}));
+        // Over HTTP the reply stream was read (and cut) during the send, so progress seen there is all there is.
+        bool stream_cut = as_http(client) != nullptr;
+        if (f.progressed && (Clock::now() >= f.hard_deadline || stream_cut)) {
+          // Still reporting progress when the time ran out: a slow tool, not a hung one.
+          results[i] = {CallResult::What::kResponse, json{{"result", {{"isError", true}, {"content", json::array()}}}}, "cancelled while progressing", true};
+        } else {
+          results[i] = {CallResult::What::kHang, {}, "no response or progress within " + std::to_string(timeout.count()) + " ms"};
+        }
+      }
+      continue;
+    }
+    if (!message->contains("method")) {
+      json id = message->value("id", json());
+      for (std::size_t i = 0; i < open; ++i) {
+        if (flights[i].done || flights[i].id != id) continue;
+        flights[i].done = true;
+        --pending;
+        results[i] = {CallResult::What::kResponse, std::move(*message), ""};
+        break;
+      }
+    } else if (message->value("method", "") == "notifications/progress") {
       const json& p = (*message)["params"];
-      if (p.is_object() && p.value("progressToken", json()) == token) {
-        progressed = true;
-        deadline = std::min(hard_deadline, Clock::now() + timeout);
+      std::string token = p.is_object() && p.contains("progressToken") && p["progressToken"].is_string() ? p["progressToken"].get<std::string>() : "";
+      for (std::size_t i = 0; i < open; ++i) {
+        InFlight& f = flights[i];
+        if (f.done || f.token != token) continue;
+        f.progressed = true;
+        f.deadline = std::min(f.hard_deadline, Clock::now() + timeout);
       }
     }
   }
+  return results;
+}
+
+CallResult call_tool(McpClient& client, const std::string& tool, const json& arguments, std::chrono::milliseconds timeout) {
+  return call_tools(client, {{tool, arguments}}, timeout).front();
 }
 
 struct ToolUnderTest {
@@ -247,6 +306,59 @@ FuzzReport run_fuzz(const TargetConfig& target, const FuzzOptions& options, cons
     report.findings.push_back(std::move(finding));
   };
 
+  // Judges one answered (or unanswered) tool call; on a new failure, shrinks it and records the finding.
+  auto handle_call = [&](ToolUnderTest& tool, std::uint64_t case_seed, int size, bool want_valid,
+                         const GeneratedArguments& generated, bool valid, const CallResult& call) {
+    if (call.slow && ++slow_calls[tool.name] == 3) {
+      // Alive but slower than the deadline: keep the budget for the other tools.
+      drop(tool, "dropped after 3 calls that outlived --call-timeout while reporting progress");
+    }
+    std::optional<Verdict> verdict = judge(call, valid, tool);
+    if (verdict && verdict->kind == "crash") {
+      if (std::string how = live.exit_description(); !how.empty()) verdict->detail = how;
+    }
+    if (verdict && !seen.count(verdict->kind + ":" + tool.name)) {
+      seen.insert(verdict->kind + ":" + tool.name);
+      std::string kind = verdict->kind;
+      Finding f;
+      f.kind = kind;
+      f.tool = tool.name;
+      f.case_seed = case_seed;
+      f.original_arguments = generated.value;
+      // Shrink: fresh sessions for every attempt, since the failure may have killed or wedged this one.
+      int steps = 0;
+      bool fresh_each_time = kind == "crash" || kind == "hang";
+      Live probe(target);
+      auto reproduces = [&](const GeneratedArguments& candidate) {
+        ++steps;
+        if (fresh_each_time || !probe.is_open()) {
+          if (!probe.open().ok()) return false;
+        }
+        bool candidate_valid = tool.input.validate(candidate.value).empty();
+        CallResult again = call_tool(probe.client(), tool.name, candidate.value, options.call_timeout);
+        auto v = judge(again, candidate_valid, tool);
+        return v && v->kind == kind;
+      };
+      // A failure that needs the calls before it cannot be shrunk alone; say so rather than shrink noise.
+      bool alone = reproduces(generated);
+      GeneratedArguments smallest = !alone ? generated : tool.arguments.shrink(
+          case_seed, size, want_valid, reproduces, kind == "hang" ? std::min(options.shrink_steps, 16) : options.shrink_steps);
+      f.arguments = smallest.value;
+      f.mutation = tool.input.validate(smallest.value).empty() ? "" : (smallest.mutation.empty() ? "invalid" : smallest.mutation);
+      f.shrink_steps = steps;
+      f.detail = verdict->detail + (alone ? "" : " (not reproduced alone on a fresh session: earlier calls may matter)");
+      record(std::move(f));
+      if (kind == "crash" || kind == "hang") {
+        // Calling it again would mostly rediscover the same failure at the cost of a restart each time.
+        drop(tool, "dropped after a " + kind + " finding");
+        (void)live.open();
+      }
+    } else if (verdict && (verdict->kind == "crash" || verdict->kind == "hang")) {
+      (void)live.open();
+    }
+  };
+
+  long long calls_at_last_ping = 0;  // the server must still answer ping every 100 calls
   for (long long i = 0;; ++i) {
     if (report.calls + report.protocol_cases >= options.max_calls) {
       report.stopped_because = "call budget reached";
@@ -289,62 +401,50 @@ FuzzReport run_fuzz(const TargetConfig& target, const FuzzOptions& options, cons
         (void)live.open();
       }
     } else {
-      ToolUnderTest& tool = *active[static_cast<std::size_t>(i) % active.size()];
-      int size = static_cast<int>(i % 100);
-      bool want_valid = case_seed % 5 < 3;
-      GeneratedArguments generated = tool.arguments.generate(case_seed, size, want_valid);
-      bool valid = tool.input.validate(generated.value).empty();
-      ++report.calls;
-      ++report.calls_by_tool[tool.name];
-      CallResult call = call_tool(live.client(), tool.name, generated.value, options.call_timeout);
-      if (call.slow && ++slow_calls[tool.name] == 3) {
-        // Alive but slower than the deadline: keep the budget for the other tools.
-        drop(tool, "dropped after 3 calls that outlived --call-timeout while reporting progress");
+      // A batch of consecutive tool-call cases, pipelined on the live session.
+      struct Case {
+        ToolUnderTest* tool;
+        std::uint64_t seed;
+        int size;
+        bool want_valid;
+        GeneratedArguments generated;
+        bool valid;
+      };
+      std::vector<Case> batch;
+      std::vector<PendingCall> calls;
+      for (long long k = i; static_cast<int>(batch.size()) < std::max(options.in_flight, 1); ++k) {
+        if (report.calls + report.protocol_cases + static_cast<long long>(batch.size()) >= options.max_calls) break;
+        if (k > i && options.protocol_cases && k % 10 == 9) break;
+        std::uint64_t seed = k == i ? case_seed : splitmix64(report.seed + static_cast<std::uint64_t>(k));
+        ToolUnderTest* tool = active[static_cast<std::size_t>(k) % active.size()];
+        int size = static_cast<int>(k % 100);
+        bool want_valid = seed % 5 < 3;
+        GeneratedArguments generated = tool->arguments.generate(seed, size, want_valid);
+        bool valid = tool->input.validate(generated.value).empty();
+        calls.push_back({tool->name, generated.value});
+        batch.push_back({tool, seed, size, want_valid, std::move(generated), valid});
       }
-      std::optional<Verdict> verdict = judge(call, valid, tool);
-      if (verdict && verdict->kind == "crash") {
-        if (std::string how = live.exit_description(); !how.empty()) verdict->detail = how;
-      }
-      if (verdict && !seen.count(verdict->kind + ":" + tool.name)) {
-        seen.insert(verdict->kind + ":" + tool.name);
-        std::string kind = verdict->kind;
-        Finding f;
-        f.kind = kind;
-        f.tool = tool.name;
-        f.case_seed = case_seed;
-        f.original_arguments = generated.value;
-        // Shrink: fresh sessions for every attempt, since the failure may have killed or wedged this one.
-        int steps = 0;
-        bool fresh_each_time = kind == "crash" || kind == "hang";
-        Live probe(target);
-        auto reproduces = [&](const GeneratedArguments& candidate) {
-          ++steps;
-          if (fresh_each_time || !probe.is_open()) {
-            if (!probe.open().ok()) return false;
-          }
-          bool candidate_valid = tool.input.validate(candidate.value).empty();
-          CallResult again = call_tool(probe.client(), tool.name, candidate.value, options.call_timeout);
-          auto v = judge(again, candidate_valid, tool);
-          return v && v->kind == kind;
-        };
-        // A failure that needs the calls before it cannot be shrunk alone; say so rather than shrink noise.
-        bool alone = reproduces(generated);
-        GeneratedArguments smallest = !alone ? generated : tool.arguments.shrink(
-            case_seed, size, want_valid, reproduces, kind == "hang" ? std::min(options.shrink_steps, 16) : options.shrink_steps);
-        f.arguments = smallest.value;
-        f.mutation = tool.input.validate(smallest.value).empty() ? "" : (smallest.mutation.empty() ? "invalid" : smallest.mutation);
-        f.shrink_steps = steps;
-        f.detail = verdict->detail + (alone ? "" : " (not reproduced alone on a fresh session: earlier calls may matter)");
-        record(std::move(f));
-        if (kind == "crash" || kind == "hang") {
-          // Calling it again would mostly rediscover the same failure at the cost of a restart each time.
-          drop(tool, "dropped after a " + kind + " finding");
-          (void)live.open();
+      i += static_cast<long long>(batch.size()) - 1;
+      std::vector<CallResult> results = call_tools(live.client(), calls, options.call_timeout);
+      bool rerun = false;  // after a crash or hang in the batch, the rest run one at a time to pin it on the right call
+      for (std::size_t j = 0; j < batch.size(); ++j) {
+        Case& c = batch[j];
+        if (std::find(active.begin(), active.end(), c.tool) == active.end()) continue;  // dropped earlier in this batch
+        CallResult call = std::move(results[j]);
+        if (!rerun && call.what != CallResult::What::kResponse && batch.size() > 1) {
+          rerun = true;
+          if (Status reopened = live.open(); !reopened.ok()) break;
         }
-      } else if (verdict && (verdict->kind == "crash" || verdict->kind == "hang")) {
-        (void)live.open();
+        if (rerun) {
+          if (!live.is_open() && !live.open().ok()) break;
+          call = call_tool(live.client(), c.tool->name, c.generated.value, options.call_timeout);
+        }
+        ++report.calls;
+        ++report.calls_by_tool[c.tool->name];
+        handle_call(*c.tool, c.seed, c.size, c.want_valid, c.generated, c.valid, call);
       }
-      if (i % 100 == 99 && live.is_open() && !answers_ping(live.client(), options.call_timeout) && !seen.count("unresponsive")) {
+      if (report.calls - calls_at_last_ping >= 100 && live.is_open()) calls_at_last_ping = report.calls;
+      if (calls_at_last_ping == report.calls && report.calls > 0 && live.is_open() && !answers_ping(live.client(), options.call_timeout) && !seen.count("unresponsive")) {
         seen.insert("unresponsive");
         Finding f;
         f.kind = "unresponsive";

@@ -25,6 +25,7 @@ struct FuzzOptions {
   std::vector<std::string> tools;                // globs over tool names; empty: every eligible tool
   bool protocol_cases = true;                    // every tenth case is a malformed or odd message instead
   std::string repro_dir = ".";
+  int in_flight = 16;     // tool calls pipelined on the session at once (1: one at a time)
   int shrink_steps = 150;
   int max_findings = 10;  // stop after this many distinct failures
 };
