@@ -23,9 +23,10 @@ const json& Message::id() const {
   return it != body.end() ? *it : kNull;
 }
 
-json Message::params() const {
+const json& Message::params() const {
+  static const json kEmpty = json::object();
   auto it = body.find("params");
-  return (it != body.end() && it->is_object()) ? *it : json::object();
+  return (it != body.end() && it->is_object()) ? *it : kEmpty;
 }
 
 bool is_valid_id(const json& id) {

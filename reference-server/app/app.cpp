@@ -39,7 +39,7 @@ ReferenceApp::~ReferenceApp() {
 }
 
 std::string ReferenceApp::metrics() const {
-  std::string out = telemetry_->prometheus();
+  std::string out = telemetry_ ? telemetry_->prometheus() : "";
   if (exporter_) {
     out += "# HELP mcp_spans_dropped_total Spans dropped because the export queue was full.\n# TYPE mcp_spans_dropped_total counter\n";
     out += "mcp_spans_dropped_total " + std::to_string(exporter_->counters().dropped.load()) + "\n";
@@ -64,6 +64,7 @@ StatusOr<std::unique_ptr<ReferenceApp>> ReferenceApp::create(const AppConfig& co
                                           .description = "How many times each tool's handler ran, as JSON.",
                                           .mime_type = "application/json",
                                           .read = [&server] { return server.execution_counts().dump(); }}));
+  if (!config.filters) return app;
   json lifecycles = default_tool_lifecycles();
   for (const auto& [tool, lifecycle] : config.tool_lifecycle.items()) lifecycles[tool] = lifecycle;
   // Filter order is the chain order: versioning answers retired calls before they

@@ -24,6 +24,8 @@ struct AppConfig {
   nlohmann::json limits;  // LimitsConfig::from_json; null = defaults
   std::string network_transport = "pipe";  // "pipe" (stdio) or "tcp" (HTTP), for telemetry
   bool log_redaction = true;
+  // false: no versioning, limits or telemetry (bench/ measures the chain's overhead this way).
+  bool filters = true;
   nlohmann::json auth;  // auth::AuthConfig::from_json; applied by the transports (null = no auth)
 };
 

@@ -32,7 +32,8 @@ void log_event(std::string_view level, std::string_view event, nlohmann::json fi
   auto now = std::chrono::system_clock::now();
   std::time_t seconds = std::chrono::system_clock::to_time_t(now);
   char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&seconds));
+  std::tm utc{};
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&seconds, &utc));
   fields["ts"] = stamp;
   // Lines written while a request is handled name its turn and span.
   if (!fields.contains("correlation_id")) {

@@ -92,7 +92,7 @@ std::optional<json> McpServer::dispatch(const jsonrpc::Message& message, Session
   if (!session.initialized() && method != "initialize" && method != "ping") {
     return jsonrpc::make_error(id, jsonrpc::kInvalidRequest, "Server not initialized: send initialize first");
   }
-  json params = message.params();
+  const json& params = message.params();
   CancelFlag cancelled = session.track_request(id);
   Outcome outcome = RpcError{jsonrpc::kInternalError, "Internal error", nullptr};
   try {
@@ -110,11 +110,11 @@ std::optional<json> McpServer::dispatch(const jsonrpc::Message& message, Session
 
 void McpServer::handle_notification(const jsonrpc::Message& message, Session& session) {
   std::string method = message.method();
-  json params = message.params();
+  const json& params = message.params();
   if (method == "notifications/initialized") {
     session.mark_client_ready();
   } else if (method == "notifications/cancelled" && params.contains("requestId")) {
-    session.cancel_request(params["requestId"]);
+    session.cancel_request(params.at("requestId"));
   }
   // Other notifications need no action; a notification never gets a response.
 }

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "reference-server/core/event_log.h"
@@ -159,6 +160,12 @@ void OtlpExporter::run() {
 
 void OtlpExporter::send(std::deque<Span> batch) {
   std::size_t count = batch.size();
+  auto now = std::chrono::steady_clock::now();
+  if (now < retry_at_) {
+    // The collector failed recently: shed the batch rather than pay to encode it again.
+    counters_.dropped += count;
+    return;
+  }
   // scheme://host[:port]/path; the client wants the origin and the path apart.
   std::string url = options_.endpoint;
   std::size_t scheme_end = url.find("://");
@@ -176,8 +183,11 @@ void OtlpExporter::send(std::deque<Span> batch) {
   auto result = client.Post(path, headers, otlp_json(batch, options_).dump(), "application/json");
   if (result && result->status >= 200 && result->status < 300) {
     counters_.exported += count;
+    backoff_ = std::chrono::milliseconds(0);
     return;
   }
+  backoff_ = std::clamp(2 * backoff_, std::chrono::milliseconds(100), std::chrono::milliseconds(5000));
+  retry_at_ = std::chrono::steady_clock::now() + backoff_;
   // Counted, and said once in a while; a dead collector must not flood the log either.
   if (counters_.failed_batches++ % 100 == 0) {
     log_event("warn", "otlp_export_failed",

@@ -34,7 +34,7 @@ struct OtlpOptions {
 
 struct ExportCounters {
   std::atomic<std::uint64_t> exported{0};
-  std::atomic<std::uint64_t> dropped{0};        // queue full
+  std::atomic<std::uint64_t> dropped{0};        // queue full, or shed while the collector was failing
   std::atomic<std::uint64_t> failed_batches{0};  // collector errors or unreachable
 };
 
@@ -59,6 +59,10 @@ class OtlpExporter final : public SpanSink {
   bool stopping_ = false;
   bool sending_ = false;
   bool flush_requested_ = false;
+  // After a failed export, batches are shed until retry_at_; the wait doubles per
+  // failure from 100 ms to 5 s (worker thread only).
+  std::chrono::milliseconds backoff_{0};
+  std::chrono::steady_clock::time_point retry_at_{};
   ExportCounters counters_;
   std::thread worker_;
 };

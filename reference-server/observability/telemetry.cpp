@@ -1,6 +1,7 @@
 #include "reference-server/observability/telemetry.h"
 
-#include <regex>
+#include <algorithm>
+#include <cctype>
 
 #include "mcp/trace_context.h"
 #include "reference-server/core/event_log.h"
@@ -15,9 +16,14 @@ namespace {
 const std::vector<double> kLatencyBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
 
 bool sensitive(const std::string& name, const json& property) {
-  static const std::regex kSecretName("(password|passwd|secret|token|api[_-]?key|authorization|credential)", std::regex::icase);
   if (property.is_object() && (property.value("writeOnly", false) || property.value("x-sensitive", false))) return true;
-  return std::regex_search(name, kSecretName);
+  // A substring test on the lower-cased name: this runs for every argument of every call.
+  static const char* const kSecretWords[] = {"password", "passwd", "secret", "token", "apikey",
+                                             "api_key", "api-key", "authorization", "credential"};
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return std::any_of(std::begin(kSecretWords), std::end(kSecretWords),
+                     [&](const char* word) { return lower.find(word) != std::string::npos; });
 }
 
 std::string id_text(const json& id) { return id.is_string() ? id.get<std::string>() : id.dump(); }
@@ -41,7 +47,7 @@ class Scope final : public RequestScope {
   Scope(Telemetry& telemetry, const jsonrpc::Message& request, Session& session)
       : telemetry_(telemetry), session_(session), method_(request.method()), id_(request.id()),
         started_(std::chrono::steady_clock::now()) {
-    json params = request.params();
+    const json& params = request.params();
     meta_ = params.value("_meta", json::object());
     if (!meta_.is_object()) meta_ = json::object();
     std::string target;
@@ -136,10 +142,15 @@ class Scope final : public RequestScope {
 
 json redact_arguments(const json& arguments, const json& schema) {
   if (!arguments.is_object()) return arguments;
-  json properties = schema.is_object() ? schema.value("properties", json::object()) : json::object();
+  static const json kNoSchema = json::object();
+  const json* properties = &kNoSchema;
+  if (schema.is_object()) {
+    if (auto it = schema.find("properties"); it != schema.end() && it->is_object()) properties = &*it;
+  }
   json out = json::object();
   for (const auto& [name, value] : arguments.items()) {
-    json property = properties.is_object() ? properties.value(name, json::object()) : json::object();
+    auto it = properties->find(name);
+    const json& property = it != properties->end() ? *it : kNoSchema;
     if (sensitive(name, property)) out[name] = "[REDACTED]";
     else if (value.is_object()) out[name] = redact_arguments(value, property);
     else out[name] = value;
