@@ -23,9 +23,9 @@ rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 get() { python3 -c "import json; r=json.load(open('$1')); print(r['$2'])"; }
 wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
 
-start_http() {  # system port; sets server_pid
+start_http() {  # system port [auth mode, default gateway]; sets server_pid
   if [ "$1" = reference ]; then
-    MCP_AUTH_MODE=gateway "$bin/mcp-reference-server" --http --port "$2" --log-file /dev/null \
+    MCP_AUTH_MODE="${3:-gateway}" "$bin/mcp-reference-server" --http --port "$2" --log-file /dev/null \
       --config "$root/bench/load-config.json" >/dev/null 2>&1 &
   else
     node "$root/bench/baseline/server.mjs" --http "$2" >/dev/null 2>&1 &
@@ -56,7 +56,7 @@ for system in reference baseline; do
   kill "$pid"
 
   for inflight in 64 1; do
-    if [ "$system" = reference ]; then cmd=("$bin/mcp-reference-server" --stdio --config "$root/bench/load-config.json");
+    if [ "$system" = reference ]; then cmd=("$bin/mcp-reference-server" --stdio --config "$root/bench/load-config.json" --log-file /dev/null);
     else cmd=(node "$root/bench/baseline/server.mjs" --stdio); fi
     f="$work/$system-stdio-$inflight.json"
     "$bin/mcp-harness" load --quiet --in-flight "$inflight" --duration "$ms" --report-json "$f" --stdio -- "${cmd[@]}" || true
@@ -67,8 +67,47 @@ for system in reference baseline; do
   done
 done
 
+# The filter chain's cost: the same server with versioning, limits and telemetry off
+# (--no-filters) and no auth, over both transports.
+port=$((20000 + RANDOM % 1000))
+"$bin/mcp-reference-server" --http --port "$port" --log-file /dev/null --config "$root/bench/load-config.json" --no-filters >/dev/null 2>&1 &
+servers+=("$!")
+wait_port "$port"
+f="$work/bare-http.json"
+"$bin/mcp-harness" load --quiet --connections 8 --duration "$ms" --report-json "$f" --url "http://127.0.0.1:$port/mcp" || true
+result[bare-http]=$(get "$f" per_second)
+row "reference, no filters, no auth" "HTTP, 8 connections" "$(printf %.0f "$(get "$f" per_second)")" "$(printf %.3f "$(get "$f" p50_ms)")" \
+  "$(printf %.3f "$(get "$f" p99_ms)")" "-" "-" "-"
+f="$work/bare-stdio.json"
+"$bin/mcp-harness" load --quiet --in-flight 64 --duration "$ms" --report-json "$f" --stdio -- \
+  "$bin/mcp-reference-server" --stdio --config "$root/bench/load-config.json" --log-file /dev/null --no-filters || true
+result[bare-stdio]=$(get "$f" per_second)
+row "reference, no filters" "stdio, 64 in flight" "$(printf %.0f "$(get "$f" per_second)")" "$(printf %.3f "$(get "$f" p50_ms)")" \
+  "$(printf %.3f "$(get "$f" p99_ms)")" "-" "-" "-"
+
+# Idle sessions: what 1,000 initialized, then silent, sessions cost each server.
+idle=()
+for system in reference baseline; do
+  port=$((19000 + RANDOM % 1000))
+  start_http "$system" "$port" none  # one principal may hold only 100 sessions under auth
+  idle+=("$(python3 "$root/bench/idle_sessions.py" "http://127.0.0.1:$port/mcp" "$server_pid" 1000 || echo '{}')")
+  kill "$server_pid"
+done
+
 ratio() { python3 -c "print(f'{$1 / $2:.2f}x' if $2 else 'n/a')"; }
+overhead() { python3 -c "print(f'{100 * (1 - $1 / $2):.0f}%' if $2 else 'n/a')"; }
 echo
 echo "reference / baseline: HTTP req/s $(ratio "${result[reference-http]}" "${result[baseline-http]}") (target >= 10x);" \
      "stdio 64 in flight $(ratio "${result[reference-stdio-64]}" "${result[baseline-stdio-64]}") (target >= 5x);" \
      "one-at-a-time round trip $(ratio "${result[baseline-stdio-1-p50]}" "${result[reference-stdio-1-p50]}") faster (target >= 4x)"
+echo "filter chain overhead (throughput lost to versioning + limits + telemetry + auth vs none): HTTP $(overhead "${result[reference-http]}" "${result[bare-http]}")," \
+     "stdio $(overhead "${result[reference-stdio-64]}" "${result[bare-stdio]}") (target <= 15%)"
+python3 - "${idle[@]}" <<'PY'
+import json, sys
+ref, base = (json.loads(a) for a in sys.argv[1:3])
+if not ref or not base:
+    print("idle sessions: measurement failed")
+else:
+    print(f"1,000 idle HTTP sessions: reference {ref['cost_mb']:.1f} MB ({ref['kb_per_session']:.1f} KB each), "
+          f"baseline {base['cost_mb']:.1f} MB ({base['kb_per_session']:.1f} KB each); target <= 10 MB")
+PY

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds, and runs every test (unit and integration); then
 # the same tests under ASan+UBSan (ci/sanitize.sh) and each libFuzzer target briefly
-# (ci/fuzz.sh). SKIP_SANITIZERS=1 skips those two.
+# (ci/fuzz.sh), with a smoke run of bench/run.sh between. SKIP_SANITIZERS=1 skips
+# the sanitizer and fuzzer stages.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 "$root/ci/install-deps.sh"
 "$root/ci/build.sh" "$@"
 build_dir="${BUILD_DIR:-$root/build}"
 (cd "$build_dir" && ctest -j "${JOBS:-2}" --output-on-failure --timeout 600)
+# The benchmarks must run (targets are judged on full runs, not here).
+BENCH_SMOKE=1 "$root/bench/run.sh"
 if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
   "$root/ci/sanitize.sh"
   "$root/ci/fuzz.sh"
