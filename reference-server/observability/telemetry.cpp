@@ -108,7 +108,9 @@ class Scope final : public RequestScope {
         span_->set_attribute("error.type", "tool_error");
         span_->set_error("tool error");
       }
-      result["_meta"][kCorrelationMetaKey] = correlation_;
+      // Tool results carry the turn's correlation id; other results stay as the spec
+      // shapes them (strict clients expect ping's result to be exactly {}).
+      if (!tool_.empty()) result["_meta"][kCorrelationMetaKey] = correlation_;
     }
     if (tool_.empty()) return;
     std::string principal = session_.principal();
