@@ -248,6 +248,7 @@ int main(int argc, char** argv) {
   CLI::App app{"mcp-harness: prove an MCP server is ready for production.\n"
                "Exit codes: 0 passed, 1 a MUST check failed, 2 usage error, 3 server could not be started."};
   app.require_subcommand(1);
+  app.set_version_flag("--version", MCP_HARNESS_VERSION);
   RunArgs args;
   CLI::App* run_cmd = app.add_subcommand("run", "Run checks against a server");
   run_cmd->footer(
@@ -314,6 +315,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     (void)app.exit(e);

@@ -95,6 +95,10 @@ ReadyTarget prepare_target(const TargetArgs& args, const std::vector<std::string
       std::cerr << "The server requires authentication: run with --auth oauth|signed-token|gateway (the harness "
                    "acts as issuer or gateway), or --auth-token TOKEN. See docs/auth.md.\n";
     }
+    if (reachable.message().find("could not connect") != std::string::npos && args.launch.empty()) {
+      std::cerr << "Is the server running? To have the harness start it, add --launch \"COMMAND\" (it waits up to "
+                   "--launch-timeout ms for the URL to answer).\n";
+    }
     ready.exit_code = kExitServerUnavailable;
   }
   return ready;

@@ -184,7 +184,10 @@ HttpReply HttpConnection::exchange(const HttpRequestSpec& spec) {
   if (reuse.owns_lock()) keep_alive_->last_used = Clock::now();
   if (!is_sse) collect_message(reply, reply.body);
   if (!ok && !stopped_early) {
-    reply.error = unavailable("HTTP " + spec.method + " failed: " + httplib::to_string(error));
+    // httplib names "Connection" for a refused or unroutable connect: say it in words.
+    std::string why = error == httplib::Error::Connection ? "could not connect (nothing listening there, or unreachable)"
+                                                          : httplib::to_string(error);
+    reply.error = unavailable("HTTP " + spec.method + " failed: " + why);
   }
   if (!ok && stopped_early && spec.max_events == 0) {
     reply.error = deadline_exceeded("reply still streaming at the deadline");
