@@ -58,6 +58,7 @@ StatusOr<std::unique_ptr<ReferenceApp>> ReferenceApp::create(const AppConfig& co
   RETURN_IF_ERROR(register_ticket_tools(server, *app->database_));
   RETURN_IF_ERROR(register_demo_resources(server));
   RETURN_IF_ERROR(register_demo_prompts(server));
+  if (config.register_tools) RETURN_IF_ERROR(config.register_tools(server).with_context("registering the application's tools"));
   // How often each handler ran: lets a harness prove that refused calls had no effect.
   RETURN_IF_ERROR(server.resources().add({.uri = "mcp-ref://stats/tool-executions",
                                           .name = "tool-executions",

@@ -3,6 +3,7 @@
 // servers start from here, so fixtures differ only in their one defect.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -24,6 +25,9 @@ struct AppConfig {
   nlohmann::json limits;  // LimitsConfig::from_json; null = defaults
   std::string network_transport = "pipe";  // "pipe" (stdio) or "tcp" (HTTP), for telemetry
   bool log_redaction = true;
+  // Tools of a server built from this one (docs/template.md), registered before the
+  // filter chain is configured so that limits and tool_lifecycle can name them.
+  std::function<Status(McpServer&)> register_tools;
   // false: no versioning, limits or telemetry (bench/ measures the chain's overhead this way).
   bool filters = true;
   nlohmann::json auth;  // auth::AuthConfig::from_json; applied by the transports (null = no auth)
