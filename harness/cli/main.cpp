@@ -270,6 +270,8 @@ int main(int argc, char** argv) {
   std::string format = "text";
   CLI::App* list_cmd = app.add_subcommand("list-checks", "List every check with its id, level and requirement");
   list_cmd->add_option("--format", format, "text, md or json")->capture_default_str();
+  list_cmd->footer("Examples:\n  mcp-harness list-checks\n  mcp-harness list-checks --format md > docs/checks.md\n"
+                   "  mcp-harness list-checks --format json | python3 -m json.tool");
 
   TargetArgs snapshot_args;
   std::string snapshot_output;

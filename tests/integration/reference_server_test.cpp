@@ -140,6 +140,32 @@ TEST(HarnessCli, UsageErrorsExitWithTwo) {
   EXPECT_NE(help.out.find("Examples:"), std::string::npos);
 }
 
+TEST(HarnessCli, EverySubcommandHasHelpWithExamplesAndTheExitCodesAreDocumented) {
+  for (const char* command : {"run", "list-checks", "snapshot", "diff", "runaway", "fuzz", "replay", "load"}) {
+    ProgramRun help = run_program({harness(), command, "--help"});
+    EXPECT_EQ(help.exit_code, 0) << command;
+    EXPECT_NE(help.out.find("Example"), std::string::npos) << command << " --help shows no example";
+    EXPECT_NE(help.out.find("mcp-harness " + std::string(command)), std::string::npos) << command;
+  }
+  ProgramRun top = run_program({harness(), "--help"});
+  EXPECT_NE(top.out.find("Exit codes: 0 passed, 1 a MUST check failed, 2 usage error, 3 server could not be started"),
+            std::string::npos);
+  EXPECT_NE(read_file(source_dir() + "/docs/guide.md").find("| 3 | the server could not be started"), std::string::npos);
+  ProgramRun version = run_program({harness(), "--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_FALSE(version.out.empty());
+}
+
+TEST(HarnessCli, UnreachableServersSayWhatWentWrongAndWhatToTry) {
+  ProgramRun refused = run_program({harness(), "run", "--url", "http://127.0.0.1:1/mcp"});
+  EXPECT_EQ(refused.exit_code, 3);
+  EXPECT_NE(refused.err.find("could not connect"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("--launch"), std::string::npos) << "no hint to try --launch: " << refused.err;
+  ProgramRun missing = run_program({harness(), "run", "--stdio", "--", "/nonexistent/mcp-server"});
+  EXPECT_EQ(missing.exit_code, 3);
+  EXPECT_NE(missing.err.find("No such file or directory"), std::string::npos) << missing.err;
+}
+
 TEST(HarnessCli, SuiteSelectionRunsOnlyMatchingChecks) {
   json report = run_report({"--suite", "ping.*", "--suite", "jsonrpc.method-not-found", "--stdio", "--", reference(), "--stdio"}, 0);
   ASSERT_EQ(report["checks"].size(), 2u);
