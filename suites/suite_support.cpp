@@ -73,13 +73,19 @@ bool is_read_only(const json& tool) {
 Failure expect_ping_answered_first(McpClient& client, const std::string& after) {
   json id = client.next_id();
   if (Status sent = client.send_request(id, "ping"); !sent.ok()) return fail_status(sent, "sending ping");
-  auto first = client.next_message(deadline_in(client.timeout()));
-  if (!first.ok()) return fail_status(first.status(), "waiting for the ping response");
-  if (first->value("id", json()) != id || first->contains("method")) {
-    return fail("the server sent a message after " + after + " that was not the ping response",
-                "no reply to the notification; the ping response first", compact(*first));
+  Deadline deadline = deadline_in(client.timeout());
+  for (;;) {
+    auto message = client.next_message(deadline);
+    if (!message.ok()) return fail_status(message.status(), "waiting for the ping response");
+    // The server's own notifications and requests (list_changed, log messages) may come first:
+    // only a response other than ping's can be a reply to the notification.
+    if (message->contains("method")) continue;
+    if (message->value("id", json()) != id) {
+      return fail("the server sent a response after " + after + " that was not the ping response",
+                  "no reply to the notification; the ping response first", compact(*message));
+    }
+    return std::nullopt;
   }
-  return std::nullopt;
 }
 
 std::string describe_reply(const HttpReply& reply) {
