@@ -137,4 +137,24 @@ std::string serialize(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+namespace {
+// An output for nlohmann's serializer that only counts what it is given.
+class CountingOutput final : public nlohmann::detail::output_adapter_protocol<char> {
+ public:
+  void write_character(char) override { ++count_; }
+  void write_characters(const char*, std::size_t length) override { count_ += length; }
+  std::size_t count() const { return count_; }
+
+ private:
+  std::size_t count_ = 0;
+};
+}  // namespace
+
+std::size_t serialized_size(const json& value) {
+  auto counter = std::make_shared<CountingOutput>();
+  nlohmann::detail::serializer<json> serializer(counter, ' ', json::error_handler_t::replace);
+  serializer.dump(value, false, false, 0);
+  return counter->count();
+}
+
 }  // namespace mcp::jsonrpc

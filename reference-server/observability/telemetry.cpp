@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "mcp/json_rpc.h"
 #include "mcp/trace_context.h"
 #include "reference-server/core/event_log.h"
 #include "reference-server/observability/tracing.h"
@@ -38,7 +39,7 @@ json result_shape(const json& result) {
   if (result.contains("structuredContent") && result["structuredContent"].is_object()) {
     for (const auto& [k, v] : result["structuredContent"].items()) keys.push_back(k);
   }
-  return {{"is_error", result.value("isError", false)}, {"content", counts}, {"bytes", result.dump().size()},
+  return {{"is_error", result.value("isError", false)}, {"content", counts}, {"bytes", jsonrpc::serialized_size(result)},
           {"structured_keys", keys}};
 }
 

@@ -51,6 +51,7 @@ ScopedSpan::ScopedSpan(std::string name, SpanKind kind, std::string trace_id, st
   }
   span_.span_id = random_hex_id(8);
   span_.start_unix_nano = unix_nanos_now();
+  recording_ = span_sink() != nullptr;
   active.push_back({span_.trace_id, span_.span_id});
 }
 

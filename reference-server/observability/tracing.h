@@ -51,7 +51,10 @@ class ScopedSpan {
   ScopedSpan& operator=(const ScopedSpan&) = delete;
 
   Span& span() { return span_; }
-  void set_attribute(const std::string& key, nlohmann::json value) { span_.attributes[key] = std::move(value); }
+  // Attributes are kept only when a sink will receive the span: without one they cost nothing.
+  void set_attribute(const std::string& key, nlohmann::json value) {
+    if (recording_) span_.attributes[key] = std::move(value);
+  }
   void set_error(const std::string& message) {
     span_.error = true;
     span_.status_message = message;
@@ -59,6 +62,7 @@ class ScopedSpan {
 
  private:
   Span span_;
+  bool recording_ = false;  // a sink was installed when the span started
 };
 
 // The active span's ids on this thread (empty when none).

@@ -110,3 +110,19 @@ TEST(ProtocolVersions, NegotiationEchoesSupportedAndFallsBackToLatest) {
 
 }  // namespace
 }  // namespace mcp::jsonrpc
+
+namespace mcp::jsonrpc {
+namespace {
+
+TEST(JsonRpcSerializedSize, CountsExactlyWhatSerializeWrites) {
+  std::vector<nlohmann::json> values = {
+      nullptr, true, 0, -17, 18446744073709551615ULL, 3.25, 1e-300, "", "tab\\t \"quoted\" \x01 control",
+      "h\xc3\xa9llo \xe2\x82\xac", std::string("bad utf-8 \xff\xfe end"), nlohmann::json::array(), nlohmann::json::object(),
+      {{"content", {{{"type", "text"}, {"text", "x"}}}}, {"structuredContent", {{"n", 1.5}, {"list", {1, 2, 3}}}}}};
+  for (const nlohmann::json& value : values) {
+    EXPECT_EQ(serialized_size(value), serialize(value).size()) << serialize(value);
+  }
+}
+
+}  // namespace
+}  // namespace mcp::jsonrpc
