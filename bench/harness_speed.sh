@@ -13,7 +13,7 @@ smoke="${BENCH_SMOKE:-0}"
 work="$(mktemp -d)"
 server_pid=""
 trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
-get() { python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, r))" "$1" "$2"; }
+. "$root/bench/common.sh"
 server=("$bin/mcp-reference-server" --stdio --config "$root/bench/load-config.json" --log-file /dev/null)
 
 calls=$([ "$smoke" = 1 ] && echo 2000 || echo 30000)
@@ -43,7 +43,7 @@ runaway_rate "runaway fan-out, 2 agents, stdio, reference --no-filters" "  (targ
 port=$((21000 + RANDOM % 1000))
 "$bin/mcp-reference-server" --http --port "$port" --log-file /dev/null >/dev/null 2>&1 &
 server_pid=$!
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
+wait_port "$port"
 url="http://127.0.0.1:$port/mcp"
 timed() { local start end; start=$(date +%s.%N); "$@" >"$work/out.txt" 2>&1 || true; end=$(date +%s.%N); python3 -c "print(f'{$end - $start:.2f}')"; }
 http_s=$(timed "$bin/mcp-harness" run --report-json "$work/run-http.json" --url "$url")

@@ -19,9 +19,7 @@ fi
 
 export MCP_GATEWAY_SECRET="bench-$(date +%s)-gateway-secret"
 export OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:9"  # tracing on, collector down: export must not slow calls
-rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
-get() { python3 -c "import json; r=json.load(open('$1')); print(r['$2'])"; }
-wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+. "$root/bench/common.sh"
 
 start_http() {  # system port [auth mode, default gateway]; sets server_pid
   if [ "$1" = reference ]; then

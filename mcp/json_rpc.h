@@ -35,7 +35,7 @@ struct Message {
   bool is_response() const { return kind == Kind::kResult || kind == Kind::kError; }
   std::string method() const;  // empty for responses
   const json& id() const;      // null for notifications
-  const json& params() const;       // object, or empty object when absent
+  const json& params() const;  // object, or empty object when absent
 };
 
 // Why a message could not be accepted; carries what an error response needs.

@@ -30,8 +30,8 @@ struct TargetArgs {
   int timeout_ms = 5000;
   int launch_timeout_ms = 15000;
   bool quiet = false;
-  // Only `run` judges exported spans; elsewhere the receiver would just tax the run.
-  bool receive_traces = true;
+  // Only `run` judges exported spans (it turns this on); elsewhere the receiver would just tax the run.
+  bool receive_traces = false;
   std::string auth_mode, auth_token, auth_scopes;
 
   void add_to(CLI::App* cmd) {

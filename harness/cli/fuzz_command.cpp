@@ -119,7 +119,6 @@ void add_fuzz_commands(CLI::App& app) {
       "  mcp-harness fuzz --seed 42 --max-calls 5000 --stdio -- ./build/bin/mcp-reference-server --stdio\n"
       "  mcp-harness fuzz --tool 'search_*' --url http://127.0.0.1:8080/mcp");
   args.target.add_to(args.fuzz);
-  args.target.receive_traces = false;
   args.fuzz->add_option("--seed", args.seed, "Seed (0: from the clock; printed either way). Same seed, same cases");
   args.fuzz->add_option("--max-calls", args.max_calls, "Call budget")->capture_default_str()->check(CLI::Range(1LL, 100000000LL));
   args.fuzz->add_option("--duration", args.duration_ms, "Time budget in ms")->capture_default_str()->check(CLI::Range(100, 86400000));

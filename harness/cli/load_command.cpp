@@ -37,7 +37,6 @@ void add_load_command(CLI::App& app) {
       "  mcp-harness load --in-flight 64 --duration 10000 --stdio -- ./build/bin/mcp-reference-server --stdio\n"
       "  mcp-harness load --connections 8 --method ping --url http://127.0.0.1:8080/mcp");
   args.target.add_to(args.command);
-  args.target.receive_traces = false;
   args.command->add_option("--tool", args.options.tool, "Tool to call")->capture_default_str();
   args.command->add_option("--arguments", args.arguments, "Its arguments, as JSON")->capture_default_str();
   args.command->add_option("--method", args.options.method, "tools/call or ping")->capture_default_str();

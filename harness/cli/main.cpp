@@ -261,6 +261,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--report-junit", args.report_junit, "Write a JUnit XML report to this file");
   run_cmd->add_option("--report-html", args.report_html, "Write a self-contained HTML report to this file");
   args.target.add_to(run_cmd);
+  args.target.receive_traces = true;
   run_cmd->add_option("--lock", args.lock_file, "A tool lock file: checks that the server is an additive evolution of it");
   run_cmd->add_option("--profile", args.profile_file, "A profile file describing the server's conventions (docs/profile.md)");
   auto* quiet = run_cmd->add_flag("--quiet,-q", args.target.quiet, "Only the summary");
@@ -278,7 +279,6 @@ int main(int argc, char** argv) {
   CLI::App* snapshot_cmd = app.add_subcommand("snapshot", "Record every tool's schemas and lifecycle in a lock file");
   snapshot_cmd->footer("Example:\n  mcp-harness snapshot -o tools.lock.json --stdio -- ./server --stdio");
   snapshot_args.add_to(snapshot_cmd);
-  snapshot_args.receive_traces = false;
   snapshot_cmd->add_option("-o,--output", snapshot_output, "Lock file to write ('-' or nothing: stdout)");
   snapshot_cmd->add_flag("--quiet,-q", snapshot_args.quiet, "No progress messages");
 
@@ -296,7 +296,6 @@ int main(int argc, char** argv) {
       "Scenarios: tight-loop, fan-out, retry-storm, polite, many-sessions, slow-drip (default: all).\n"
       "Example:\n  mcp-harness runaway --duration 2000 --csv timeline.csv --report-html runaway.html --stdio -- ./server --stdio");
   runaway_args.target.add_to(runaway_cmd);
-  runaway_args.target.receive_traces = false;
   runaway_cmd->add_option("--scenario", runaway_args.scenarios, "Run only this scenario (repeatable)");
   runaway_cmd->add_option("--seed", runaway_args.seed, "Seed for the agents' choices; same seed, same plan")->capture_default_str();
   runaway_cmd->add_option("--duration", runaway_args.duration_ms, "Milliseconds per scenario")->capture_default_str()->check(CLI::Range(100, 600000));

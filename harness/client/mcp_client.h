@@ -64,7 +64,7 @@ class McpClient {
   // Registers the method of a request sent by hand, so that its response is validated.
   void expect_response(const nlohmann::json& id, const std::string& method);
   // Stops validating incoming messages against the official schema (runs that judge
-  // replies themselves and need the speed: fuzz, load).
+  // replies themselves and need the speed: fuzz, runaway).
   void stop_validating() { violations_ = nullptr; }
 
  private:

@@ -443,14 +443,16 @@ FuzzReport run_fuzz(const TargetConfig& target, const FuzzOptions& options, cons
         ++report.calls_by_tool[c.tool->name];
         handle_call(*c.tool, c.seed, c.size, c.want_valid, c.generated, c.valid, call);
       }
-      if (report.calls - calls_at_last_ping >= 100 && live.is_open()) calls_at_last_ping = report.calls;
-      if (calls_at_last_ping == report.calls && report.calls > 0 && live.is_open() && !answers_ping(live.client(), options.call_timeout) && !seen.count("unresponsive")) {
-        seen.insert("unresponsive");
-        Finding f;
-        f.kind = "unresponsive";
-        f.detail = "no answer to ping after " + std::to_string(report.calls) + " calls";
-        record(std::move(f));
-        (void)live.open();
+      if (report.calls - calls_at_last_ping >= 100 && live.is_open()) {
+        calls_at_last_ping = report.calls;
+        if (!seen.count("unresponsive") && !answers_ping(live.client(), options.call_timeout)) {
+          seen.insert("unresponsive");
+          Finding f;
+          f.kind = "unresponsive";
+          f.detail = "no answer to ping after " + std::to_string(report.calls) + " calls";
+          record(std::move(f));
+          (void)live.open();
+        }
       }
     }
     if (Clock::now() - last_progress > std::chrono::seconds(1)) {

@@ -10,11 +10,8 @@ source_dir="$1"
 build="$2"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-for entry in "$source_dir"/* "$source_dir"/.[!.]*; do
-  name=$(basename "$entry")
-  [ "$name" = build ] || [ "$name" = .git ] || ln -s "$entry" "$work/$name"
-done
-ln -s "$build" "$work/build"
+. "$(dirname "$0")/../support/workspace.sh"
+mirror_checkout "$source_dir" "$build" "$work"
 npm_reachable=0
 if command -v npm >/dev/null && timeout 20 npm view @modelcontextprotocol/server-everything version >/dev/null 2>&1; then npm_reachable=1; fi
 

@@ -17,12 +17,8 @@ build="$2"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 # The walk-through expects the harness built in mcp-harness/build: use the tree under test.
-mkdir -p "$work/mcp-harness"
-for entry in "$source_dir"/* "$source_dir"/.[!.]*; do
-  name=$(basename "$entry")
-  [ "$name" = build ] || [ "$name" = .git ] || ln -s "$entry" "$work/mcp-harness/$name"
-done
-ln -s "$build" "$work/mcp-harness/build"
+. "$(dirname "$0")/../support/workspace.sh"
+mirror_checkout "$source_dir" "$build" "$work/mcp-harness"
 
 /usr/bin/python3 - "$source_dir/docs/template.md" "$work" <<'PY'
 import pathlib, re, subprocess, sys
