@@ -44,6 +44,9 @@ int main(int argc, char** argv) {
   app.add_option("--redis", redis, "Keep limit state in Redis at host:port, shared by replicas");
   app.add_option("--db", config.database, "SQLite database file, or :memory:")->capture_default_str();
   app.add_option("--page-size", config.server.page_size, "Items per page in list results")->capture_default_str();
+  app.add_flag("--conformance", config.conformance_fixtures,
+               "Also serve the official conformance suite's fixtures (test_simple_text, test://static-text, ...): "
+               "for ci/official-suite.sh, not production");
   app.add_flag("--no-filters", [&config](std::int64_t) { config.filters = false; },
                "Serve without the filter chain (versioning, limits, telemetry): only to measure its overhead (bench/)");
   CLI11_PARSE(app, argc, argv);

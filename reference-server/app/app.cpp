@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "reference-server/conformance/conformance.h"
 #include "reference-server/demo/demo.h"
 #include "reference-server/domain/domain.h"
 #include "reference-server/filters/limits/limits_filter.h"
@@ -58,6 +59,7 @@ StatusOr<std::unique_ptr<ReferenceApp>> ReferenceApp::create(const AppConfig& co
   RETURN_IF_ERROR(register_ticket_tools(server, *app->database_));
   RETURN_IF_ERROR(register_demo_resources(server));
   RETURN_IF_ERROR(register_demo_prompts(server));
+  if (config.conformance_fixtures) RETURN_IF_ERROR(register_conformance_fixtures(server));
   if (config.register_tools) RETURN_IF_ERROR(config.register_tools(server).with_context("registering the application's tools"));
   // How often each handler ran: lets a harness prove that refused calls had no effect.
   RETURN_IF_ERROR(server.resources().add({.uri = "mcp-ref://stats/tool-executions",

@@ -30,6 +30,8 @@ struct AppConfig {
   std::function<Status(McpServer&)> register_tools;
   // false: no versioning, limits or telemetry (bench/ measures the chain's overhead this way).
   bool filters = true;
+  // The official conformance suite's fixture tools, resources and prompts (conformance/).
+  bool conformance_fixtures = false;
   nlohmann::json auth;  // auth::AuthConfig::from_json; applied by the transports (null = no auth)
 };
 

@@ -1,5 +1,7 @@
 #include "reference-server/core/catalog.h"
 
+#include "mcp/base64.h"
+
 namespace mcp::server {
 
 using json = nlohmann::json;
@@ -38,13 +40,34 @@ std::optional<json> ResourceCatalog::read(const std::string& uri) const {
     return json::array({{{"uri", uri}, {"mimeType", mime}, {"text", text}}});
   };
   for (const ResourceSpec& r : resources_) {
-    if (r.uri == uri) return contents(r.read(), r.mime_type);
+    if (r.uri != uri) continue;
+    if (r.binary) return json::array({{{"uri", uri}, {"mimeType", r.mime_type}, {"blob", base64_encode(r.read())}}});
+    return contents(r.read(), r.mime_type);
   }
   for (const ResourceTemplateSpec& t : templates_) {
     if (uri.rfind(t.prefix, 0) != 0) continue;
     if (auto text = t.read(uri)) return contents(*text, t.mime_type);
   }
   return std::nullopt;
+}
+
+const ResourceTemplateSpec* ResourceCatalog::find_template(const std::string& uri_template) const {
+  for (const ResourceTemplateSpec& t : templates_) {
+    if (t.uri_template == uri_template) return &t;
+  }
+  return nullptr;
+}
+
+json complete_from(const std::vector<std::string>& candidates, const std::string& prefix) {
+  constexpr std::size_t kMaxValues = 100;
+  json values = json::array();
+  std::size_t total = 0;
+  for (const std::string& candidate : candidates) {
+    if (candidate.rfind(prefix, 0) != 0) continue;
+    ++total;
+    if (values.size() < kMaxValues) values.push_back(candidate);
+  }
+  return {{"values", values}, {"total", total}, {"hasMore", total > values.size()}};
 }
 
 Status PromptCatalog::add(PromptSpec spec) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -17,6 +18,7 @@ struct ResourceSpec {
   std::string description;
   std::string mime_type = "text/plain";
   std::function<std::string()> read;
+  bool binary = false;  // read() returns bytes, served base64-encoded as a blob
 };
 
 // A family of resources under one URI template; `prefix` is the literal part
@@ -28,6 +30,8 @@ struct ResourceTemplateSpec {
   std::string description;
   std::string mime_type = "text/plain";
   std::function<std::optional<std::string>(const std::string& uri)> read;
+  // completion/complete: candidate values per template variable.
+  std::map<std::string, std::vector<std::string>> completions;
 };
 
 class ResourceCatalog {
@@ -40,6 +44,7 @@ class ResourceCatalog {
   const std::vector<ResourceTemplateSpec>& templates() const { return templates_; }
   // ReadResourceResult contents, or nullopt when no resource has this URI.
   std::optional<nlohmann::json> read(const std::string& uri) const;
+  const ResourceTemplateSpec* find_template(const std::string& uri_template) const;
 
  private:
   std::vector<ResourceSpec> resources_;
@@ -50,6 +55,7 @@ struct PromptArgument {
   std::string name;
   std::string description;
   bool required = false;
+  std::vector<std::string> completions;  // candidate values for completion/complete
 };
 
 struct PromptSpec {
@@ -71,5 +77,13 @@ class PromptCatalog {
  private:
   std::vector<PromptSpec> prompts_;
 };
+
+}  // namespace mcp::server
+
+namespace mcp::server {
+
+// completion/complete: the candidates starting with `prefix`, at most 100 as the spec
+// allows, with the total and whether more were left out.
+nlohmann::json complete_from(const std::vector<std::string>& candidates, const std::string& prefix);
 
 }  // namespace mcp::server

@@ -63,6 +63,9 @@ McpServer::McpServer(ServerOptions options) : options_(std::move(options)) {
       {"prompts/list", &McpServer::list_prompts},
       {"prompts/get", &McpServer::get_prompt},
       {"logging/setLevel", &McpServer::set_log_level},
+      {"resources/subscribe", &McpServer::subscribe},
+      {"resources/unsubscribe", &McpServer::unsubscribe},
+      {"completion/complete", &McpServer::complete},
   };
 }
 
@@ -77,7 +80,11 @@ std::optional<json> McpServer::handle_message(const jsonrpc::Message& message, S
     handle_notification(message, session);
     return std::nullopt;
   }
-  if (message.is_response()) return std::nullopt;  // this server sends no requests
+  if (message.is_response()) {
+    // The answer to a request a tool sent the client; stray answers are dropped.
+    session.client_requests().resolve(message);
+    return std::nullopt;
+  }
   std::unique_ptr<RequestScope> scope = observer_ ? observer_->start(message, session) : nullptr;
   std::optional<json> response = dispatch(message, session, out);
   if (scope) scope->finish(response);
@@ -119,11 +126,26 @@ void McpServer::handle_notification(const jsonrpc::Message& message, Session& se
   // Other notifications need no action; a notification never gets a response.
 }
 
-json McpServer::capabilities() const {
-  return {{"tools", {{"listChanged", false}}},
-          {"resources", {{"subscribe", false}, {"listChanged", false}}},
-          {"prompts", {{"listChanged", false}}},
-          {"logging", json::object()}};
+json McpServer::capabilities(const std::string& version) const {
+  json declared = {{"tools", {{"listChanged", false}}},
+                   {"resources", {{"subscribe", true}, {"listChanged", false}}},
+                   {"prompts", {{"listChanged", false}}},
+                   {"logging", json::object()}};
+  // The completions capability exists from 2025-03-26 on; declare it only with something to offer.
+  if (offers_completions() && protocol::at_least(version, protocol::k2025_03_26)) declared["completions"] = json::object();
+  return declared;
+}
+
+bool McpServer::offers_completions() const {
+  for (const PromptSpec& prompt : prompts_.all()) {
+    for (const PromptArgument& argument : prompt.arguments) {
+      if (!argument.completions.empty()) return true;
+    }
+  }
+  for (const ResourceTemplateSpec& t : resources_.templates()) {
+    if (!t.completions.empty()) return true;
+  }
+  return false;
 }
 
 McpServer::Outcome McpServer::initialize(const Request& r) {
@@ -141,7 +163,7 @@ McpServer::Outcome McpServer::initialize(const Request& r) {
   }
   json info = {{"name", options_.name}, {"version", options_.version}};
   if (protocol::at_least(version, protocol::k2025_06_18)) info["title"] = options_.title;
-  json result = {{"protocolVersion", version}, {"capabilities", capabilities()}, {"serverInfo", info}};
+  json result = {{"protocolVersion", version}, {"capabilities", capabilities(version)}, {"serverInfo", info}};
   if (!options_.instructions.empty()) result["instructions"] = options_.instructions;
   if (!initialize_meta_.empty()) result["_meta"] = initialize_meta_;
   return result;
@@ -251,6 +273,50 @@ McpServer::Outcome McpServer::read_resource(const Request& r) {
   auto contents = resources_.read(uri->get<std::string>());
   if (!contents) return RpcError{jsonrpc::kResourceNotFound, "Resource not found", {{"uri", *uri}}};
   return json{{"contents", *contents}};
+}
+
+McpServer::Outcome McpServer::subscribe(const Request& r) {
+  auto uri = r.params.find("uri");
+  if (uri == r.params.end() || !uri->is_string()) return invalid_params("resources/subscribe requires params.uri (a string)");
+  if (!resources_.read(uri->get<std::string>())) return RpcError{jsonrpc::kResourceNotFound, "Resource not found", {{"uri", *uri}}};
+  // The catalogue's resources do not change while served, so no update is ever due;
+  // the subscription is kept so that a changing resource can notify its subscribers.
+  r.session.subscribe(uri->get<std::string>());
+  return json::object();
+}
+
+McpServer::Outcome McpServer::unsubscribe(const Request& r) {
+  auto uri = r.params.find("uri");
+  if (uri == r.params.end() || !uri->is_string()) return invalid_params("resources/unsubscribe requires params.uri (a string)");
+  r.session.unsubscribe(uri->get<std::string>());
+  return json::object();
+}
+
+McpServer::Outcome McpServer::complete(const Request& r) {
+  const json& ref = r.params.contains("ref") ? r.params["ref"] : json();
+  const json& argument = r.params.contains("argument") ? r.params["argument"] : json();
+  if (!ref.is_object() || !ref.contains("type") || !argument.is_object() || !argument.contains("name") ||
+      !argument["name"].is_string() || !argument.contains("value") || !argument["value"].is_string()) {
+    return invalid_params("completion/complete requires params.ref and params.argument {name, value}");
+  }
+  std::string name = argument["name"].get<std::string>();
+  std::string value = argument["value"].get<std::string>();
+  const std::vector<std::string>* candidates = nullptr;
+  if (ref["type"] == "ref/prompt" && ref.contains("name") && ref["name"].is_string()) {
+    const PromptSpec* prompt = prompts_.find(ref["name"].get<std::string>());
+    if (!prompt) return invalid_params("Unknown prompt: " + ref["name"].get<std::string>(), {{"ref", ref}});
+    for (const PromptArgument& a : prompt->arguments) {
+      if (a.name == name) candidates = &a.completions;
+    }
+  } else if (ref["type"] == "ref/resource" && ref.contains("uri") && ref["uri"].is_string()) {
+    const ResourceTemplateSpec* t = resources_.find_template(ref["uri"].get<std::string>());
+    if (!t) return invalid_params("Unknown resource template: " + ref["uri"].get<std::string>(), {{"ref", ref}});
+    if (auto it = t->completions.find(name); it != t->completions.end()) candidates = &it->second;
+  } else {
+    return invalid_params("completion/complete: ref must be ref/prompt with a name or ref/resource with a uri", {{"ref", ref}});
+  }
+  static const std::vector<std::string> kNone;
+  return json{{"completion", complete_from(candidates ? *candidates : kNone, value)}};
 }
 
 McpServer::Outcome McpServer::list_prompts(const Request& r) {

@@ -113,11 +113,15 @@ class McpServer : public MessageHandler {
   Outcome list_prompts(const Request& r);
   Outcome get_prompt(const Request& r);
   Outcome set_log_level(const Request& r);
+  Outcome subscribe(const Request& r);
+  Outcome unsubscribe(const Request& r);
+  Outcome complete(const Request& r);
+  bool offers_completions() const;
   void handle_notification(const jsonrpc::Message& message, Session& session);
   std::optional<nlohmann::json> dispatch(const jsonrpc::Message& request, Session& session, Outbound& out);
 
   nlohmann::json tool_listing(const RegisteredTool& tool, std::string_view version) const;
-  nlohmann::json capabilities() const;
+  nlohmann::json capabilities(const std::string& version) const;
   Outcome invoke_tool(const RegisteredTool& tool, const nlohmann::json& arguments, const Request& r);
 
   ServerOptions options_;

@@ -38,6 +38,11 @@ std::string Session::protocol_version() const {
   return protocol_version_;
 }
 
+nlohmann::json Session::client_capabilities() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return client_capabilities_;
+}
+
 void Session::mark_client_ready() {
   std::lock_guard<std::mutex> lock(mutex_);
   client_ready_ = true;
@@ -72,8 +77,26 @@ void Session::cancel_request(const nlohmann::json& id) {
 }
 
 void Session::cancel_all() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [key, flag] : in_flight_) flag->store(true);
+  }
+  client_requests_.close();
+}
+
+void Session::subscribe(const std::string& uri) {
   std::lock_guard<std::mutex> lock(mutex_);
-  for (auto& [key, flag] : in_flight_) flag->store(true);
+  subscriptions_.insert(uri);
+}
+
+void Session::unsubscribe(const std::string& uri) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  subscriptions_.erase(uri);
+}
+
+bool Session::subscribed(const std::string& uri) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return subscriptions_.count(uri) > 0;
 }
 
 }  // namespace mcp::server

@@ -7,7 +7,10 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
+
+#include "reference-server/core/client_requests.h"
 
 namespace mcp::server {
 
@@ -41,6 +44,8 @@ class Session {
   bool begin(const std::string& version, const nlohmann::json& client_capabilities, const nlohmann::json& client_info);
   bool initialized() const;
   std::string protocol_version() const;
+  // What the client declared in initialize (sampling, elicitation, roots, ...).
+  nlohmann::json client_capabilities() const;
   void mark_client_ready();
 
   // logging/setLevel: nullopt means the client never asked for log messages.
@@ -51,7 +56,16 @@ class Session {
   CancelFlag track_request(const nlohmann::json& id);
   void finish_request(const nlohmann::json& id);
   void cancel_request(const nlohmann::json& id);
+  // Cancels every in-flight request and wakes every tool waiting on the client: the session is over.
   void cancel_all();
+
+  // Requests to the client (sampling, elicitation) and their answers.
+  ClientRequests& client_requests() { return client_requests_; }
+
+  // resources/subscribe: the URIs this session asked to hear about.
+  void subscribe(const std::string& uri);
+  void unsubscribe(const std::string& uri);
+  bool subscribed(const std::string& uri) const;
 
  private:
   std::string id_;
@@ -64,6 +78,8 @@ class Session {
   nlohmann::json client_info_ = nlohmann::json::object();
   std::optional<int> log_level_;
   std::map<std::string, CancelFlag> in_flight_;
+  std::set<std::string> subscriptions_;
+  ClientRequests client_requests_;
 };
 
 }  // namespace mcp::server

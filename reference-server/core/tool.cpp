@@ -25,6 +25,15 @@ void ToolContext::log(const std::string& level, const json& data) {
                                        {{"level", level}, {"logger", "reference-server"}, {"data", data}}));
 }
 
+bool ToolContext::client_supports(const std::string& capability) const {
+  json capabilities = session_.client_capabilities();
+  return capabilities.is_object() && capabilities.contains(capability) && capabilities[capability].is_object();
+}
+
+StatusOr<json> ToolContext::ask_client(const std::string& method, json params, std::chrono::milliseconds timeout) {
+  return session_.client_requests().call(out_, method, std::move(params), timeout, cancelled_);
+}
+
 ToolResult text_result(const std::string& text) {
   return {{"content", json::array({{{"type", "text"}, {"text", text}}})}};
 }

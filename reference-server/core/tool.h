@@ -3,10 +3,12 @@
 // cancellation. Handlers stay unaware of transports and protocol revisions.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "mcp/status.h"
 #include "reference-server/core/session.h"
 
 namespace mcp::server {
@@ -36,6 +38,12 @@ class ToolContext {
   void report_progress(double progress, double total, const std::string& message = {});
   // Sends notifications/message when the client set a level at or below `level`.
   void log(const std::string& level, const nlohmann::json& data);
+  // True when the client declared `capability` (e.g. "sampling", "elicitation") in initialize.
+  bool client_supports(const std::string& capability) const;
+  // Sends a request to the client (sampling/createMessage, elicitation/create) on the
+  // call's stream and waits for its result; errors, timeouts and cancellation as a Status.
+  StatusOr<nlohmann::json> ask_client(const std::string& method, nlohmann::json params,
+                                      std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
  private:
   const nlohmann::json& arguments_;

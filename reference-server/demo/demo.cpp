@@ -118,7 +118,8 @@ Status register_demo_resources(McpServer& server) {
                                    std::string name = uri.substr(std::string("mcp-ref://notes/").size());
                                    if (name == "alpha" || name == "beta" || name == "gamma") return "Note " + name + ".";
                                    return std::nullopt;
-                                 }});
+                                 },
+                                 .completions = {{"name", {"alpha", "beta", "gamma"}}}});
 }
 
 Status register_demo_prompts(McpServer& server) {
@@ -135,7 +136,7 @@ Status register_demo_prompts(McpServer& server) {
   return prompts.add({.name = "greeting",
                       .title = "Greeting",
                       .description = "A friendly greeting, optionally by name.",
-                      .arguments = {{"name", "Who to greet", false}},
+                      .arguments = {{"name", "Who to greet", false, {"Ada", "Alan", "Grace", "Grete"}}},
                       .render = [](const json& args) {
                         std::string name = args.value("name", std::string("there"));
                         return json::array({{{"role", "user"}, {"content", {{"type", "text"}, {"text", "Say hello to " + name + "."}}}}});

@@ -479,7 +479,10 @@ bool HttpServerTransport::host_allowed(const std::string& host) const {
 bool HttpServerTransport::protocol_version_acceptable(const std::string& header, const std::string& negotiated) const {
   const auto& supported = impl_->server.supported_versions();
   bool known = std::find(supported.begin(), supported.end(), header) != supported.end();
-  return known && (negotiated.empty() || header == negotiated);
+  // Any revision this server speaks is acceptable, not only the negotiated one: the spec
+  // refuses "invalid or unsupported" versions, and SDK clients send a default on side requests.
+  (void)negotiated;
+  return known;
 }
 
 std::string HttpServerTransport::new_session_id() {
