@@ -22,6 +22,7 @@ const Registry& builtin_checks() {
     suites::register_tools(r);
     suites::register_resources(r);
     suites::register_prompts(r);
+    suites::register_server_utilities(r);
     suites::register_versioning(r);
     suites::register_limits(r);
     suites::register_observability(r);

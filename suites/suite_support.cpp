@@ -1,4 +1,7 @@
 #include "suites/suite_support.h"
+#include <set>
+
+#include "mcp/json_rpc.h"
 
 
 namespace mcp::harness::suites {
@@ -160,6 +163,30 @@ std::optional<std::pair<json, json>> callable_read_only_tool(const std::vector<j
 
 Outcome skip_without_capability(const std::string& capability) {
   return skip("the server does not declare the \"" + capability + "\" capability");
+}
+
+Outcome check_pagination(CheckContext& ctx, const ListFamily& list) {
+  REQUIRE_OK(Session s, open_session(ctx), "initializing");
+  if (!s.has_capability(list.capability)) return skip_without_capability(list.capability);
+  REQUIRE_OK(ListWalk walk, walk_list(s.client, list.method, list.key), "walking " + list.method);
+  std::set<std::string> seen;
+  for (const json& item : walk.items) {
+    std::string identity = compact(item.is_object() ? item.value(list.identity, json()) : item);
+    if (!seen.insert(identity).second) {
+      return fail(list.key + " item " + identity + " is listed twice across pages", "each item once", compact(item));
+    }
+  }
+  return pass(std::to_string(walk.items.size()) + " " + list.key + " over " + std::to_string(walk.pages.size()) +
+              " page(s)");
+}
+
+Outcome check_invalid_cursor(CheckContext& ctx, const ListFamily& list) {
+  REQUIRE_OK(Session s, open_session(ctx), "initializing");
+  if (!s.has_capability(list.capability)) return skip_without_capability(list.capability);
+  REQUIRE_OK(json response, s.client.request(list.method, {{"cursor", "mcp-harness-not-a-cursor"}}),
+             list.method + " with an invalid cursor");
+  REQUIRE(expect_error(response, jsonrpc::kInvalidParams, list.method + " with an invalid cursor"));
+  return pass();
 }
 
 std::string spec(const std::string& version, const std::string& doc, const std::string& section) {

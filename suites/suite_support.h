@@ -62,6 +62,18 @@ StatusOr<std::optional<nlohmann::json>> send_malformed(McpClient& client, const 
 
 Outcome skip_without_capability(const std::string& capability);
 
+// A paginated list method: tools/list, resources/list, resources/templates/list, prompts/list.
+struct ListFamily {
+  std::string capability;  // "tools"
+  std::string method;      // "tools/list"
+  std::string key;         // the result's array: "tools"
+  std::string identity;    // what tells two items apart: "name", "uri", "uriTemplate"
+};
+// Walks every page and fails when an item appears twice (skips without the capability).
+Outcome check_pagination(CheckContext& ctx, const ListFamily& list);
+// Sends a cursor the server never issued and expects -32602.
+Outcome check_invalid_cursor(CheckContext& ctx, const ListFamily& list);
+
 // Spec document paths, relative to the specification root.
 std::string spec(const std::string& version, const std::string& doc, const std::string& section);
 

@@ -11,6 +11,7 @@ void register_utilities(Registry& registry);
 void register_tools(Registry& registry);
 void register_resources(Registry& registry);
 void register_prompts(Registry& registry);
+void register_server_utilities(Registry& registry);  // completion, logging, progress
 void register_versioning(Registry& registry);
 void register_limits(Registry& registry);
 void register_observability(Registry& registry);

@@ -19,6 +19,46 @@ std::vector<SchemaViolation> ViolationSink::all() const {
   return violations_;
 }
 
+void ViolationSink::add_breach(CapabilityBreach b) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (breaches_.size() < 500) breaches_.push_back(std::move(b));
+}
+
+std::vector<CapabilityBreach> ViolationSink::breaches() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return breaches_;
+}
+
+std::string undeclared_capability(const json& message, const json& server_capabilities) {
+  if (!message.is_object() || !message.contains("method") || !message["method"].is_string()) return "";
+  const std::string method = message["method"];
+  auto declared = [&](const char* capability, const char* flag) {
+    if (!server_capabilities.is_object() || !server_capabilities.contains(capability)) return false;
+    const json& value = server_capabilities[capability];
+    return flag == nullptr || (value.is_object() && value.value(flag, false) == true);
+  };
+  struct Rule {
+    const char* method;
+    const char* capability;
+    const char* flag;
+  };
+  static const Rule kServerRules[] = {{"notifications/tools/list_changed", "tools", "listChanged"},
+                                      {"notifications/resources/list_changed", "resources", "listChanged"},
+                                      {"notifications/resources/updated", "resources", "subscribe"},
+                                      {"notifications/prompts/list_changed", "prompts", "listChanged"},
+                                      {"notifications/message", "logging", nullptr}};
+  for (const Rule& rule : kServerRules) {
+    if (method != rule.method || declared(rule.capability, rule.flag)) continue;
+    return method + " needs capabilities." + rule.capability + (rule.flag ? std::string(".") + rule.flag : "") +
+           " declared by the server";
+  }
+  // This harness declares no client capabilities, so no server request may need one.
+  for (const char* request : {"sampling/createMessage", "elicitation/create", "roots/list"}) {
+    if (method == request) return method + " needs a client capability the harness did not declare";
+  }
+  return "";
+}
+
 json initialize_params(const std::string& version) {
   return {{"protocolVersion", version},
           {"capabilities", json::object()},
@@ -108,6 +148,14 @@ void McpClient::validate(const json& message) {
     }
   }
   if (!violations_) return;
+  if (!initialize_response_.is_null()) {
+    std::string rule = undeclared_capability(message, initialize_response_["result"].value("capabilities", json::object()));
+    if (!rule.empty()) {
+      std::string text = jsonrpc::serialize(message);
+      connection_->transcript().add("note", "capability breach: " + rule);
+      violations_->add_breach({rule, text.size() > 400 ? text.substr(0, 397) + "..." : text});
+    }
+  }
   const SchemaValidator* schema = official_schema(version_);
   if (!schema) return;  // a version the server made up: lifecycle checks report that
   for (const SchemaError& e : validate_server_message(*schema, message, answered)) {

@@ -21,16 +21,31 @@ struct SchemaViolation {
   std::string offending;  // the message, serialised (capped)
 };
 
+// A message the server sent for a capability nobody declared: a list_changed
+// notification without listChanged, a log message without logging, a sampling
+// request to a client that did not offer sampling.
+struct CapabilityBreach {
+  std::string rule;       // "notifications/tools/list_changed needs capabilities.tools.listChanged"
+  std::string offending;  // the message, serialised (capped)
+};
+
 // Collects violations from every client a check creates.
 class ViolationSink {
  public:
   void add(SchemaViolation v);
   std::vector<SchemaViolation> all() const;
+  void add_breach(CapabilityBreach b);
+  std::vector<CapabilityBreach> breaches() const;
 
  private:
   mutable std::mutex mutex_;
   std::vector<SchemaViolation> violations_;
+  std::vector<CapabilityBreach> breaches_;
 };
+
+// The capability rule `message` breaks, given what the server declared in initialize
+// (`server_capabilities`) and that this harness declares no client capabilities; empty when none.
+std::string undeclared_capability(const nlohmann::json& message, const nlohmann::json& server_capabilities);
 
 class McpClient {
  public:

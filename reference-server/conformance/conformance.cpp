@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "mcp/base64.h"
+#include "reference-server/demo/demo.h"
 
 namespace mcp::server {
 
@@ -11,12 +12,11 @@ using json = nlohmann::json;
 
 namespace {
 
-// A 1x1 PNG and a four-sample silent WAV, small enough to inline.
-constexpr const char* kPngBase64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC";
+// A four-sample silent WAV, small enough to inline.
 constexpr const char* kWavBase64 = "UklGRiwAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZGF0YQgAAAAAAAAAAAAAAA==";
 
 json text_block(const std::string& text) { return {{"type", "text"}, {"text", text}}; }
-json image_block() { return {{"type", "image"}, {"data", kPngBase64}, {"mimeType", "image/png"}}; }
+json image_block() { return {{"type", "image"}, {"data", kOnePixelPngBase64}, {"mimeType", "image/png"}}; }
 json embedded(const std::string& uri, const std::string& mime, const std::string& text) {
   return {{"type", "resource"}, {"resource", {{"uri", uri}, {"mimeType", mime}, {"text", text}}}};
 }
@@ -149,7 +149,7 @@ Status register_resources(ResourceCatalog& resources) {
                                  .name = "Static Binary Resource",
                                  .description = "A static binary resource (image) for testing",
                                  .mime_type = "image/png",
-                                 .read = [] { return base64_decode(kPngBase64).value_or(""); },
+                                 .read = [] { return base64_decode(kOnePixelPngBase64).value_or(""); },
                                  .binary = true}));
   RETURN_IF_ERROR(resources.add({.uri = "test://watched-resource",
                                  .name = "Watched Resource",

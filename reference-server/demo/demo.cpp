@@ -2,7 +2,10 @@
 
 #include <cctype>
 #include <chrono>
+#include <map>
 #include <thread>
+
+#include "mcp/base64.h"
 
 namespace mcp::server {
 
@@ -104,12 +107,31 @@ Status register_demo_resources(McpServer& server) {
                                  .read = [] {
                                    return std::string("# MCP reference server\nA template that passes every harness check.\n");
                                  }}));
+  // A binary resource: served base64-encoded as a blob (a 1x1 PNG).
+  RETURN_IF_ERROR(resources.add({.uri = "mcp-ref://docs/logo.png",
+                                 .name = "logo",
+                                 .description = "The project's logo, a single pixel.",
+                                 .mime_type = "image/png",
+                                 .read = [] { return base64_decode(kOnePixelPngBase64).value_or(""); },
+                                 .binary = true}));
   const std::string info = server.options().name + " " + server.options().version;
   RETURN_IF_ERROR(resources.add({.uri = "mcp-ref://server/info",
                                  .name = "server-info",
                                  .description = "Name and version, as JSON.",
                                  .mime_type = "application/json",
                                  .read = [info] { return json{{"server", info}}.dump(); }}));
+  RETURN_IF_ERROR(resources.add_template({.uri_template = "mcp-ref://greetings/{language}",
+                                          .prefix = "mcp-ref://greetings/",
+                                          .name = "greeting",
+                                          .description = "Hello in English (en), French (fr), German (de) or Spanish (es).",
+                                          .read = [](const std::string& uri) -> std::optional<std::string> {
+                                            static const std::map<std::string, std::string> kHello = {
+                                                {"en", "Hello"}, {"fr", "Bonjour"}, {"de", "Hallo"}, {"es", "Hola"}};
+                                            auto it = kHello.find(uri.substr(std::string("mcp-ref://greetings/").size()));
+                                            if (it == kHello.end()) return std::nullopt;
+                                            return it->second;
+                                          },
+                                          .completions = {{"language", {"de", "en", "es", "fr"}}}}));
   return resources.add_template({.uri_template = "mcp-ref://notes/{name}",
                                  .prefix = "mcp-ref://notes/",
                                  .name = "note",

@@ -7,6 +7,9 @@
 
 namespace mcp::server {
 
+// A 1x1 PNG, base64-encoded: the demo's binary resource and the conformance fixtures' image.
+inline constexpr const char* kOnePixelPngBase64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC";
+
 Status register_demo_tools(McpServer& server);
 Status register_demo_resources(McpServer& server);
 Status register_demo_prompts(McpServer& server);

@@ -77,11 +77,12 @@ class ChannelOutbound final : public Outbound {
 
 class SseOutbound final : public Outbound {
  public:
-  SseOutbound(httplib::DataSink& sink, HttpSession& s) : sink_(sink), s_(s) {}
+  SseOutbound(httplib::DataSink& sink, HttpSession& s, bool session_wide_ids)
+      : sink_(sink), s_(s), session_wide_ids_(session_wide_ids) {}
   void send(const json& message) override {
     if (!writable_) return;
     SseEvent event;
-    event.id = std::to_string(s_.next_event_id++);
+    event.id = std::to_string(session_wide_ids_ ? s_.next_event_id++ : ++stream_event_id_);
     event.has_id = true;
     event.data = jsonrpc::serialize(message);
     std::string frame = format_sse_event(event);
@@ -91,6 +92,8 @@ class SseOutbound final : public Outbound {
  private:
   httplib::DataSink& sink_;
   HttpSession& s_;
+  bool session_wide_ids_;
+  unsigned long long stream_event_id_ = 0;
   bool writable_ = true;
 };
 
@@ -285,6 +288,9 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
       hs = session_for(req, res, *principal);
       if (!hs) return;
       std::string header = req.get_header_value("MCP-Protocol-Version");
+      if (header.empty() && requires_protocol_version_header()) {
+        return reply_error(res, 400, jsonrpc::kInvalidRequest, "Bad Request: MCP-Protocol-Version header is required");
+      }
       if (!header.empty() && !protocol_version_acceptable(header, hs->session.protocol_version())) {
         return reply_error(res, 400, jsonrpc::kInvalidRequest,
                            "Bad Request: unsupported MCP-Protocol-Version " + header);
@@ -314,7 +320,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
       res.set_header("X-Accel-Buffering", "no");
       res.set_chunked_content_provider("text/event-stream",
                                        [this, hs, message](std::size_t, httplib::DataSink& sink) {
-                                         SseOutbound out(sink, *hs);
+                                         SseOutbound out(sink, *hs, session_wide_event_ids());
                                          auto response = impl_->server.handle_message(message, hs->session, out);
                                          if (response) out.send(*response);
                                          sink.done();

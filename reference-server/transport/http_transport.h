@@ -62,6 +62,10 @@ class HttpServerTransport {
   virtual int get_refusal_status() const { return 405; }
   virtual int session_deleted_status() const { return 200; }
   virtual bool streams_tool_calls() const { return true; }
+  // Without the header the spec has servers assume 2025-03-26, not refuse the request.
+  virtual bool requires_protocol_version_header() const { return false; }
+  // Event ids unique across every stream of a session, as resumption needs.
+  virtual bool session_wide_event_ids() const { return true; }
   virtual int status_for_response(const nlohmann::json& response) const { (void)response; return 200; }
   // A session id is not a credential: only the principal that opened a session may use it.
   virtual bool session_usable_by(const std::string& owner, const std::string& principal) const { return owner == principal; }

@@ -122,6 +122,18 @@ void register_jsonrpc(Registry& registry) {
         return pass();
       },
   });
+  registry.add({
+      .id = "jsonrpc.id.null-rejected",
+      .level = Level::kShould,
+      .requirement = "MCP requests MUST NOT use null as id; a request with a null id SHOULD be refused with error "
+                     "-32600 (Invalid Request), not served.",
+      .spec_ref = spec("2025-11-25", kDoc, "Requests"),
+      .procedure = "Sends {\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"ping\"} on an initialized session.",
+      .run = [](CheckContext& ctx) {
+        return expect_rejected_with(ctx, R"({"jsonrpc":"2.0","id":null,"method":"ping"})", jsonrpc::kInvalidRequest,
+                                    "a request with a null id");
+      },
+  });
 }
 
 }  // namespace mcp::harness::suites

@@ -158,6 +158,22 @@ void register_lifecycle(Registry& registry) {
         return pass();
       },
   });
+  registry.add({
+      .id = "lifecycle.initialize.invalid-params",
+      .level = Level::kShould,
+      .requirement = "An initialize request without a protocolVersion SHOULD be refused with error -32602 (Invalid "
+                     "params), not answered with a guessed version.",
+      .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
+      .procedure = "Sends initialize with capabilities and clientInfo but no protocolVersion.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(McpClient client, ctx.client(), "connecting");
+        json params = initialize_params(ctx.protocol_version());
+        params.erase("protocolVersion");
+        REQUIRE_OK(json response, client.request("initialize", params), "initialize without protocolVersion");
+        REQUIRE(expect_error(response, jsonrpc::kInvalidParams, "initialize without protocolVersion"));
+        return pass();
+      },
+  });
 }
 
 }  // namespace mcp::harness::suites

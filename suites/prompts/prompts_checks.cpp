@@ -1,4 +1,4 @@
-// Prompts: listing and argument validation.
+// Prompts: listing (pages), getting each, argument validation, unknown names.
 #include "mcp/json_rpc.h"
 #include "suites/suite_support.h"
 #include "suites/suites.h"
@@ -7,12 +7,20 @@ namespace mcp::harness::suites {
 
 using json = nlohmann::json;
 
+namespace {
+
+const std::string kDoc = "server/prompts.mdx";
+const std::string kPagination = "server/utilities/pagination.mdx";
+const ListFamily kPromptList{"prompts", "prompts/list", "prompts", "name"};
+
+}  // namespace
+
 void register_prompts(Registry& registry) {
   registry.add({
       .id = "prompts.list.result-schema",
       .level = Level::kMust,
       .requirement = "prompts/list MUST return a ListPromptsResult.",
-      .spec_ref = spec("2025-11-25", "server/prompts.mdx", "Listing Prompts"),
+      .spec_ref = spec("2025-11-25", kDoc, "Listing Prompts"),
       .procedure = "Sends prompts/list and validates the result against the negotiated version's schema.",
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
@@ -29,7 +37,7 @@ void register_prompts(Registry& registry) {
       .id = "prompts.get.missing-argument",
       .level = Level::kShould,
       .requirement = "prompts/get without a required argument SHOULD be answered with error -32602 (Invalid params).",
-      .spec_ref = spec("2025-11-25", "server/prompts.mdx", "Error Handling"),
+      .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
       .procedure = "Finds a prompt with a required argument and gets it with no arguments.",
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
@@ -46,6 +54,71 @@ void register_prompts(Registry& registry) {
           return pass("prompt " + name);
         }
         return skip("no prompt declares a required argument");
+      },
+  });
+  registry.add({
+      .id = "prompts.list.pagination",
+      .level = Level::kMust,
+      .requirement = "Following nextCursor MUST lead through further pages of prompts/list to the end, each cursor "
+                     "accepted and no prompt listed twice.",
+      .spec_ref = spec("2025-11-25", kPagination, "Pagination Flow"),
+      .procedure = "Walks prompts/list through every nextCursor (up to 100 pages) and compares names.",
+      .run = [](CheckContext& ctx) { return check_pagination(ctx, kPromptList); },
+  });
+
+  registry.add({
+      .id = "prompts.list.invalid-cursor",
+      .level = Level::kShould,
+      .requirement = "A prompts/list cursor the server did not issue SHOULD be refused with error -32602 (Invalid params).",
+      .spec_ref = spec("2025-11-25", kPagination, "Error Handling"),
+      .procedure = "Sends prompts/list with cursor \"mcp-harness-not-a-cursor\".",
+      .run = [](CheckContext& ctx) { return check_invalid_cursor(ctx, kPromptList); },
+  });
+
+  registry.add({
+      .id = "prompts.get.listed",
+      .level = Level::kMust,
+      .requirement = "prompts/get for a listed prompt, with its required arguments, MUST return a GetPromptResult: "
+                     "messages with a role and content.",
+      .spec_ref = spec("2025-11-25", kDoc, "Getting a Prompt"),
+      .procedure = "Gets every listed prompt (up to 20), giving each required argument the value \"mcp-harness\", "
+                   "and validates each result.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        if (!s.has_capability("prompts")) return skip_without_capability("prompts");
+        REQUIRE_OK(ListWalk walk, walk_list(s.client, "prompts/list", "prompts"), "listing prompts");
+        if (walk.items.empty()) return skip("the server lists no prompts");
+        std::size_t got = 0;
+        for (; got < walk.items.size() && got < 20; ++got) {
+          const json& prompt = walk.items[got];
+          json arguments = json::object();
+          for (const json& arg : prompt.value("arguments", json::array())) {
+            if (arg.value("required", false)) arguments[arg.value("name", std::string())] = "mcp-harness";
+          }
+          std::string name = prompt.value("name", std::string());
+          REQUIRE_OK(json response, s.client.request("prompts/get", {{"name", name}, {"arguments", arguments}}),
+                     "prompts/get " + name);
+          REQUIRE(expect_result(response, "prompts/get " + name));
+          REQUIRE(expect_schema(response["result"], s.client.protocol_version(), "GetPromptResult",
+                                "the prompts/get result for " + name));
+        }
+        return pass(std::to_string(got) + " prompt(s)");
+      },
+  });
+
+  registry.add({
+      .id = "prompts.get.unknown-prompt",
+      .level = Level::kShould,
+      .requirement = "prompts/get for a prompt that does not exist SHOULD be answered with error -32602 (Invalid params).",
+      .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
+      .procedure = "Sends prompts/get for \"mcp_harness_no_such_prompt\".",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        if (!s.has_capability("prompts")) return skip_without_capability("prompts");
+        REQUIRE_OK(json response, s.client.request("prompts/get", {{"name", "mcp_harness_no_such_prompt"}}),
+                   "getting an unknown prompt");
+        REQUIRE(expect_error(response, jsonrpc::kInvalidParams, "getting an unknown prompt"));
+        return pass();
       },
   });
 }

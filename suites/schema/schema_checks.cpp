@@ -37,6 +37,27 @@ void register_schema(Registry& registry) {
                     "messages valid against the " + first.protocol_version + " schema", first.offending);
       },
   });
+  registry.add({
+      .id = "lifecycle.capabilities.honoured",
+      .level = Level::kMust,
+      .requirement = "Both parties MUST respect the negotiated capabilities: the server sends no notification for a "
+                     "capability it did not declare (list_changed, resources/updated, log messages) and no request "
+                     "needing a client capability the client did not declare.",
+      .spec_ref = spec("2025-11-25", "basic/lifecycle.mdx", "Operation"),
+      .procedure = "Sets the log level to debug (with logging declared) and pings, then reports every message seen in this "
+                   "check and in all checks before it that needs an undeclared capability.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        if (s.has_capability("logging")) {
+          REQUIRE_OK(json level, s.client.request("logging/setLevel", {{"level", "debug"}}), "logging/setLevel");
+        }
+        REQUIRE_OK(json ping, s.client.request("ping"), "ping");
+        std::vector<CapabilityBreach> breaches = ctx.violations().breaches();
+        if (breaches.empty()) return pass();
+        return fail(std::to_string(breaches.size()) + " message(s) for undeclared capabilities; first: " + breaches.front().rule,
+                    "only messages the negotiated capabilities allow", breaches.front().offending);
+      },
+  });
 }
 
 }  // namespace mcp::harness::suites

@@ -15,6 +15,33 @@ using json = nlohmann::json;
 namespace {
 
 const std::string kDoc = "server/tools.mdx";
+const ListFamily kToolList{"tools", "tools/list", "tools", "name"};
+
+// Calls every read-only tool (optionally only those `wanted`) whose arguments can be
+// built from its inputSchema, and hands each answered result to `judge`, which returns
+// a failure to stop at. nullopt when every call passed; the count of calls in `called`.
+using Judge = std::function<std::optional<Outcome>(const json& tool, const json& result)>;
+std::optional<Outcome> call_read_only_tools(CheckContext& ctx, ToolListing& tour, const std::function<bool(const json&)>& wanted,
+                                            const Judge& judge, int& called) {
+  for (const json& tool : tour.tools) {
+    if (!is_read_only(tool) || !wanted(tool)) continue;
+    auto args = example_arguments(tool.value("inputSchema", json::object()));
+    if (!args) continue;
+    std::string name = tool["name"];
+    auto response = tour.session->client.request("tools/call", {{"name", name}, {"arguments", *args}});
+    if (!response.ok()) return fail_status(response.status(), "calling " + name);
+    if (!response->contains("result")) {
+      ctx.note(name + " answered with a protocol error; not this check's concern");
+      continue;
+    }
+    ++called;
+    if (auto verdict = judge(tool, (*response)["result"])) return verdict;
+  }
+  return std::nullopt;
+}
+
+bool any_tool(const json&) { return true; }
+bool has_output_schema(const json& tool) { return tool.contains("outputSchema"); }
 
 }  // namespace
 
@@ -62,18 +89,7 @@ void register_tools(Registry& registry) {
                      "accepted and no tool listed twice.",
       .spec_ref = spec("2025-11-25", "server/utilities/pagination.mdx", "Pagination Flow"),
       .procedure = "Walks tools/list through every nextCursor (up to 100 pages) and compares tool names.",
-      .run = [](CheckContext& ctx) -> Outcome {
-        ToolListing tour = list_all_tools(ctx);
-        if (tour.outcome) return *tour.outcome;
-        std::set<std::string> names;
-        for (const json& tool : tour.tools) {
-          std::string name = tool.value("name", std::string());
-          if (!names.insert(name).second) {
-            return fail("tool " + name + " is listed twice across pages", "each tool once", compact(tool));
-          }
-        }
-        return pass(std::to_string(tour.tools.size()) + " tools");
-      },
+      .run = [](CheckContext& ctx) { return check_pagination(ctx, kToolList); },
   });
 
   registry.add({
@@ -82,13 +98,31 @@ void register_tools(Registry& registry) {
       .requirement = "A cursor the server did not issue SHOULD be refused with error -32602 (Invalid params).",
       .spec_ref = spec("2025-11-25", "server/utilities/pagination.mdx", "Error Handling"),
       .procedure = "Sends tools/list with cursor \"mcp-harness-not-a-cursor\".",
+      .run = [](CheckContext& ctx) { return check_invalid_cursor(ctx, kToolList); },
+  });
+
+  registry.add({
+      .id = "tools.list.output-schema-object",
+      .level = Level::kMust,
+      .requirement = "A tool's outputSchema, when present, MUST be a JSON Schema object whose root type is \"object\".",
+      .spec_ref = spec("2025-11-25", kDoc, "Output Schema"),
+      .procedure = "Lists every tool (all pages) and inspects each outputSchema.",
+      .min_version = "2025-06-18",
       .run = [](CheckContext& ctx) -> Outcome {
-        REQUIRE_OK(Session s, open_session(ctx), "initializing");
-        if (!s.has_capability("tools")) return skip_without_capability("tools");
-        REQUIRE_OK(json response, s.client.request("tools/list", {{"cursor", "mcp-harness-not-a-cursor"}}),
-                   "tools/list with an invalid cursor");
-        REQUIRE(expect_error(response, jsonrpc::kInvalidParams, "tools/list with an invalid cursor"));
-        return pass();
+        ToolListing tour = list_all_tools(ctx);
+        if (tour.outcome) return *tour.outcome;
+        int declared = 0;
+        for (const json& tool : tour.tools) {
+          if (!tool.contains("outputSchema")) continue;
+          ++declared;
+          const json& schema = tool["outputSchema"];
+          if (!schema.is_object() || schema.value("type", json()) != "object") {
+            return fail("tool " + compact(tool.value("name", json())) + " has an outputSchema that is not an object schema",
+                        "\"outputSchema\": {\"type\": \"object\", ...}", compact(tool));
+          }
+        }
+        if (declared == 0) return skip("no tool declares an outputSchema");
+        return pass(std::to_string(declared) + " output schemas");
       },
   });
 
@@ -173,20 +207,9 @@ void register_tools(Registry& registry) {
         ToolListing tour = list_all_tools(ctx);
         if (tour.outcome) return *tour.outcome;
         int called = 0;
-        for (const json& tool : tour.tools) {
-          if (!tool.contains("outputSchema") || !is_read_only(tool)) continue;
-          auto args = example_arguments(tool.value("inputSchema", json::object()));
-          if (!args) continue;
+        auto verdict = call_read_only_tools(ctx, tour, has_output_schema, [](const json& tool, const json& result) -> std::optional<Outcome> {
+          if (result.value("isError", false)) return std::nullopt;  // errors need not match the output schema
           std::string name = tool["name"];
-          REQUIRE_OK(json response, tour.session->client.request("tools/call", {{"name", name}, {"arguments", *args}}),
-                     "calling " + name);
-          if (!response.contains("result")) {
-            ctx.note(name + " answered with a protocol error; not this check's concern");
-            continue;
-          }
-          const json& result = response["result"];
-          if (result.value("isError", false)) continue;  // errors need not match the output schema
-          ++called;
           if (!result.contains("structuredContent")) {
             return fail(name + " declares an outputSchema but returned no structuredContent",
                         "structuredContent matching " + compact(tool["outputSchema"]), compact(result));
@@ -197,9 +220,81 @@ void register_tools(Registry& registry) {
             return fail(name + ": structuredContent violates its outputSchema: " + describe_errors(errors),
                         compact(tool["outputSchema"]), compact(result["structuredContent"]));
           }
-        }
+          return std::nullopt;
+        }, called);
+        if (verdict) return *verdict;
         if (called == 0) return skip("no read-only tool with an outputSchema could be called with generated arguments");
         return pass(std::to_string(called) + " tools called");
+      },
+  });
+
+  registry.add({
+      .id = "tools.call.result-schema",
+      .level = Level::kMust,
+      .requirement = "tools/call MUST return a CallToolResult: a content array of content blocks, optionally "
+                     "structuredContent and isError.",
+      .spec_ref = spec("2025-11-25", kDoc, "Calling Tools"),
+      .procedure = "Calls each read-only tool with arguments built from its inputSchema and validates every result "
+                   "against the negotiated version's CallToolResult.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        ToolListing tour = list_all_tools(ctx);
+        if (tour.outcome) return *tour.outcome;
+        int called = 0;
+        std::string version = tour.session->client.protocol_version();
+        auto verdict = call_read_only_tools(ctx, tour, any_tool, [&version](const json& tool, const json& result) -> std::optional<Outcome> {
+          if (Failure failure = expect_schema(result, version, "CallToolResult", "the result of " + tool["name"].get<std::string>())) {
+            return *failure;
+          }
+          return std::nullopt;
+        }, called);
+        if (verdict) return *verdict;
+        if (called == 0) return skip("no read-only tool could be called with generated arguments");
+        return pass(std::to_string(called) + " tools called");
+      },
+  });
+
+  registry.add({
+      .id = "tools.call.structured-text-block",
+      .level = Level::kShould,
+      .requirement = "A tool that returns structuredContent SHOULD also return the serialized JSON in a TextContent "
+                     "block, for clients that do not read structured output.",
+      .spec_ref = spec("2025-11-25", kDoc, "Structured Content"),
+      .procedure = "Calls each read-only tool with an outputSchema and looks for a text block whose JSON equals its "
+                   "structuredContent.",
+      .min_version = "2025-06-18",
+      .run = [](CheckContext& ctx) -> Outcome {
+        ToolListing tour = list_all_tools(ctx);
+        if (tour.outcome) return *tour.outcome;
+        int structured = 0;
+        int called = 0;
+        auto verdict = call_read_only_tools(ctx, tour, has_output_schema, [&structured](const json& tool, const json& result) -> std::optional<Outcome> {
+          if (!result.contains("structuredContent") || result.value("isError", false)) return std::nullopt;
+          ++structured;
+          for (const json& block : result.value("content", json::array())) {
+            if (!block.is_object() || block.value("type", "") != "text" || !block["text"].is_string()) continue;
+            if (json::parse(block["text"].get<std::string>(), nullptr, false) == result["structuredContent"]) return std::nullopt;
+          }
+          return fail(tool["name"].get<std::string>() + " returned structuredContent without its JSON in a text block",
+                      "a text block holding " + compact(result["structuredContent"]), compact(result));
+        }, called);
+        if (verdict) return *verdict;
+        if (structured == 0) return skip("no read-only tool returned structuredContent to generated arguments");
+        return pass(std::to_string(structured) + " structured results");
+      },
+  });
+  registry.add({
+      .id = "tools.call.missing-name",
+      .level = Level::kShould,
+      .requirement = "A tools/call without a tool name is a malformed request (it fails the CallToolRequest schema) "
+                     "and SHOULD be answered with a JSON-RPC error, not a tool result.",
+      .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
+      .procedure = "Sends tools/call with arguments but no name.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        if (!s.has_capability("tools")) return skip_without_capability("tools");
+        REQUIRE_OK(json response, s.client.request("tools/call", {{"arguments", json::object()}}), "tools/call without a name");
+        REQUIRE(expect_error(response, 0, "tools/call without a name"));
+        return pass("error " + compact(response["error"]["code"]));
       },
   });
 }

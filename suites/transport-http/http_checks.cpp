@@ -1,5 +1,7 @@
 // Streamable HTTP transport: status codes, content types, sessions, Origin and
 // protocol-version header validation, the GET stream.
+#include <map>
+
 #include "mcp/json_rpc.h"
 #include "suites/suite_support.h"
 #include "suites/suites.h"
@@ -16,6 +18,13 @@ std::string ping_body(const std::string& id) { return jsonrpc::serialize(jsonrpc
 
 HttpRequestSpec post(std::string body, std::chrono::milliseconds timeout) {
   return http_request("POST", timeout, std::move(body));
+}
+
+bool is_loopback_url(const std::string& url) {
+  for (const char* host : {"://localhost", "://127.0.0.1", "://[::1]"}) {
+    if (url.find(host) != std::string::npos) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -207,6 +216,84 @@ void register_transport_http(Registry& registry) {
           return pass("text/event-stream");
         }
         return fail("unexpected answer to GET", "HTTP 200 text/event-stream, or 405", describe_reply(reply));
+      },
+  });
+  registry.add({
+      .id = "transport-http.host-rejected",
+      .level = Level::kShould,
+      .requirement = "A server on localhost SHOULD refuse requests whose Host header names another host (403): a DNS "
+                     "rebinding page reaches it under the attacker's host name, which Origin checks alone may miss.",
+      .spec_ref = spec("2025-11-25", kDoc, "Security Warning"),
+      .procedure = "POSTs initialize with Host: evil.mcp-harness.invalid to a loopback URL.",
+      .transports = kHttp,
+      .run = [](CheckContext& ctx) -> Outcome {
+        if (!is_loopback_url(ctx.target().url)) return skip("the server is not on a loopback address");
+        REQUIRE_OK(McpClient client, ctx.client(), "connecting");
+        HttpRequestSpec request = post(
+            jsonrpc::serialize(jsonrpc::make_request(1, "initialize", initialize_params(ctx.protocol_version()))),
+            ctx.timeout());
+        request.headers["Host"] = "evil.mcp-harness.invalid";
+        HttpReply reply = as_http(client)->exchange(request);
+        if (reply.status < 400 || reply.status >= 500) {
+          return fail("a foreign Host was served", "HTTP 403 (or another 4xx)", describe_reply(reply));
+        }
+        return pass("HTTP " + std::to_string(reply.status));
+      },
+  });
+
+  registry.add({
+      .id = "transport-http.protocol-version-assumed",
+      .level = Level::kShould,
+      .requirement = "Without an MCP-Protocol-Version header (and no other way to tell), the server SHOULD assume "
+                     "protocol version 2025-03-26 and serve the request, not refuse it.",
+      .spec_ref = spec("2025-11-25", kDoc, "Protocol Version Header"),
+      .procedure = "Initializes, then POSTs ping without the MCP-Protocol-Version header.",
+      .transports = kHttp,
+      .min_version = "2025-06-18",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        HttpRequestSpec request = post(ping_body("no-version-header"), ctx.timeout());
+        request.headers["MCP-Protocol-Version"] = "";  // removes the default header
+        HttpReply reply = as_http(s.client)->exchange(request);
+        if (reply.status != 200 || reply.messages.empty() || !reply.messages.front().contains("result")) {
+          return fail("a request without MCP-Protocol-Version was refused", "HTTP 200 with the ping result",
+                      describe_reply(reply));
+        }
+        return pass();
+      },
+  });
+
+  registry.add({
+      .id = "transport-http.sse-event-ids-unique",
+      .level = Level::kMust,
+      .requirement = "SSE event ids, when present, MUST be unique across all streams within a session.",
+      .spec_ref = spec("2025-11-25", kDoc, "Resumability and Redelivery"),
+      .procedure = "Calls a read-only tool twice on one session (with a progressToken, so that servers stream) and "
+                   "compares the event ids of both replies.",
+      .transports = kHttp,
+      .run = [](CheckContext& ctx) -> Outcome {
+        ToolListing tour = list_all_tools(ctx);
+        if (tour.outcome) return *tour.outcome;
+        auto target = callable_read_only_tool(tour.tools, [](const json&) { return true; });
+        if (!target) return skip("no read-only tool to call");
+        std::map<std::string, int> seen;  // event id -> the call that carried it
+        for (int call = 1; call <= 2; ++call) {
+          json params = {{"name", target->first["name"]}, {"arguments", target->second},
+                         {"_meta", {{"progressToken", "mcp-harness-sse-" + std::to_string(call)}}}};
+          HttpReply reply = as_http(tour.session->client)
+                                ->exchange(post(jsonrpc::serialize(jsonrpc::make_request(call, "tools/call", params)), ctx.timeout()));
+          for (const SseEvent& event : reply.events) {
+            if (!event.has_id) continue;
+            auto [it, fresh] = seen.emplace(event.id, call);
+            if (!fresh) {
+              return fail("event id " + event.id + " was used twice in one session (calls " + std::to_string(it->second) +
+                              " and " + std::to_string(call) + ")",
+                          "ids unique across the session's streams", describe_reply(reply));
+            }
+          }
+        }
+        if (seen.empty()) return skip("the server sent no SSE event ids");
+        return pass(std::to_string(seen.size()) + " distinct event ids");
       },
   });
 }

@@ -1,0 +1,197 @@
+// Server utilities: completion (completion/complete), logging (logging/setLevel)
+// and progress notifications.
+#include <limits>
+#include <regex>
+
+#include "mcp/json_rpc.h"
+#include "suites/suite_support.h"
+#include "suites/suites.h"
+
+namespace mcp::harness::suites {
+
+using json = nlohmann::json;
+
+namespace {
+
+const std::string kCompletionDoc = "server/utilities/completion.mdx";
+const std::string kLoggingDoc = "server/utilities/logging.mdx";
+
+// Something completion/complete can be asked about: the first prompt argument, else
+// the first variable of a resource template. {ref, argument name}, or nullopt.
+StatusOr<std::optional<std::pair<json, std::string>>> completion_target(Session& s) {
+  if (s.has_capability("prompts")) {
+    ASSIGN_OR_RETURN(ListWalk prompts, walk_list(s.client, "prompts/list", "prompts"));
+    for (const json& prompt : prompts.items) {
+      json arguments = prompt.value("arguments", json::array());
+      if (!arguments.is_array() || arguments.empty() || !arguments[0].is_object()) continue;
+      return std::optional<std::pair<json, std::string>>(
+          {{{"type", "ref/prompt"}, {"name", prompt.value("name", std::string())}}, arguments[0].value("name", std::string())});
+    }
+  }
+  if (s.has_capability("resources")) {
+    ASSIGN_OR_RETURN(ListWalk templates, walk_list(s.client, "resources/templates/list", "resourceTemplates"));
+    static const std::regex kVariable(R"(\{[+#./;?&]?([A-Za-z0-9_]+))");
+    for (const json& t : templates.items) {
+      std::string uri_template = t.value("uriTemplate", std::string());
+      std::smatch match;
+      if (!std::regex_search(uri_template, match, kVariable)) continue;
+      return std::optional<std::pair<json, std::string>>({{{"type", "ref/resource"}, {"uri", uri_template}}, match[1].str()});
+    }
+  }
+  return std::optional<std::pair<json, std::string>>();
+}
+
+json complete_params(const json& ref, const std::string& argument) {
+  return {{"ref", ref}, {"argument", {{"name", argument}, {"value", ""}}}};
+}
+
+}  // namespace
+
+void register_server_utilities(Registry& registry) {
+  registry.add({
+      .id = "completion.capability-declared",
+      .level = Level::kMust,
+      .requirement = "Servers that support completions MUST declare the completions capability.",
+      .spec_ref = spec("2025-11-25", kCompletionDoc, "Capabilities"),
+      .procedure = "Without a declared completions capability, asks completion/complete about the first prompt "
+                   "argument or template variable; a result means undeclared support.",
+      .min_version = "2025-03-26",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        if (s.has_capability("completions")) return pass("completions declared");
+        REQUIRE_OK(auto target, completion_target(s), "finding something to complete");
+        if (!target) return skip("no prompt argument or template variable to ask about");
+        REQUIRE_OK(json response, s.client.request("completion/complete", complete_params(target->first, target->second)),
+                   "completion/complete");
+        if (response.contains("result")) {
+          return fail("the server completes arguments without declaring the completions capability",
+                      "a declared completions capability, or an error (-32601)", compact(response));
+        }
+        return pass("undeclared, and completion/complete is refused");
+      },
+  });
+
+  registry.add({
+      .id = "completion.complete.result",
+      .level = Level::kMust,
+      .requirement = "completion/complete MUST return a CompleteResult: at most 100 values, with optional total and "
+                     "hasMore.",
+      .spec_ref = spec("2025-11-25", kCompletionDoc, "Requesting Completions"),
+      .procedure = "Asks completion/complete about the first prompt argument or template variable with an empty "
+                   "value and validates the result.",
+      .min_version = "2025-03-26",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        if (!s.has_capability("completions")) return skip_without_capability("completions");
+        REQUIRE_OK(auto target, completion_target(s), "finding something to complete");
+        if (!target) return skip("no prompt argument or template variable to ask about");
+        REQUIRE_OK(json response, s.client.request("completion/complete", complete_params(target->first, target->second)),
+                   "completion/complete");
+        REQUIRE(expect_result(response, "completion/complete"));
+        REQUIRE(expect_schema(response["result"], s.client.protocol_version(), "CompleteResult", "the completion/complete result"));
+        const json values = response["result"]["completion"].value("values", json::array());
+        if (values.size() > 100) return fail("more than 100 completion values", "at most 100", std::to_string(values.size()));
+        return pass(std::to_string(values.size()) + " value(s) for " + target->second);
+      },
+  });
+
+  registry.add({
+      .id = "completion.complete.unknown-ref",
+      .level = Level::kShould,
+      .requirement = "completion/complete naming a prompt that does not exist SHOULD be answered with error -32602 "
+                     "(Invalid params).",
+      .spec_ref = spec("2025-11-25", kCompletionDoc, "Error Handling"),
+      .procedure = "Asks completion/complete about prompt \"mcp_harness_no_such_prompt\".",
+      .min_version = "2025-03-26",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        if (!s.has_capability("completions")) return skip_without_capability("completions");
+        REQUIRE_OK(json response,
+                   s.client.request("completion/complete",
+                                    complete_params({{"type", "ref/prompt"}, {"name", "mcp_harness_no_such_prompt"}}, "x")),
+                   "completing an unknown prompt");
+        REQUIRE(expect_error(response, jsonrpc::kInvalidParams, "completing an unknown prompt"));
+        return pass();
+      },
+  });
+
+  registry.add({
+      .id = "logging.set-level.accepted",
+      .level = Level::kMust,
+      .requirement = "A server declaring logging MUST accept logging/setLevel with a valid level, with an empty result.",
+      .spec_ref = spec("2025-11-25", kLoggingDoc, "Setting Log Level"),
+      .procedure = "Sends logging/setLevel with level \"warning\".",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        if (!s.has_capability("logging")) return skip_without_capability("logging");
+        REQUIRE_OK(json response, s.client.request("logging/setLevel", {{"level", "warning"}}), "logging/setLevel");
+        REQUIRE(expect_result(response, "logging/setLevel warning"));
+        return pass();
+      },
+  });
+
+  registry.add({
+      .id = "logging.set-level.invalid",
+      .level = Level::kShould,
+      .requirement = "logging/setLevel with a level that is not one of the RFC 5424 severities SHOULD be answered with "
+                     "error -32602 (Invalid params).",
+      .spec_ref = spec("2025-11-25", kLoggingDoc, "Error Handling"),
+      .procedure = "Sends logging/setLevel with level \"mcp-harness-loudest\".",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        if (!s.has_capability("logging")) return skip_without_capability("logging");
+        REQUIRE_OK(json response, s.client.request("logging/setLevel", {{"level", "mcp-harness-loudest"}}),
+                   "logging/setLevel with an invalid level");
+        REQUIRE(expect_error(response, jsonrpc::kInvalidParams, "logging/setLevel with an invalid level"));
+        return pass();
+      },
+  });
+
+  registry.add({
+      .id = "progress.notifications.valid",
+      .level = Level::kMust,
+      .requirement = "Progress notifications MUST only reference the progressToken the request provided, and the "
+                     "progress value MUST increase with each notification.",
+      .spec_ref = spec("2025-11-25", "basic/utilities/progress.mdx", "Behavior Requirements"),
+      .procedure = "Calls read-only tools (arguments built from their schemas, up to 10) with a progressToken until "
+                   "one reports progress, and inspects every notifications/progress it sends.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        ToolListing tour = list_all_tools(ctx);
+        if (tour.outcome) return *tour.outcome;
+        McpClient& client = tour.session->client;
+        int tried = 0;
+        for (const json& tool : tour.tools) {
+          if (!is_read_only(tool) || tried >= 10) continue;
+          auto args = example_arguments(tool.value("inputSchema", json::object()));
+          if (!args) continue;
+          ++tried;
+          std::string name = tool["name"];
+          std::string token = "mcp-harness-progress-" + std::to_string(tried);
+          (void)client.take_others();
+          REQUIRE_OK(json response,
+                     client.request("tools/call", {{"name", name}, {"arguments", *args}, {"_meta", {{"progressToken", token}}}}),
+                     "calling " + name + " with a progress token");
+          double last = -std::numeric_limits<double>::infinity();
+          int seen = 0;
+          for (const json& message : client.take_others()) {
+            if (message.value("method", "") != "notifications/progress") continue;
+            const json params = message.value("params", json::object());
+            if (params.value("progressToken", json()) != token) {
+              return fail(name + " sent progress for a token its request did not provide", "progressToken " + compact(token),
+                          compact(message));
+            }
+            const json progress = params.value("progress", json());
+            if (!progress.is_number() || progress.get<double>() <= last) {
+              return fail(name + "'s progress did not increase", "progress > " + std::to_string(last), compact(message));
+            }
+            last = progress.get<double>();
+            ++seen;
+          }
+          if (seen > 0) return pass(name + " sent " + std::to_string(seen) + " progress notification(s)");
+        }
+        return skip("no read-only tool reported progress (" + std::to_string(tried) + " tried)");
+      },
+  });
+}
+
+}  // namespace mcp::harness::suites
