@@ -111,6 +111,12 @@ ParseOutcome classify(const json& value) {
   return Message{Kind::kResult, value};
 }
 
+std::string string_member(const json& object, const std::string& key) {
+  if (!object.is_object()) return "";
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 json make_request(const json& id, std::string_view method, json params) {
   json msg = {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}};
   if (!params.is_null()) msg["params"] = std::move(params);

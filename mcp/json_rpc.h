@@ -60,6 +60,10 @@ int nesting_depth(std::string_view text, int limit);
 bool is_valid_id(const json& id);
 
 json make_request(const json& id, std::string_view method, json params = nullptr);
+
+// object[key] when object is an object holding a string there, else "". For input from
+// the other side: nlohmann's value() throws when the member has another type.
+std::string string_member(const json& object, const std::string& key);
 json make_notification(std::string_view method, json params = nullptr);
 json make_result(const json& id, json result);
 json make_error(const json& id, int code, std::string_view message, json data = nullptr);

@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "mcp/json_rpc.h"
+
 namespace mcp::server::auth {
 
 using json = nlohmann::json;
@@ -44,7 +46,7 @@ StatusOr<Principal> JwtVerifier::verify(std::string_view token, long long now) {
   auto decoded = jose::decode_jwt(token, max_token_bytes());
   if (!decoded.ok()) return refused("malformed token: " + decoded.status().message());
   const jose::DecodedJwt& jwt = *decoded;
-  std::string alg = jwt.header.value("alg", "");
+  std::string alg = jsonrpc::string_member(jwt.header, "alg");
   if (!algorithm_allowed(alg)) return refused("token algorithm is not accepted");
   auto key = key_for(jwt);
   if (!key.ok()) {
@@ -75,7 +77,7 @@ StatusOr<jose::Key> JwtVerifier::key_for(const jose::DecodedJwt& jwt) {
 }
 
 bool JwtVerifier::signature_valid(const jose::DecodedJwt& jwt, const jose::Key& key) const {
-  return jose::verify(key, jwt.header.value("alg", ""), jwt.signing_input, jwt.signature);
+  return jose::verify(key, jsonrpc::string_member(jwt.header, "alg"), jwt.signing_input, jwt.signature);
 }
 
 Status JwtVerifier::check_issuer(const json& claims) const {

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include "mcp/json_rpc.h"
 #include "reference-server/core/event_log.h"
 
 namespace mcp::server::auth {
@@ -55,7 +56,7 @@ Status RemoteJwks::refresh() {
   if (!document["keys"].is_array()) return unavailable("JWKS at " + jwks_uri_ + " has no keys array");
   std::map<std::string, jose::Key> keys;
   for (const json& jwk : document["keys"]) {
-    if (!jwk.is_object() || !jwk["kid"].is_string() || jwk.value("use", "sig") != "sig") continue;
+    if (!jwk.is_object() || !jwk["kid"].is_string() || (jwk.contains("use") && jsonrpc::string_member(jwk, "use") != "sig")) continue;
     auto key = jose::Key::from_jwk(jwk);
     if (!key.ok()) {
       log_event("warn", "jwks_key_skipped", {{"kid", jwk["kid"]}, {"reason", key.status().message()}});

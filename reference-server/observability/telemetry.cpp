@@ -52,8 +52,8 @@ class Scope final : public RequestScope {
     meta_ = params.value("_meta", json::object());
     if (!meta_.is_object()) meta_ = json::object();
     std::string target;
-    if (method_ == "tools/call" || method_ == "prompts/get") target = params.value("name", "");
-    if (method_ == "resources/read") target = params.value("uri", "");
+    if (method_ == "tools/call" || method_ == "prompts/get") target = jsonrpc::string_member(params, "name");
+    if (method_ == "resources/read") target = jsonrpc::string_member(params, "uri");
     if (method_ == "tools/call") {
       tool_ = target;
       arguments_ = params.value("arguments", json::object());

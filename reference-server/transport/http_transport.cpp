@@ -298,10 +298,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     }
 
     if (impl_->options.authenticator && message.is_request()) {
-      std::string tool;
-      if (message.method() == "tools/call" && message.body["params"].is_object() && message.body["params"]["name"].is_string()) {
-        tool = message.body["params"]["name"].get<std::string>();
-      }
+      std::string tool = message.method() == "tools/call" ? jsonrpc::string_member(message.params(), "name") : "";
       std::optional<auth::Refusal> refusal =
           tool.empty() ? std::nullopt : impl_->options.authenticator->authorize_tool(*principal, tool);
       auth::audit(principal->subject, message.method(), tool, !refusal, refusal ? refusal->reason : "",

@@ -1,5 +1,5 @@
-// Every message the server sent during the run, validated against the official
-// schema of the negotiated protocol version.
+// Judgements over every message the server sent during the run: capabilities
+// honoured, and the official schema of the negotiated protocol version (last).
 #include "suites/suite_support.h"
 #include "suites/suites.h"
 
@@ -8,6 +8,28 @@ namespace mcp::harness::suites {
 using json = nlohmann::json;
 
 void register_schema(Registry& registry) {
+  registry.add({
+      .id = "lifecycle.capabilities.honoured",
+      .level = Level::kMust,
+      .requirement = "Both parties MUST respect the negotiated capabilities: the server sends no notification for a "
+                     "capability it did not declare (list_changed, resources/updated, log messages) and no request "
+                     "needing a client capability the client did not declare.",
+      .spec_ref = spec("2025-11-25", "basic/lifecycle.mdx", "Operation"),
+      .procedure = "Sets the log level to debug (with logging declared) and pings, then reports every message seen in this "
+                   "check and in all checks before it that needs an undeclared capability.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "initializing");
+        if (s.has_capability("logging")) {
+          REQUIRE_OK(json level, s.client.request("logging/setLevel", {{"level", "debug"}}), "logging/setLevel");
+        }
+        REQUIRE_OK(json ping, s.client.request("ping"), "ping");
+        std::vector<CapabilityBreach> breaches = ctx.violations().breaches();
+        if (breaches.empty()) return pass();
+        return fail(std::to_string(breaches.size()) + " message(s) for undeclared capabilities; first: " + breaches.front().rule,
+                    "only messages the negotiated capabilities allow", breaches.front().offending);
+      },
+  });
+
   registry.add({
       .id = "schema.server-messages",
       .level = Level::kMust,
@@ -35,27 +57,6 @@ void register_schema(Registry& registry) {
         return fail(std::to_string(violations.size()) + " schema violation(s); first at \"" + first.pointer +
                         "\" (" + first.protocol_version + "): " + first.message + summary,
                     "messages valid against the " + first.protocol_version + " schema", first.offending);
-      },
-  });
-  registry.add({
-      .id = "lifecycle.capabilities.honoured",
-      .level = Level::kMust,
-      .requirement = "Both parties MUST respect the negotiated capabilities: the server sends no notification for a "
-                     "capability it did not declare (list_changed, resources/updated, log messages) and no request "
-                     "needing a client capability the client did not declare.",
-      .spec_ref = spec("2025-11-25", "basic/lifecycle.mdx", "Operation"),
-      .procedure = "Sets the log level to debug (with logging declared) and pings, then reports every message seen in this "
-                   "check and in all checks before it that needs an undeclared capability.",
-      .run = [](CheckContext& ctx) -> Outcome {
-        REQUIRE_OK(Session s, open_session(ctx), "initializing");
-        if (s.has_capability("logging")) {
-          REQUIRE_OK(json level, s.client.request("logging/setLevel", {{"level", "debug"}}), "logging/setLevel");
-        }
-        REQUIRE_OK(json ping, s.client.request("ping"), "ping");
-        std::vector<CapabilityBreach> breaches = ctx.violations().breaches();
-        if (breaches.empty()) return pass();
-        return fail(std::to_string(breaches.size()) + " message(s) for undeclared capabilities; first: " + breaches.front().rule,
-                    "only messages the negotiated capabilities allow", breaches.front().offending);
       },
   });
 }

@@ -150,5 +150,19 @@ TEST(AppConfigFile, RejectsUnknownSettings) {
   std::remove(path.c_str());
 }
 
+// Telemetry reads names and URIs from every request before the core validates them:
+// a mistyped member must cost the request an error, never throw out of the server.
+TEST_F(ReferenceAppTest, MistypedNamesAndUrisAreInvalidParamsNotExceptions) {
+  start();
+  for (const auto& [method, params] : std::vector<std::pair<std::string, json>>{
+           {"tools/call", {{"name", 5}}}, {"tools/call", {{"name", nullptr}}}, {"prompts/get", {{"name", json::array()}}},
+           {"resources/read", {{"uri", 7}}}, {"resources/subscribe", {{"uri", false}}}}) {
+    json response;
+    EXPECT_NO_THROW(response = request(method, params)) << method << " " << params.dump();
+    EXPECT_EQ(response["error"]["code"], jsonrpc::kInvalidParams) << method << " " << params.dump();
+  }
+  EXPECT_EQ(call("echo_v1", {{"message", "still serving"}})["structuredContent"]["message"], "still serving");
+}
+
 }  // namespace
 }  // namespace mcp::server

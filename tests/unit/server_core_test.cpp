@@ -5,51 +5,10 @@
 #include <future>
 #include <thread>
 
-#include "reference-server/core/server.h"
-#include "reference-server/demo/demo.h"
+#include "tests/unit/server_core_fixture.h"
 
 namespace mcp::server {
 namespace {
-
-using json = nlohmann::json;
-
-class Collect final : public Outbound {
- public:
-  void send(const json& message) override {
-    std::lock_guard<std::mutex> lock(mutex);
-    sent.push_back(message);
-  }
-  std::mutex mutex;
-  std::vector<json> sent;
-};
-
-class ServerCore : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_TRUE(register_demo_tools(server).ok());
-    ASSERT_TRUE(register_demo_resources(server).ok());
-    ASSERT_TRUE(register_demo_prompts(server).ok());
-  }
-  json call(const std::string& method, json params = json::object(), json id = 1) {
-    auto response = server.handle_message(jsonrpc::Message{jsonrpc::Kind::kRequest, jsonrpc::make_request(id, method, params)},
-                                          session, out);
-    return response.value_or(json());
-  }
-  void notify(const std::string& method, json params = json::object()) {
-    server.handle_message(jsonrpc::Message{jsonrpc::Kind::kNotification, jsonrpc::make_notification(method, params)},
-                          session, out);
-  }
-  json initialize(const std::string& version = "2025-11-25") {
-    json r = call("initialize", {{"protocolVersion", version}, {"capabilities", json::object()}});
-    notify("notifications/initialized");
-    return r;
-  }
-  int error_code(const json& response) { return response.contains("error") ? response["error"]["code"].get<int>() : 0; }
-
-  McpServer server;
-  Session session{"test"};
-  Collect out;
-};
 
 TEST_F(ServerCore, NegotiatesVersionsAndRefusesASecondInitialize) {
   EXPECT_EQ(initialize("2025-03-26")["result"]["protocolVersion"], "2025-03-26");
@@ -169,7 +128,7 @@ TEST_F(ServerCore, ResourcesAndPrompts) {
   json missing = call("resources/read", {{"uri", "mcp-ref://notes/zeta"}});
   EXPECT_EQ(error_code(missing), jsonrpc::kResourceNotFound);
   EXPECT_EQ(missing["error"]["data"]["uri"], "mcp-ref://notes/zeta");
-  EXPECT_EQ(call("resources/templates/list")["result"]["resourceTemplates"].size(), 1u);
+  EXPECT_EQ(call("resources/templates/list")["result"]["resourceTemplates"].size(), 2u);
   EXPECT_EQ(error_code(call("prompts/get", {{"name", "summarize"}})), jsonrpc::kInvalidParams);
   EXPECT_EQ(error_code(call("prompts/get", {{"name", "greeting"}, {"arguments", {{"name", 5}}}})), jsonrpc::kInvalidParams);
   EXPECT_EQ(error_code(call("prompts/get", {{"name", "nope"}})), jsonrpc::kInvalidParams);
