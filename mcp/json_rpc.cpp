@@ -66,6 +66,17 @@ ParseOutcome parse(std::string_view text, int max_depth) {
   return classify(value);
 }
 
+std::optional<std::vector<ParseOutcome>> parse_batch(std::string_view text, int max_depth) {
+  std::size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || text[first] != '[' || nesting_depth(text, max_depth) > max_depth) return std::nullopt;
+  json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (!value.is_array()) return std::nullopt;
+  std::vector<ParseOutcome> items;
+  items.reserve(value.size());
+  for (const json& element : value) items.push_back(classify(element));
+  return items;
+}
+
 ParseOutcome classify(const json& value) {
   if (!value.is_object()) {
     return Rejection{kInvalidRequest, value.is_array() ? "Invalid Request: batches are not accepted"

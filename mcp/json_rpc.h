@@ -3,9 +3,11 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace mcp::jsonrpc {
 
@@ -50,6 +52,10 @@ using ParseOutcome = std::variant<Message, Rejection>;
 // Parses one serialised message. Never throws. Arrays (batches) are returned as a
 // Rejection with kInvalidRequest; callers that accept batches look at the text first.
 ParseOutcome parse(std::string_view text, int max_depth = kDefaultMaxDepth);
+
+// A JSON-RPC batch (a JSON array): each element classified in order. nullopt when
+// `text` is not a JSON array (parse() then says what it is). Only 2025-03-26 has batches.
+std::optional<std::vector<ParseOutcome>> parse_batch(std::string_view text, int max_depth = kDefaultMaxDepth);
 
 // Classifies an already parsed JSON value.
 ParseOutcome classify(const json& value);

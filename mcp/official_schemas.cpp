@@ -77,6 +77,17 @@ std::vector<SchemaError> validate_server_message(const SchemaValidator& schema, 
     for (SchemaError& e : errors) e.message = definition + ": " + e.message;
     return errors;
   };
+  if (message.is_array() && schema.has_definition("JSONRPCBatchResponse")) {
+    // 2025-03-26 batches: each element is a message of its own (what each answers is not tracked).
+    std::vector<SchemaError> errors;
+    for (std::size_t i = 0; i < message.size(); ++i) {
+      for (SchemaError& e : validate_server_message(schema, message[i], "")) {
+        e.instance_pointer = "/" + std::to_string(i) + e.instance_pointer;
+        errors.push_back(std::move(e));
+      }
+    }
+    return errors;
+  }
   if (!message.is_object()) return {{"", "", "message is not a JSON object"}};
   if (message.contains("method")) {
     std::string method = message["method"].is_string() ? message["method"].get<std::string>() : "";

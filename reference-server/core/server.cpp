@@ -33,6 +33,36 @@ std::variant<json, RpcError> page_of(const json& items, const json& params, std:
 
 }  // namespace
 
+bool MessageHandler::accepts_batches(const std::string& version) const {
+  auto revision = protocol::find_revision(version);
+  return revision && revision->batches_required;
+}
+
+std::optional<json> handle_batch(MessageHandler& handler, const std::vector<jsonrpc::ParseOutcome>& batch,
+                                 Session& session, Outbound& out) {
+  if (!session.initialized() || !handler.accepts_batches(session.protocol_version())) {
+    std::string version = session.initialized() ? session.protocol_version() : "an uninitialized session";
+    return jsonrpc::make_error(nullptr, jsonrpc::kInvalidRequest, "Invalid Request: batches are not accepted in " + version);
+  }
+  if (batch.empty()) return jsonrpc::make_error(nullptr, jsonrpc::kInvalidRequest, "Invalid Request: empty batch");
+  json responses = json::array();
+  for (const jsonrpc::ParseOutcome& item : batch) {
+    if (const auto* rejection = std::get_if<jsonrpc::Rejection>(&item)) {
+      responses.push_back(handler.reject(*rejection));
+      continue;
+    }
+    const auto& message = std::get<jsonrpc::Message>(item);
+    if (message.is_request() && message.method() == "initialize") {
+      responses.push_back(jsonrpc::make_error(message.id(), jsonrpc::kInvalidRequest,
+                                              "Invalid Request: initialize must not be part of a batch"));
+    } else if (auto response = handler.handle_message(message, session, out)) {
+      responses.push_back(std::move(*response));
+    }
+  }
+  if (responses.empty()) return std::nullopt;
+  return responses;
+}
+
 std::string encode_cursor(std::string_view list, std::size_t offset) {
   return base64url_encode(std::string(list) + ":" + std::to_string(offset));
 }

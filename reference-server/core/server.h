@@ -42,6 +42,8 @@ class MessageHandler {
     return jsonrpc::make_error(rejection.id, rejection.code, rejection.message);
   }
   virtual const std::vector<std::string>& supported_versions() const = 0;
+  // Whether a session on `version` takes JSON-RPC batches: 2025-03-26 only.
+  virtual bool accepts_batches(const std::string& version) const;
 };
 
 // Watches every request from arrival to response (tracing, logs, metrics). The
@@ -135,6 +137,13 @@ class McpServer : public MessageHandler {
   mutable std::mutex executions_mutex_;
   std::map<std::string, long long> executions_;
 };
+
+// A JSON-RPC batch: each message handled in order and the responses gathered into
+// one array (nullopt when none is due). Only sessions on 2025-03-26 accept batches,
+// later revisions removed them, and initialize is never batched; a refused batch
+// gets one error object.
+std::optional<nlohmann::json> handle_batch(MessageHandler& handler, const std::vector<jsonrpc::ParseOutcome>& batch,
+                                           Session& session, Outbound& out);
 
 // Opaque pagination cursors: clients must treat them as opaque, the server must
 // reject ones it did not mint (-32602).

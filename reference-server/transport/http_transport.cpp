@@ -236,9 +236,51 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     return session;
   };
 
+  // MCP-Protocol-Version on requests after initialize; answers 400 itself when refused.
+  auto version_header_ok = [this](const httplib::Request& req, httplib::Response& res, HttpSession& hs) {
+    std::string header = req.get_header_value("MCP-Protocol-Version");
+    if (header.empty() && requires_protocol_version_header()) {
+      reply_error(res, 400, jsonrpc::kInvalidRequest, "Bad Request: MCP-Protocol-Version header is required");
+      return false;
+    }
+    if (!header.empty() && !protocol_version_acceptable(header, hs.session.protocol_version())) {
+      reply_error(res, 400, jsonrpc::kInvalidRequest, "Bad Request: unsupported MCP-Protocol-Version " + header);
+      return false;
+    }
+    return true;
+  };
+
+  // A JSON-RPC batch (2025-03-26 sessions only): answered in one JSON array, after the
+  // same session, version-header and per-tool scope checks single messages get.
+  auto serve_batch = [this, session_for, version_header_ok](const httplib::Request& req, httplib::Response& res,
+                                                            const auth::Principal& principal,
+                                                            const std::vector<jsonrpc::ParseOutcome>& batch) {
+    auto hs = session_for(req, res, principal);
+    if (!hs || !version_header_ok(req, res, *hs)) return;
+    if (impl_->options.authenticator) {
+      for (const jsonrpc::ParseOutcome& item : batch) {
+        const auto* message = std::get_if<jsonrpc::Message>(&item);
+        if (!message || !message->is_request() || message->method() != "tools/call") continue;
+        std::string tool = jsonrpc::string_member(message->params(), "name");
+        if (auto refusal = impl_->options.authenticator->authorize_tool(principal, tool)) {
+          auth::audit(principal.subject, "tools/call", tool, false, refusal->reason, correlation_of(message->body));
+          return reply_refusal(res, *refusal);
+        }
+      }
+    }
+    ChannelOutbound out(*hs);
+    std::optional<json> response = handle_batch(impl_->server, batch, hs->session, out);
+    if (!response) {
+      res.status = accepted_status();
+      return;
+    }
+    res.status = response->is_array() ? 200 : 400;  // a refused batch is one error object
+    res.set_content(jsonrpc::serialize(*response), json_content_type());
+  };
+
   const std::string& path = impl.options.path;
 
-  impl.http.Post(path, [this, guarded, authenticate, session_for](const httplib::Request& req, httplib::Response& res) {
+  impl.http.Post(path, [this, guarded, authenticate, session_for, version_header_ok, serve_batch](const httplib::Request& req, httplib::Response& res) {
     if (!guarded(req, res)) return;
     std::optional<auth::Principal> principal = authenticate(req, res);
     if (!principal) return;
@@ -249,6 +291,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
       return reply_error(res, 415, jsonrpc::kInvalidRequest, "Unsupported Media Type: send application/json");
     }
+    if (auto batch = jsonrpc::parse_batch(req.body)) return serve_batch(req, res, *principal, *batch);
     jsonrpc::ParseOutcome parsed = jsonrpc::parse(req.body);
     if (auto* rejection = std::get_if<jsonrpc::Rejection>(&parsed)) {
       res.status = 400;
@@ -287,14 +330,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     } else {
       hs = session_for(req, res, *principal);
       if (!hs) return;
-      std::string header = req.get_header_value("MCP-Protocol-Version");
-      if (header.empty() && requires_protocol_version_header()) {
-        return reply_error(res, 400, jsonrpc::kInvalidRequest, "Bad Request: MCP-Protocol-Version header is required");
-      }
-      if (!header.empty() && !protocol_version_acceptable(header, hs->session.protocol_version())) {
-        return reply_error(res, 400, jsonrpc::kInvalidRequest,
-                           "Bad Request: unsupported MCP-Protocol-Version " + header);
-      }
+      if (!version_header_ok(req, res, *hs)) return;
     }
 
     if (impl_->options.authenticator && message.is_request()) {

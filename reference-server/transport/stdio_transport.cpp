@@ -69,6 +69,13 @@ int serve_stdio(MessageHandler& server, const StdioOptions& options) {
     }
     for (std::string& line : lines) {
       if (is_blank(line)) continue;
+      if (auto batch = jsonrpc::parse_batch(line)) {
+        // Off the reading thread: a batch may hold tool calls that cancellation must reach.
+        workers.submit([&server, &session, &out, batch = std::move(*batch)] {
+          if (auto response = handle_batch(server, batch, session, out)) out.send(*response);
+        });
+        continue;
+      }
       jsonrpc::ParseOutcome parsed = jsonrpc::parse(line);
       if (auto* message = std::get_if<jsonrpc::Message>(&parsed); message && McpServer::is_long_running(*message)) {
         workers.submit([&server, &session, &out, message = std::move(*message)] {

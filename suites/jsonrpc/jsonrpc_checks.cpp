@@ -1,5 +1,7 @@
 // JSON-RPC 2.0 as MCP requires it: error codes for bad input, ids echoed exactly,
 // no answers to notifications.
+#include <set>
+
 #include "mcp/json_rpc.h"
 #include "suites/suite_support.h"
 #include "suites/suites.h"
@@ -19,6 +21,31 @@ Outcome expect_rejected_with(CheckContext& ctx, const std::string& text, int cod
   if (!reply) return pass("refused at the HTTP level with a 4xx status and no body");
   REQUIRE(expect_error(*reply, code, what));
   return pass();
+}
+
+// Two pings in one JSON-RPC batch.
+const std::string kBatchOfPings =
+    R"([{"jsonrpc":"2.0","id":"batch-a","method":"ping"},{"jsonrpc":"2.0","id":"batch-b","method":"ping"}])";
+
+// What came back for a batch: the body (an array, one error object, or nothing) and,
+// over HTTP, the status.
+struct BatchReply {
+  int http_status = 0;
+  std::optional<json> body;
+};
+StatusOr<BatchReply> send_batch(McpClient& client, const std::string& text) {
+  if (HttpConnection* http = as_http(client)) {
+    HttpReply reply = http->exchange(http_request("POST", client.timeout(), text));
+    if (reply.status == 0) return reply.error;
+    return BatchReply{reply.status, reply.messages.empty() ? std::nullopt : std::optional<json>(reply.messages.front())};
+  }
+  ASSIGN_OR_RETURN(std::optional<json> body, send_malformed(client, text));  // stdio: the next reply line
+  return BatchReply{0, body};
+}
+
+std::string describe(const BatchReply& reply) {
+  std::string status = reply.http_status ? "HTTP " + std::to_string(reply.http_status) + " " : "";
+  return status + (reply.body ? compact(*reply.body) : "(no body)");
 }
 
 }  // namespace
@@ -132,6 +159,54 @@ void register_jsonrpc(Registry& registry) {
       .run = [](CheckContext& ctx) {
         return expect_rejected_with(ctx, R"({"jsonrpc":"2.0","id":null,"method":"ping"})", jsonrpc::kInvalidRequest,
                                     "a request with a null id");
+      },
+  });
+  registry.add({
+      .id = "jsonrpc.batch.accepted",
+      .level = Level::kMust,
+      .requirement = "In 2025-03-26, implementations MUST support receiving JSON-RPC batches: a batch of requests is "
+                     "answered with one array holding a response to each.",
+      .spec_ref = "docs/2025-03-26/basic/index.mdx § Batching (schema.json: JSONRPCBatchRequest, JSONRPCBatchResponse)",
+      .procedure = "On an initialized 2025-03-26 session, sends a batch of two pings (ids \"batch-a\", \"batch-b\").",
+      .min_version = "2025-03-26",
+      .max_version = "2025-03-26",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(McpClient client, ctx.session(), "initializing");
+        REQUIRE_OK(BatchReply reply, send_batch(client, kBatchOfPings), "sending a batch of two pings");
+        const std::string expected = "an array with a result for batch-a and for batch-b";
+        if (!reply.body || !reply.body->is_array()) return fail("the batch was not answered with an array", expected, describe(reply));
+        std::set<std::string> answered;
+        for (const json& response : *reply.body) {
+          if (response.is_object() && response.contains("result") && response.value("id", json()).is_string()) {
+            answered.insert(response["id"].get<std::string>());
+          }
+        }
+        if (answered != std::set<std::string>{"batch-a", "batch-b"}) {
+          return fail("the batch's answers do not cover both pings", expected, describe(reply));
+        }
+        return pass();
+      },
+  });
+
+  registry.add({
+      .id = "jsonrpc.batch.rejected",
+      .level = Level::kShould,
+      .requirement = "2025-06-18 removed JSON-RPC batching: a batch SHOULD be refused with an error (-32600, Invalid "
+                     "Request), not served.",
+      .spec_ref = spec("2025-06-18", "changelog.mdx", "Major changes"),
+      .procedure = "On an initialized session, sends a batch of two pings and expects one error, or a 4xx status.",
+      .min_version = "2025-06-18",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(McpClient client, ctx.session(), "initializing");
+        REQUIRE_OK(BatchReply reply, send_batch(client, kBatchOfPings), "sending a batch of two pings");
+        if (reply.body && reply.body->is_array()) {
+          return fail("the batch was served", "an error (-32600) or a 4xx status", describe(reply));
+        }
+        if (reply.body && !reply.body->contains("error")) return fail("the batch was not refused", "an error (-32600)", describe(reply));
+        if (!reply.body && (reply.http_status < 400 || reply.http_status >= 500)) {
+          return fail("the batch was not refused", "a 4xx status", describe(reply));
+        }
+        return pass(describe(reply));
       },
   });
 }

@@ -168,9 +168,12 @@ void register_server_utilities(Registry& registry) {
           std::string name = tool["name"];
           std::string token = "mcp-harness-progress-" + std::to_string(tried);
           (void)client.take_others();
-          REQUIRE_OK(json response,
-                     client.request("tools/call", {{"name", name}, {"arguments", *args}, {"_meta", {{"progressToken", token}}}}),
-                     "calling " + name + " with a progress token");
+          auto response =
+              client.request("tools/call", {{"name", name}, {"arguments", *args}, {"_meta", {{"progressToken", token}}}});
+          // A tool that outlives the timeout is judged on the progress it reported meanwhile.
+          if (!response.ok() && response.status().code() != StatusCode::kDeadlineExceeded) {
+            return fail_status(response.status(), "calling " + name + " with a progress token");
+          }
           double last = -std::numeric_limits<double>::infinity();
           int seen = 0;
           for (const json& message : client.take_others()) {

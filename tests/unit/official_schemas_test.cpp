@@ -92,6 +92,15 @@ TEST(OfficialSchemas, EveryEmbeddedVersionLoadsAndUnknownOnesDoNot) {
   EXPECT_EQ(result_definition_for(*official_schema("2026-07-28"), "server/discover"), "DiscoverResult");
 }
 
+TEST(OfficialSchemas, BatchResponsesAreMessagesOnlyIn20250326) {
+  json batch = json::array({jsonrpc::make_result(1, json::object()), jsonrpc::make_result("b", {{"bad", 1}, {"_meta", 5}})});
+  auto errors = validate_server_message(*official_schema("2025-03-26"), batch, "");
+  ASSERT_EQ(errors.size(), 1u) << "the second response's _meta is not an object";
+  EXPECT_EQ(errors[0].instance_pointer.rfind("/1/", 0), 0u) << errors[0].instance_pointer;
+  EXPECT_FALSE(validate_server_message(*official_schema("2025-06-18"), json::array({jsonrpc::make_result(1, json::object())}), "")
+                   .empty());
+}
+
 TEST(OfficialSchemas, StructuredContentArrivedIn20250618) {
   json result = {{"content", json::array()}, {"structuredContent", {{"a", 1}}}};
   EXPECT_TRUE(official_schema("2025-06-18")->validate_definition(result, "CallToolResult").empty());

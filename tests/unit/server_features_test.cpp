@@ -185,5 +185,37 @@ TEST(ClientRequests, CancellationAndSessionEndStopTheWait) {
   EXPECT_EQ(closing.get().status().code(), StatusCode::kFailedPrecondition);
 }
 
+json batch_answer(McpServer& server, Session& session, Outbound& out, const std::string& text) {
+  auto batch = jsonrpc::parse_batch(text);
+  EXPECT_TRUE(batch.has_value()) << text;
+  return batch ? handle_batch(server, *batch, session, out).value_or(json()) : json();
+}
+
+TEST_F(ServerCore, BatchesAreServedOn20250326Only) {
+  const std::string pings = R"([{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","method":"notifications/x"},)"
+                            R"({"jsonrpc":"1.0","id":3,"method":"ping"}])";
+  initialize("2025-03-26");
+  json answer = batch_answer(server, session, out, pings);
+  ASSERT_TRUE(answer.is_array()) << answer.dump();
+  ASSERT_EQ(answer.size(), 2u);  // the notification gets no answer
+  EXPECT_EQ(answer[0]["id"], 1);
+  EXPECT_EQ(answer[0]["result"], json::object());
+  EXPECT_EQ(answer[1]["error"]["code"], jsonrpc::kInvalidRequest);
+  EXPECT_EQ(batch_answer(server, session, out, R"([{"jsonrpc":"2.0","id":9,"method":"initialize","params":{}}])")[0]["error"]["code"],
+            jsonrpc::kInvalidRequest);
+  EXPECT_EQ(batch_answer(server, session, out, "[]")["error"]["code"], jsonrpc::kInvalidRequest);
+  EXPECT_TRUE(batch_answer(server, session, out, R"([{"jsonrpc":"2.0","method":"notifications/x"}])").is_null());
+
+  Session later("later");
+  server.handle_message(jsonrpc::Message{jsonrpc::Kind::kRequest,
+                                         jsonrpc::make_request(1, "initialize", {{"protocolVersion", "2025-06-18"}, {"capabilities", json::object()}})},
+                        later, out);
+  json refused = batch_answer(server, later, out, pings);
+  EXPECT_FALSE(refused.is_array());
+  EXPECT_EQ(refused["error"]["code"], jsonrpc::kInvalidRequest);
+  EXPECT_FALSE(jsonrpc::parse_batch(R"({"jsonrpc":"2.0","id":1,"method":"ping"})").has_value());
+  EXPECT_FALSE(jsonrpc::parse_batch("[1, 2").has_value());
+}
+
 }  // namespace
 }  // namespace mcp::server
