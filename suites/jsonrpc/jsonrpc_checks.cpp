@@ -37,6 +37,8 @@ StatusOr<BatchReply> send_batch(McpClient& client, const std::string& text) {
   if (HttpConnection* http = as_http(client)) {
     HttpReply reply = http->exchange(http_request("POST", client.timeout(), text));
     if (reply.status == 0) return reply.error;
+    // Over SSE a server may answer a batch's requests as separate events: together they are the reply.
+    if (reply.messages.size() > 1) return BatchReply{reply.status, json(reply.messages)};
     return BatchReply{reply.status, reply.messages.empty() ? std::nullopt : std::optional<json>(reply.messages.front())};
   }
   ASSIGN_OR_RETURN(std::optional<json> body, send_malformed(client, text));  // stdio: the next reply line
@@ -202,6 +204,7 @@ void register_jsonrpc(Registry& registry) {
         if (reply.body && reply.body->is_array()) {
           return fail("the batch was served", "an error (-32600) or a 4xx status", describe(reply));
         }
+        if (reply.body && reply.body->contains("result")) return fail("the batch was served", "an error (-32600)", describe(reply));
         if (reply.body && !reply.body->contains("error")) return fail("the batch was not refused", "an error (-32600)", describe(reply));
         if (!reply.body && (reply.http_status < 400 || reply.http_status >= 500)) {
           return fail("the batch was not refused", "a 4xx status", describe(reply));
