@@ -28,7 +28,7 @@ ProtocolCase make_protocol_case(std::uint64_t seed, bool stdio) {
   std::mt19937_64 rng(seed);
   std::string tag = hex(rng());
   std::string id = "\"fz-" + tag + "\"";
-  int kinds = stdio ? 15 : 13;
+  int kinds = stdio ? 16 : 14;
   switch (static_cast<int>(rng() % kinds)) {
     case 0: {
       std::string whole = request(id, "tools/list");
@@ -54,7 +54,15 @@ ProtocolCase make_protocol_case(std::uint64_t seed, bool stdio) {
     case 10: return {"null id", request("null", "ping")};
     case 11: return {"batch", "[" + request(id, "ping") + "," + request("\"fz2-" + tag + "\"", "ping") + "]"};
     case 12: return {"method not a string", R"({"jsonrpc":"2.0","id":)" + id + R"(,"method":42})"};
-    case 13: return {"merged in one write", request(id, "ping") + "\n" + request("\"fz2-" + tag + "\"", "ping")};
+    case 13: {
+      // Members the server reads by name, with the wrong type: a string member that is not a string.
+      const char* mistyped[] = {R"({"name":42,"arguments":{}})", R"({"name":null})", R"({"name":["a"],"arguments":[]})"};
+      const char* methods[] = {"tools/call", "prompts/get", "resources/read"};
+      std::size_t pick = rng() % 3;
+      std::string params = pick == 2 ? R"({"uri":{"not":"a string"}})" : mistyped[rng() % 3];
+      return {"mistyped member", request(id, methods[pick], params)};
+    }
+    case 14: return {"merged in one write", request(id, "ping") + "\n" + request("\"fz2-" + tag + "\"", "ping")};
     default: return {"split across writes", request(id, "ping"), true};
   }
 }
