@@ -1,8 +1,8 @@
 #include "suites/suite_support.h"
+
 #include <set>
 
 #include "mcp/json_rpc.h"
-
 
 namespace mcp::harness::suites {
 

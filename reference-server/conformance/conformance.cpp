@@ -33,6 +33,7 @@ json titled_options(const std::vector<std::pair<std::string, std::string>>& opti
 }
 
 // Asks the client for input with `schema` and reports what came back, as the suite expects.
+// An empty `message` means the tool's own "message" argument.
 ToolHandler elicit(std::string message, json schema, std::string label) {
   return [message = std::move(message), schema = std::move(schema), label = std::move(label)](ToolContext& ctx) {
     if (!ctx.client_supports("elicitation")) return error_result("The client does not support elicitation");

@@ -36,13 +36,12 @@ json ResourceCatalog::listing(const ResourceTemplateSpec& spec) const {
 }
 
 std::optional<json> ResourceCatalog::read(const std::string& uri) const {
-  auto contents = [&](const std::string& text, const std::string& mime) {
-    return json::array({{{"uri", uri}, {"mimeType", mime}, {"text", text}}});
+  auto contents = [&](const std::string& text, const std::string& mime, bool binary = false) {
+    return binary ? json::array({{{"uri", uri}, {"mimeType", mime}, {"blob", base64_encode(text)}}})
+                  : json::array({{{"uri", uri}, {"mimeType", mime}, {"text", text}}});
   };
   for (const ResourceSpec& r : resources_) {
-    if (r.uri != uri) continue;
-    if (r.binary) return json::array({{{"uri", uri}, {"mimeType", r.mime_type}, {"blob", base64_encode(r.read())}}});
-    return contents(r.read(), r.mime_type);
+    if (r.uri == uri) return contents(r.read(), r.mime_type, r.binary);
   }
   for (const ResourceTemplateSpec& t : templates_) {
     if (uri.rfind(t.prefix, 0) != 0) continue;

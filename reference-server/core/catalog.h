@@ -78,10 +78,6 @@ class PromptCatalog {
   std::vector<PromptSpec> prompts_;
 };
 
-}  // namespace mcp::server
-
-namespace mcp::server {
-
 // completion/complete: the candidates starting with `prefix`, at most 100 as the spec
 // allows, with the total and whether more were left out.
 nlohmann::json complete_from(const std::vector<std::string>& candidates, const std::string& prefix);

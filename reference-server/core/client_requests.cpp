@@ -8,26 +8,24 @@ using json = nlohmann::json;
 
 StatusOr<json> ClientRequests::call(Outbound& out, const std::string& method, json params,
                                     std::chrono::milliseconds timeout, const CancelFlag& cancelled) {
-  std::string id;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (closed_) return failed_precondition("the session is closed");
-    // String ids in their own namespace never collide with the client's request ids.
-    id = "server-" + std::to_string(next_id_++);
-    waiting_[json(id).dump()];
-  }
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (closed_) return failed_precondition("the session is closed");
+  // String ids in their own namespace never collide with the client's request ids.
+  json id = "server-" + std::to_string(next_id_++);
+  // Only this call erases its own entry, so the iterator stays valid while the lock is released.
+  auto slot = waiting_.emplace(id.dump(), std::nullopt).first;
+  lock.unlock();
   out.send(jsonrpc::make_request(id, method, std::move(params)));
 
-  std::unique_lock<std::mutex> lock(mutex_);
+  lock.lock();
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  const std::string key = json(id).dump();
   // Wake now and then so that a cancelled tool call stops waiting promptly.
-  while (!waiting_[key] && !closed_ && !(cancelled && cancelled->load())) {
+  while (!slot->second && !closed_ && !(cancelled && cancelled->load())) {
     if (std::chrono::steady_clock::now() >= deadline) break;
     answered_.wait_for(lock, std::chrono::milliseconds(100));
   }
-  std::optional<json> response = std::move(waiting_[key]);
-  waiting_.erase(key);
+  std::optional<json> response = std::move(slot->second);
+  waiting_.erase(slot);
   if (!response) {
     if (closed_) return failed_precondition("the session closed before the client answered " + method);
     if (cancelled && cancelled->load()) return failed_precondition("the tool call was cancelled");

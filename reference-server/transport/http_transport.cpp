@@ -237,13 +237,13 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
   };
 
   // MCP-Protocol-Version on requests after initialize; answers 400 itself when refused.
-  auto version_header_ok = [this](const httplib::Request& req, httplib::Response& res, HttpSession& hs) {
+  auto version_header_ok = [this](const httplib::Request& req, httplib::Response& res) {
     std::string header = req.get_header_value("MCP-Protocol-Version");
     if (header.empty() && requires_protocol_version_header()) {
       reply_error(res, 400, jsonrpc::kInvalidRequest, "Bad Request: MCP-Protocol-Version header is required");
       return false;
     }
-    if (!header.empty() && !protocol_version_acceptable(header, hs.session.protocol_version())) {
+    if (!header.empty() && !protocol_version_acceptable(header)) {
       reply_error(res, 400, jsonrpc::kInvalidRequest, "Bad Request: unsupported MCP-Protocol-Version " + header);
       return false;
     }
@@ -256,7 +256,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
                                                             const auth::Principal& principal,
                                                             const std::vector<jsonrpc::ParseOutcome>& batch) {
     auto hs = session_for(req, res, principal);
-    if (!hs || !version_header_ok(req, res, *hs)) return;
+    if (!hs || !version_header_ok(req, res)) return;
     if (impl_->options.authenticator) {
       for (const jsonrpc::ParseOutcome& item : batch) {
         const auto* message = std::get_if<jsonrpc::Message>(&item);
@@ -330,7 +330,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     } else {
       hs = session_for(req, res, *principal);
       if (!hs) return;
-      if (!version_header_ok(req, res, *hs)) return;
+      if (!version_header_ok(req, res)) return;
     }
 
     if (impl_->options.authenticator && message.is_request()) {
@@ -515,13 +515,11 @@ bool HttpServerTransport::host_allowed(const std::string& host) const {
   return !is_loopback_hostname(impl_->options.host) && impl_->options.host != "localhost";
 }
 
-bool HttpServerTransport::protocol_version_acceptable(const std::string& header, const std::string& negotiated) const {
+// Any revision this server speaks is acceptable, not only the negotiated one: the spec
+// refuses "invalid or unsupported" versions, and SDK clients send a default on side requests.
+bool HttpServerTransport::protocol_version_acceptable(const std::string& header) const {
   const auto& supported = impl_->server.supported_versions();
-  bool known = std::find(supported.begin(), supported.end(), header) != supported.end();
-  // Any revision this server speaks is acceptable, not only the negotiated one: the spec
-  // refuses "invalid or unsupported" versions, and SDK clients send a default on side requests.
-  (void)negotiated;
-  return known;
+  return std::find(supported.begin(), supported.end(), header) != supported.end();
 }
 
 std::string HttpServerTransport::new_session_id() {

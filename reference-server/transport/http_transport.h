@@ -52,7 +52,7 @@ class HttpServerTransport {
   // fixtures/ override single points to violate it on purpose.
   virtual bool origin_allowed(const std::string& origin) const;
   virtual bool host_allowed(const std::string& host) const;
-  virtual bool protocol_version_acceptable(const std::string& header, const std::string& negotiated) const;
+  virtual bool protocol_version_acceptable(const std::string& header) const;
   virtual std::string new_session_id();
   virtual bool requires_session() const { return true; }
   virtual bool terminate_session(const std::string& id);
