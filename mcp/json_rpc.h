@@ -20,6 +20,10 @@ inline constexpr int kInvalidParams = -32602;
 inline constexpr int kInternalError = -32603;
 // MCP (legacy era): resource not found.
 inline constexpr int kResourceNotFound = -32002;
+// MCP (2026-07-28 on): the range -32020..-32099 is reserved for the specification.
+inline constexpr int kHeaderMismatch = -32020;
+inline constexpr int kMissingRequiredClientCapability = -32021;
+inline constexpr int kUnsupportedProtocolVersion = -32022;
 
 // Nesting beyond this is refused before parsing, so hostile input cannot exhaust the stack.
 inline constexpr int kDefaultMaxDepth = 128;

@@ -32,6 +32,19 @@ std::vector<std::string> legacy_version_names() {
 
 std::string_view latest_legacy() { return k2025_11_25; }
 
+std::vector<std::string> modern_version_names() {
+  std::vector<std::string> names;
+  for (const Revision& r : revisions()) {
+    if (r.era == Era::kModern) names.emplace_back(r.name);
+  }
+  return names;
+}
+
+bool is_modern(std::string_view version) {
+  auto revision = find_revision(version);
+  return revision ? revision->era == Era::kModern : at_least(version, k2026_07_28);
+}
+
 bool at_least(std::string_view version, std::string_view other) { return version >= other; }
 
 std::string negotiate(std::string_view requested, const std::vector<std::string>& supported) {

@@ -33,6 +33,16 @@ const std::vector<Revision>& revisions();
 std::optional<Revision> find_revision(std::string_view name);
 std::vector<std::string> legacy_version_names();  // oldest first
 std::string_view latest_legacy();
+std::vector<std::string> modern_version_names();  // oldest first
+bool is_modern(std::string_view version);
+
+// Per-request fields of the modern era (2026-07-28 basic/index.mdx "_meta").
+inline constexpr const char* kMetaProtocolVersion = "io.modelcontextprotocol/protocolVersion";
+inline constexpr const char* kMetaClientCapabilities = "io.modelcontextprotocol/clientCapabilities";
+inline constexpr const char* kMetaClientInfo = "io.modelcontextprotocol/clientInfo";
+inline constexpr const char* kMetaLogLevel = "io.modelcontextprotocol/logLevel";
+inline constexpr const char* kMetaServerInfo = "io.modelcontextprotocol/serverInfo";
+inline constexpr const char* kMetaSubscriptionId = "io.modelcontextprotocol/subscriptionId";
 
 // Revision dates compare lexically: true when `version` is `other` or later.
 bool at_least(std::string_view version, std::string_view other);

@@ -10,11 +10,11 @@ namespace mcp::server {
 
 using json = nlohmann::json;
 
-namespace {
-
-RpcError invalid_params(std::string message, json data = nullptr) {
+RpcError invalid_params(std::string message, json data) {
   return {jsonrpc::kInvalidParams, std::move(message), std::move(data)};
 }
+
+namespace {
 
 // Slices `items` into the page `cursor` names; an error for a cursor we did not mint.
 std::variant<json, RpcError> page_of(const json& items, const json& params, std::string_view list,
@@ -81,7 +81,10 @@ std::optional<std::size_t> decode_cursor(std::string_view list, const std::strin
 }
 
 McpServer::McpServer(ServerOptions options) : options_(std::move(options)) {
-  if (options_.supported_versions.empty()) options_.supported_versions = protocol::legacy_version_names();
+  if (options_.supported_versions.empty()) {
+    options_.supported_versions = protocol::legacy_version_names();
+    for (std::string& modern : protocol::modern_version_names()) options_.supported_versions.push_back(std::move(modern));
+  }
   methods_ = {
       {"initialize", &McpServer::initialize},
       {"ping", &McpServer::ping},
@@ -97,6 +100,14 @@ McpServer::McpServer(ServerOptions options) : options_(std::move(options)) {
       {"resources/unsubscribe", &McpServer::unsubscribe},
       {"completion/complete", &McpServer::complete},
   };
+  // 2026-07-28 removed initialize, ping, logging/setLevel and resources/(un)subscribe;
+  // server/discover and subscriptions/listen exist only there.
+  per_request_methods_ = methods_;
+  for (const char* removed : {"initialize", "ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe"}) {
+    per_request_methods_.erase(removed);
+  }
+  per_request_methods_["server/discover"] = &McpServer::discover;
+  per_request_methods_["subscriptions/listen"] = &McpServer::listen;
 }
 
 std::optional<json> McpServer::handle_text(std::string_view text, Session& session, Outbound& out) {
@@ -116,7 +127,8 @@ std::optional<json> McpServer::handle_message(const jsonrpc::Message& message, S
     return std::nullopt;
   }
   std::unique_ptr<RequestScope> scope = observer_ ? observer_->start(message, session) : nullptr;
-  std::optional<json> response = dispatch(message, session, out);
+  std::optional<json> response =
+      is_per_request(message) ? dispatch_per_request(message, session, out) : dispatch(message, session, out);
   if (scope) scope->finish(response);
   return response;
 }
@@ -129,19 +141,28 @@ std::optional<json> McpServer::dispatch(const jsonrpc::Message& message, Session
   if (!session.initialized() && method != "initialize" && method != "ping") {
     return jsonrpc::make_error(id, jsonrpc::kInvalidRequest, "Server not initialized: send initialize first");
   }
-  const json& params = message.params();
-  CancelFlag cancelled = session.track_request(id);
+  std::optional<Outcome> outcome = run_method(entry->second, message, session, session, out);
+  if (!outcome) return std::nullopt;  // the client no longer wants an answer
+  return respond(id, std::move(*outcome));
+}
+
+std::optional<McpServer::Outcome> McpServer::run_method(Method method, const jsonrpc::Message& message, Session& state,
+                                                        Session& connection, Outbound& out) {
+  const json& id = message.id();
+  CancelFlag cancelled = connection.track_request(id);
   Outcome outcome = RpcError{jsonrpc::kInternalError, "Internal error", nullptr};
   try {
-    outcome = (this->*entry->second)(Request{id, params, session, out, cancelled});
+    outcome = (this->*method)(Request{id, message.params(), state, out, cancelled});
   } catch (const std::exception&) {
     // A handler bug must cost one request, never the process; details stay in server logs.
   }
-  session.finish_request(id);
-  if (cancelled->load()) return std::nullopt;  // the client no longer wants an answer
-  if (auto* error = std::get_if<RpcError>(&outcome)) {
-    return jsonrpc::make_error(id, error->code, error->message, error->data);
-  }
+  connection.finish_request(id);
+  if (cancelled->load()) return std::nullopt;
+  return outcome;
+}
+
+json McpServer::respond(const json& id, Outcome outcome) {
+  if (auto* error = std::get_if<RpcError>(&outcome)) return jsonrpc::make_error(id, error->code, error->message, error->data);
   return jsonrpc::make_result(id, std::move(std::get<json>(outcome)));
 }
 
@@ -186,17 +207,25 @@ McpServer::Outcome McpServer::initialize(const Request& r) {
   if (!r.params.contains("capabilities") || !r.params["capabilities"].is_object()) {
     return invalid_params("initialize requires params.capabilities (an object)");
   }
-  std::string version = protocol::negotiate(requested->get<std::string>(), options_.supported_versions);
+  std::vector<std::string> legacy;
+  for (const std::string& v : options_.supported_versions) {
+    if (!protocol::is_modern(v)) legacy.push_back(v);
+  }
+  std::string version = protocol::negotiate(requested->get<std::string>(), legacy);
   json client_info = r.params.value("clientInfo", json::object());
   if (!r.session.begin(version, r.params["capabilities"], client_info)) {
     return RpcError{jsonrpc::kInvalidRequest, "Session is already initialized", nullptr};
   }
-  json info = {{"name", options_.name}, {"version", options_.version}};
-  if (protocol::at_least(version, protocol::k2025_06_18)) info["title"] = options_.title;
-  json result = {{"protocolVersion", version}, {"capabilities", capabilities(version)}, {"serverInfo", info}};
+  json result = {{"protocolVersion", version}, {"capabilities", capabilities(version)}, {"serverInfo", server_info(version)}};
   if (!options_.instructions.empty()) result["instructions"] = options_.instructions;
   if (!initialize_meta_.empty()) result["_meta"] = initialize_meta_;
   return result;
+}
+
+json McpServer::server_info(const std::string& version) const {
+  json info = {{"name", options_.name}, {"version", options_.version}};
+  if (protocol::at_least(version, protocol::k2025_06_18)) info["title"] = options_.title;
+  return info;
 }
 
 McpServer::Outcome McpServer::ping(const Request&) { return json::object(); }
@@ -249,6 +278,7 @@ McpServer::Outcome McpServer::invoke_tool(const RegisteredTool& tool, const json
   std::size_t ran = 0;
   FilterVerdict verdict = filters_.run(call, ran);
   json result;
+  std::optional<RpcError> refused;  // a protocol error instead of a tool result
   if (!verdict.proceeds()) {
     result = verdict.response();
   } else {
@@ -259,11 +289,19 @@ McpServer::Outcome McpServer::invoke_tool(const RegisteredTool& tool, const json
     }
     try {
       result = tool.handler(context);
+    } catch (const InputRequired& asked) {
+      result = asked.result();
+    } catch (const MissingClientCapability& missing) {
+      std::string message = "This request needs the client capability \"" + missing.capability + "\"";
+      refused = RpcError{jsonrpc::kMissingRequiredClientCapability, message,
+                         {{"requiredCapabilities", {{missing.capability, json::object()}}}}};
+      result = error_result(message);
     } catch (const std::exception& e) {
       // Never leak internals to the model; the message is enough to act on.
       result = error_result("Tool " + tool.spec.name + " failed: " + std::string(e.what()));
     }
-    if (tool.output_validator && !result.value("isError", false)) {
+    bool final_result = result.value("resultType", "complete") == "complete";
+    if (tool.output_validator && final_result && !result.value("isError", false)) {
       auto structured = result.find("structuredContent");
       std::vector<SchemaError> violations = structured == result.end()
                                                 ? std::vector<SchemaError>{{"", "", "structuredContent is missing"}}
@@ -275,6 +313,7 @@ McpServer::Outcome McpServer::invoke_tool(const RegisteredTool& tool, const json
     }
   }
   filters_.complete(call, result, ran);
+  if (refused) return *refused;
   auto revision = protocol::find_revision(r.session.protocol_version());
   if (revision && !revision->structured_content) result.erase("structuredContent");
   return result;
@@ -301,7 +340,11 @@ McpServer::Outcome McpServer::read_resource(const Request& r) {
   auto uri = r.params.find("uri");
   if (uri == r.params.end() || !uri->is_string()) return invalid_params("resources/read requires params.uri (a string)");
   auto contents = resources_.read(uri->get<std::string>());
-  if (!contents) return RpcError{jsonrpc::kResourceNotFound, "Resource not found", {{"uri", *uri}}};
+  if (!contents) {
+    // 2026-07-28 moved "resource not found" from -32002 to -32602.
+    int code = protocol::is_modern(r.session.protocol_version()) ? jsonrpc::kInvalidParams : jsonrpc::kResourceNotFound;
+    return RpcError{code, "Resource not found", {{"uri", *uri}}};
+  }
   return json{{"contents", *contents}};
 }
 

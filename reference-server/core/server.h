@@ -26,7 +26,8 @@ struct ServerOptions {
   std::string version = "0.1.0";
   std::string instructions;
   std::size_t page_size = 3;  // small by default so that clients meet pagination
-  std::vector<std::string> supported_versions;  // empty = every legacy revision
+  // Empty = every revision: the legacy ones through initialize, the modern ones per request.
+  std::vector<std::string> supported_versions;
 };
 
 // What a transport needs from the protocol core. McpServer is the implementation;
@@ -67,6 +68,7 @@ struct RpcError {
   std::string message;
   nlohmann::json data;
 };
+RpcError invalid_params(std::string message, nlohmann::json data = nullptr);
 
 class McpServer : public MessageHandler {
  public:
@@ -92,7 +94,11 @@ class McpServer : public MessageHandler {
 
   // True for requests a transport should run off its reading thread (they may be
   // slow, and cancellation must be able to reach them meanwhile).
-  static bool is_long_running(const jsonrpc::Message& message) { return message.method() == "tools/call"; }
+  static bool is_long_running(const jsonrpc::Message& message) {
+    return message.method() == "tools/call" || message.method() == "subscriptions/listen";
+  }
+  // The modern-era revisions this server speaks per request (a subset of supported_versions()).
+  std::vector<std::string> per_request_versions() const;
 
  private:
   using Outcome = std::variant<nlohmann::json, RpcError>;
@@ -118,9 +124,20 @@ class McpServer : public MessageHandler {
   Outcome subscribe(const Request& r);
   Outcome unsubscribe(const Request& r);
   Outcome complete(const Request& r);
+  // Modern era (2026-07-28): per-request _meta instead of a session (core/per_request.cpp).
+  Outcome discover(const Request& r);
+  Outcome listen(const Request& r);
+  std::optional<nlohmann::json> dispatch_per_request(const jsonrpc::Message& request, Session& connection, Outbound& out);
+  void complete_per_request_result(const std::string& method, const std::string& version, nlohmann::json& result) const;
+  nlohmann::json server_info(const std::string& version) const;
   bool offers_completions() const;
   void handle_notification(const jsonrpc::Message& message, Session& session);
   std::optional<nlohmann::json> dispatch(const jsonrpc::Message& request, Session& session, Outbound& out);
+  // Runs one method with `state` as the request's session and `connection` tracking it
+  // for cancellation; nullopt when it was cancelled.
+  std::optional<Outcome> run_method(Method method, const jsonrpc::Message& request, Session& state,
+                                    Session& connection, Outbound& out);
+  static nlohmann::json respond(const nlohmann::json& id, Outcome outcome);
 
   nlohmann::json tool_listing(const RegisteredTool& tool, std::string_view version) const;
   nlohmann::json capabilities(const std::string& version) const;
@@ -132,6 +149,7 @@ class McpServer : public MessageHandler {
   PromptCatalog prompts_;
   FilterChain filters_;
   std::map<std::string, Method, std::less<>> methods_;
+  std::map<std::string, Method, std::less<>> per_request_methods_;
   nlohmann::json initialize_meta_ = nlohmann::json::object();
   std::shared_ptr<RequestObserver> observer_;
   mutable std::mutex executions_mutex_;
@@ -144,6 +162,14 @@ class McpServer : public MessageHandler {
 // gets one error object.
 std::optional<nlohmann::json> handle_batch(MessageHandler& handler, const std::vector<jsonrpc::ParseOutcome>& batch,
                                            Session& session, Outbound& out);
+
+// Whether a request speaks the modern era: its _meta names a protocol version, or it
+// is server/discover (which only exists there).
+bool is_per_request(const jsonrpc::Message& message);
+// The first problem with a modern request's required _meta fields (2026-07-28
+// basic/index.mdx "Per-request protocol fields"), or nullopt. Transports use it to
+// answer HTTP 400 before the request runs.
+std::optional<RpcError> per_request_meta_error(const nlohmann::json& params);
 
 // Opaque pagination cursors: clients must treat them as opaque, the server must
 // reject ones it did not mint (-32602).

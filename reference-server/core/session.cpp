@@ -84,6 +84,16 @@ void Session::cancel_all() {
   client_requests_.close();
 }
 
+void Session::set_input_responses(nlohmann::json answers) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  input_responses_ = std::move(answers);
+}
+
+nlohmann::json Session::input_responses() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return input_responses_;
+}
+
 void Session::subscribe(const std::string& uri) {
   std::lock_guard<std::mutex> lock(mutex_);
   subscriptions_.insert(uri);

@@ -20,6 +20,9 @@ class Outbound {
  public:
   virtual ~Outbound() = default;
   virtual void send(const nlohmann::json& message) = 0;
+  // False once nothing sent would reach the client (an HTTP response stream the
+  // client closed, which the modern era treats as cancellation).
+  virtual bool open() const { return true; }
 };
 
 class DiscardOutbound final : public Outbound {
@@ -62,6 +65,11 @@ class Session {
   // Requests to the client (sampling, elicitation) and their answers.
   ClientRequests& client_requests() { return client_requests_; }
 
+  // Modern era: the answers a retried request carries (inputResponses merged with
+  // requestState), keyed as the InputRequiredResult asked.
+  void set_input_responses(nlohmann::json answers);
+  nlohmann::json input_responses() const;
+
   // resources/subscribe: the URIs this session asked to hear about.
   void subscribe(const std::string& uri);
   void unsubscribe(const std::string& uri);
@@ -79,6 +87,7 @@ class Session {
   std::optional<int> log_level_;
   std::map<std::string, CancelFlag> in_flight_;
   std::set<std::string> subscriptions_;
+  nlohmann::json input_responses_ = nlohmann::json::object();
   ClientRequests client_requests_;
 };
 

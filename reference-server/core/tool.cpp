@@ -2,7 +2,11 @@
 
 #include <array>
 
+#include <map>
+
+#include "mcp/base64.h"
 #include "mcp/json_rpc.h"
+#include "mcp/protocol_version.h"
 
 namespace mcp::server {
 
@@ -31,7 +35,37 @@ bool ToolContext::client_supports(const std::string& capability) const {
 }
 
 StatusOr<json> ToolContext::ask_client(const std::string& method, json params, std::chrono::milliseconds timeout) {
-  return session_.client_requests().call(out_, method, std::move(params), timeout, cancelled_);
+  static const std::map<std::string, std::string> kCapabilityFor = {
+      {"sampling/createMessage", "sampling"}, {"elicitation/create", "elicitation"}, {"roots/list", "roots"}};
+  auto needed = kCapabilityFor.find(method);
+  if (needed == kCapabilityFor.end()) return invalid_argument("not a request a server may ask a client: " + method);
+  bool modern = protocol::is_modern(session_.protocol_version());
+  // Never ask for what the client did not declare (lifecycle "Operation"; mrtr.mdx).
+  if (!client_supports(needed->second)) {
+    if (modern) throw MissingClientCapability{needed->second};
+    return failed_precondition("the client did not declare the " + needed->second + " capability");
+  }
+  if (!modern) return session_.client_requests().call(out_, method, std::move(params), timeout, cancelled_);
+  std::string key = "input-" + std::to_string(++questions_asked_);
+  json answered = session_.input_responses();
+  if (answered.contains(key)) return answered[key];
+  throw InputRequired{key, {{"method", method}, {"params", std::move(params)}}, std::move(answered)};
+}
+
+json InputRequired::result() const {
+  json result = {{"resultType", "input_required"}, {"inputRequests", {{key, request}}}};
+  if (!answered.empty()) result["requestState"] = encode_request_state(answered);
+  return result;
+}
+
+std::string encode_request_state(const json& answered) { return base64url_encode(jsonrpc::serialize(answered)); }
+
+std::optional<json> decode_request_state(const std::string& state) {
+  auto raw = base64_decode(state);
+  if (!raw) return std::nullopt;
+  json answered = json::parse(*raw, nullptr, false);
+  if (!answered.is_object()) return std::nullopt;
+  return answered;
 }
 
 ToolResult text_result(const std::string& text) {

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -22,6 +23,27 @@ struct ToolSpec {
   nlohmann::json annotations;    // null or a ToolAnnotations object
   nlohmann::json meta;           // null or the tool's _meta
 };
+
+// Modern era (2026-07-28): a server cannot send the client requests; ask_client
+// throws InputRequired, and the call answers with an InputRequiredResult naming what
+// it needs. The client retries with the answers, and the handler runs again from
+// the start, this time finding them (multi round-trip requests, basic/patterns/mrtr.mdx).
+struct InputRequired {
+  std::string key;          // "input-N": the Nth question this call asks
+  nlohmann::json request;   // {method, params}
+  nlohmann::json answered;  // every answer the call has so far, carried in requestState
+  nlohmann::json result() const;
+};
+// ask_client for a capability the request's clientCapabilities did not declare (-32021).
+struct MissingClientCapability {
+  std::string capability;
+};
+
+// requestState carries earlier answers; it is attacker-controlled input, decoded
+// strictly. The answers only shape the tool's reply, so tampering costs the caller
+// nothing it could not have answered itself (mrtr.mdx allows no integrity check then).
+std::string encode_request_state(const nlohmann::json& answered);
+std::optional<nlohmann::json> decode_request_state(const std::string& state);
 
 class ToolContext {
  public:
@@ -42,6 +64,8 @@ class ToolContext {
   bool client_supports(const std::string& capability) const;
   // Sends a request to the client (sampling/createMessage, elicitation/create) on the
   // call's stream and waits for its result; errors, timeouts and cancellation as a Status.
+  // In the modern era it returns the answer the retry carries, or throws InputRequired
+  // (or MissingClientCapability when the request did not declare the capability).
   StatusOr<nlohmann::json> ask_client(const std::string& method, nlohmann::json params,
                                       std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
@@ -52,6 +76,7 @@ class ToolContext {
   Session& session_;
   Outbound& out_;
   double last_progress_ = -1;
+  int questions_asked_ = 0;
 };
 
 // A CallToolResult. Build with text_result / structured_result / error_result.

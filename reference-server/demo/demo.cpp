@@ -90,6 +90,27 @@ Status register_demo_tools(McpServer& server) {
         return structured_result({{"score", std::min(score, 4)}});
       }));
 
+  // Asks the user for their name: a server-to-client request in the legacy era, an
+  // input-required result and a retry in the modern one; the handler does not know which.
+  RETURN_IF_ERROR(tools.add(
+      {.name = "greet_user_v1",
+       .title = "Greet the user",
+       .description = "Asks the user for their name (elicitation) and greets them. Needs a client that declares elicitation.",
+       .output_schema = {{"type", "object"}, {"properties", {{"greeting", {{"type", "string"}}}}}, {"required", {"greeting"}}},
+       .annotations = {{"readOnlyHint", true}, {"openWorldHint", false}}},
+      [](ToolContext& ctx) {
+        json schema = {{"type", "object"},
+                       {"properties", {{"name", {{"type", "string"}, {"description", "What to call you"}}}}},
+                       {"required", {"name"}}};
+        auto answer = ctx.ask_client("elicitation/create",
+                                     {{"mode", "form"}, {"message", "What is your name?"}, {"requestedSchema", schema}});
+        if (!answer.ok()) return error_result("greet_user_v1 could not ask for a name: " + answer.status().message());
+        const json& content = answer->value("content", json::object());
+        bool named = answer->value("action", "") == "accept" && content.is_object() && content.contains("name") &&
+                     content["name"].is_string();
+        return structured_result({{"greeting", "Hello, " + (named ? content["name"].get<std::string>() : std::string("stranger")) + "!"}});
+      }));
+
   return tools.add(
       {.name = "fail_v1",
        .title = "Always fails",

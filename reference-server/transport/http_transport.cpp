@@ -10,6 +10,7 @@
 #include <random>
 
 #include "mcp/protocol_version.h"
+#include "mcp/request_headers.h"
 #include "mcp/sse.h"
 #include "reference-server/observability/telemetry.h"
 
@@ -77,8 +78,9 @@ class ChannelOutbound final : public Outbound {
 
 class SseOutbound final : public Outbound {
  public:
-  SseOutbound(httplib::DataSink& sink, HttpSession& s, bool session_wide_ids)
-      : sink_(sink), s_(s), session_wide_ids_(session_wide_ids) {}
+  SseOutbound(httplib::DataSink& sink, HttpSession& s, bool session_wide_ids, const std::atomic<bool>& stopping)
+      : sink_(sink), s_(s), session_wide_ids_(session_wide_ids), stopping_(stopping) {}
+  bool open() const override { return writable_ && !stopping_ && sink_.is_writable(); }
   void send(const json& message) override {
     if (!writable_) return;
     SseEvent event;
@@ -93,6 +95,7 @@ class SseOutbound final : public Outbound {
   httplib::DataSink& sink_;
   HttpSession& s_;
   bool session_wide_ids_;
+  const std::atomic<bool>& stopping_;
   unsigned long long stream_event_id_ = 0;
   bool writable_ = true;
 };
@@ -125,6 +128,44 @@ std::string correlation_of(const json& body) {
   return meta.contains(obs::kCorrelationMetaKey) && meta[obs::kCorrelationMetaKey].is_string()
              ? meta[obs::kCorrelationMetaKey].get<std::string>()
              : "";
+}
+
+// The HTTP status a modern-era error answer travels with (streamable-http.mdx
+// "Protocol Version Header", "Server Validation"; basic/index.mdx "_meta").
+int per_request_error_status(const json& response) {
+  if (!response.contains("error") || !response["error"].is_object()) return 200;
+  int code = response["error"].value("code", 0);
+  if (code == jsonrpc::kMethodNotFound) return 404;
+  bool protocol_error = code == jsonrpc::kHeaderMismatch || code == jsonrpc::kMissingRequiredClientCapability ||
+                        code == jsonrpc::kUnsupportedProtocolVersion;
+  return protocol_error ? 400 : 200;
+}
+
+// What is wrong with a modern request's Mcp-Method / Mcp-Name / MCP-Protocol-Version
+// headers against its body, or "" when they agree.
+std::string header_mismatch(const httplib::Request& req, const jsonrpc::Message& message) {
+  std::string version_header = req.get_header_value("MCP-Protocol-Version");
+  std::string body_version = message.params()["_meta"][protocol::kMetaProtocolVersion].get<std::string>();
+  if (version_header != body_version) {
+    return "MCP-Protocol-Version header '" + version_header + "' does not match _meta protocolVersion '" + body_version + "'";
+  }
+  if (!req.has_header("Mcp-Method")) return "the Mcp-Method header is required";
+  if (req.get_header_value("Mcp-Method") != message.method()) {
+    return "Mcp-Method header '" + req.get_header_value("Mcp-Method") + "' does not match body method '" + message.method() + "'";
+  }
+  std::optional<std::string> name = mcp_name_source(message.method(), message.params());
+  if (!name) return "";
+  if (!req.has_header("Mcp-Name")) return "the Mcp-Name header is required for " + message.method();
+  std::optional<std::string> header = decode_header_value(req.get_header_value("Mcp-Name"));
+  if (!header) return "the Mcp-Name header is not valid =?base64?...?= text";
+  if (*header != *name) return "Mcp-Name header '" + *header + "' does not match body value '" + *name + "'";
+  return "";
+}
+
+// A modern client talking to the legacy GET stream or DELETE (no sessions there).
+bool modern_version_header(const httplib::Request& req) {
+  std::string header = req.get_header_value("MCP-Protocol-Version");
+  return !header.empty() && protocol::is_modern(header);
 }
 
 }  // namespace
@@ -278,9 +319,69 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     res.set_content(jsonrpc::serialize(*response), json_content_type());
   };
 
+  // Scope check for a tools/call, with its audit line; answers 403 itself when refused.
+  auto tool_allowed = [this](const jsonrpc::Message& message, const auth::Principal& principal, httplib::Response& res) {
+    if (!impl_->options.authenticator || !message.is_request()) return true;
+    std::string tool = message.method() == "tools/call" ? jsonrpc::string_member(message.params(), "name") : "";
+    std::optional<auth::Refusal> refusal =
+        tool.empty() ? std::nullopt : impl_->options.authenticator->authorize_tool(principal, tool);
+    auth::audit(principal.subject, message.method(), tool, !refusal, refusal ? refusal->reason : "",
+                correlation_of(message.body));
+    if (refusal) reply_refusal(res, *refusal);
+    return !refusal;
+  };
+
+  // The modern era: no session, headers checked against the body, each request on its
+  // own Session. A stream only when notifications may precede the answer (progress,
+  // log messages, a subscription), so that errors keep their HTTP status otherwise.
+  auto serve_per_request = [this, tool_allowed](const httplib::Request& req, httplib::Response& res,
+                                                const auth::Principal& principal, const jsonrpc::Message& message) {
+    auto hs = std::make_shared<HttpSession>("");
+    hs->principal = principal.subject;
+    if (!principal.subject.empty()) hs->session.set_principal(principal.subject);
+    if (!message.is_request()) {
+      ChannelOutbound out(*hs);
+      (void)impl_->server.handle_message(message, hs->session, out);
+      res.status = accepted_status();
+      return;
+    }
+    if (auto error = per_request_meta_error(message.params())) {
+      res.status = 400;
+      res.set_content(jsonrpc::serialize(jsonrpc::make_error(message.id(), error->code, error->message)), "application/json");
+      return;
+    }
+    if (std::string mismatch = header_mismatch(req, message); !mismatch.empty()) {
+      return reply_error(res, 400, jsonrpc::kHeaderMismatch, "Header mismatch: " + mismatch, message.id());
+    }
+    if (!tool_allowed(message, principal, res)) return;
+    const json& meta = message.params()["_meta"];
+    bool notifies = message.method() == "subscriptions/listen" || meta.contains(protocol::kMetaLogLevel) ||
+                    meta.contains("progressToken");
+    if (notifies) {
+      res.set_header("Cache-Control", "no-cache");
+      res.set_header("X-Accel-Buffering", "no");
+      res.set_chunked_content_provider("text/event-stream", [this, hs, message](std::size_t, httplib::DataSink& sink) {
+        SseOutbound out(sink, *hs, session_wide_event_ids(), impl_->stopping);
+        auto response = impl_->server.handle_message(message, hs->session, out);
+        if (response) out.send(*response);
+        sink.done();
+        return true;
+      });
+      return;
+    }
+    DiscardOutbound out;
+    std::optional<json> response = impl_->server.handle_message(message, hs->session, out);
+    if (!response) {
+      res.status = accepted_status();
+      return;
+    }
+    res.status = per_request_error_status(*response);
+    res.set_content(jsonrpc::serialize(*response), json_content_type());
+  };
+
   const std::string& path = impl.options.path;
 
-  impl.http.Post(path, [this, guarded, authenticate, session_for, version_header_ok, serve_batch](const httplib::Request& req, httplib::Response& res) {
+  impl.http.Post(path, [this, guarded, authenticate, session_for, version_header_ok, serve_batch, serve_per_request, tool_allowed](const httplib::Request& req, httplib::Response& res) {
     if (!guarded(req, res)) return;
     std::optional<auth::Principal> principal = authenticate(req, res);
     if (!principal) return;
@@ -305,6 +406,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
       if (!meta.is_object()) meta = json::object();
       if (!meta.contains("traceparent")) meta["traceparent"] = traceparent;
     }
+    if (is_per_request(message) || modern_version_header(req)) return serve_per_request(req, res, *principal, message);
     bool initializing = message.is_request() && message.method() == "initialize";
 
     std::shared_ptr<HttpSession> hs;
@@ -333,14 +435,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
       if (!version_header_ok(req, res)) return;
     }
 
-    if (impl_->options.authenticator && message.is_request()) {
-      std::string tool = message.method() == "tools/call" ? jsonrpc::string_member(message.params(), "name") : "";
-      std::optional<auth::Refusal> refusal =
-          tool.empty() ? std::nullopt : impl_->options.authenticator->authorize_tool(*principal, tool);
-      auth::audit(principal->subject, message.method(), tool, !refusal, refusal ? refusal->reason : "",
-                  correlation_of(message.body));
-      if (refusal) return reply_refusal(res, *refusal);
-    }
+    if (!tool_allowed(message, *principal, res)) return;
     if (!message.is_request()) {
       ChannelOutbound out(*hs);
       (void)impl_->server.handle_message(message, hs->session, out);
@@ -353,7 +448,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
       res.set_header("X-Accel-Buffering", "no");
       res.set_chunked_content_provider("text/event-stream",
                                        [this, hs, message](std::size_t, httplib::DataSink& sink) {
-                                         SseOutbound out(sink, *hs, session_wide_event_ids());
+                                         SseOutbound out(sink, *hs, session_wide_event_ids(), impl_->stopping);
                                          auto response = impl_->server.handle_message(message, hs->session, out);
                                          if (response) out.send(*response);
                                          sink.done();
@@ -400,7 +495,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     if (!guarded(req, res)) return;
     std::optional<auth::Principal> principal = authenticate(req, res);
     if (!principal) return;
-    if (!offers_get_stream()) {
+    if (!offers_get_stream() || modern_version_header(req)) {
       res.status = get_refusal_status();
       res.set_header("Allow", "POST, DELETE");
       return;
@@ -459,6 +554,11 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     if (!guarded(req, res)) return;
     std::optional<auth::Principal> principal = authenticate(req, res);
     if (!principal) return;
+    if (modern_version_header(req)) {
+      res.status = 405;  // 2026-07-28 has no sessions to end
+      res.set_header("Allow", "POST");
+      return;
+    }
     auto hs = session_for(req, res, *principal);
     if (!hs) return;
     if (!terminate_session(hs->session.id())) {

@@ -1,0 +1,159 @@
+// The modern era (2026-07-28 on): no initialize and no session. Every request names
+// its protocol version and client capabilities in _meta, so each one is served with
+// a Session of its own built from those fields; the connection's Session only tracks
+// it for cancellation. Legacy clients keep the initialize path in server.cpp.
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "mcp/protocol_version.h"
+#include "reference-server/core/server.h"
+
+namespace mcp::server {
+
+using json = nlohmann::json;
+namespace protocol = mcp::protocol;
+
+namespace {
+
+// caching.mdx: list and read results say how long they stay fresh and for whom.
+// The catalogue changes only with a deploy; resource contents may be live data.
+struct CachePolicy {
+  const char* method;
+  long long ttl_ms;
+  const char* scope;
+};
+constexpr CachePolicy kCachePolicies[] = {
+    {"server/discover", 300000, "public"},          {"tools/list", 300000, "public"},
+    {"prompts/list", 300000, "public"},             {"resources/list", 300000, "public"},
+    {"resources/templates/list", 300000, "public"}, {"resources/read", 0, "private"},
+};
+
+RpcError meta_error(const std::string& what) { return invalid_params("Invalid params: " + what); }
+
+}  // namespace
+
+bool is_per_request(const jsonrpc::Message& message) {
+  if (!message.is_request()) return false;
+  if (message.method() == "server/discover") return true;
+  const json& params = message.params();
+  auto meta = params.find("_meta");
+  return meta != params.end() && meta->is_object() && meta->contains(protocol::kMetaProtocolVersion);
+}
+
+std::optional<RpcError> per_request_meta_error(const json& params) {
+  auto meta = params.find("_meta");
+  if (meta == params.end() || !meta->is_object()) {
+    return meta_error("params._meta with io.modelcontextprotocol/protocolVersion and clientCapabilities is required");
+  }
+  auto version = meta->find(protocol::kMetaProtocolVersion);
+  if (version == meta->end() || !version->is_string()) {
+    return meta_error(std::string(protocol::kMetaProtocolVersion) + " (a string) is required in _meta");
+  }
+  auto capabilities = meta->find(protocol::kMetaClientCapabilities);
+  if (capabilities == meta->end() || !capabilities->is_object()) {
+    return meta_error(std::string(protocol::kMetaClientCapabilities) + " (an object) is required in _meta");
+  }
+  if (auto level = meta->find(protocol::kMetaLogLevel); level != meta->end()) {
+    if (!level->is_string() || log_severity(level->get<std::string>()) < 0) {
+      return meta_error(std::string(protocol::kMetaLogLevel) + " must be an RFC 5424 level name");
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> McpServer::per_request_versions() const {
+  std::vector<std::string> versions;
+  for (const std::string& v : options_.supported_versions) {
+    if (protocol::is_modern(v)) versions.push_back(v);
+  }
+  return versions;
+}
+
+std::optional<json> McpServer::dispatch_per_request(const jsonrpc::Message& message, Session& connection, Outbound& out) {
+  const json& id = message.id();
+  const json& params = message.params();
+  if (auto error = per_request_meta_error(params)) return respond(id, *error);
+  const json& meta = params["_meta"];
+  std::string version = meta[protocol::kMetaProtocolVersion].get<std::string>();
+  std::vector<std::string> versions = per_request_versions();
+  if (std::find(versions.begin(), versions.end(), version) == versions.end()) {
+    return jsonrpc::make_error(id, jsonrpc::kUnsupportedProtocolVersion, "Unsupported protocol version: " + version,
+                               {{"supported", versions}, {"requested", version}});
+  }
+  auto entry = per_request_methods_.find(message.method());
+  if (entry == per_request_methods_.end()) {
+    return jsonrpc::make_error(id, jsonrpc::kMethodNotFound, "Method not found: " + message.method());
+  }
+
+  Session request(connection.id());
+  request.set_principal(connection.principal());
+  request.begin(version, meta[protocol::kMetaClientCapabilities], meta.value(protocol::kMetaClientInfo, json::object()));
+  if (auto level = meta.find(protocol::kMetaLogLevel); level != meta.end()) {
+    request.set_log_level(log_severity(level->get<std::string>()));
+  }
+  // A retry after an InputRequiredResult: earlier answers in requestState, new ones in inputResponses.
+  json answers = json::object();
+  if (auto state = params.find("requestState"); state != params.end()) {
+    std::optional<json> decoded = state->is_string() ? decode_request_state(state->get<std::string>()) : std::nullopt;
+    if (!decoded) return respond(id, meta_error("requestState is not one this server issued"));
+    answers = std::move(*decoded);
+  }
+  if (auto responses = params.find("inputResponses"); responses != params.end()) {
+    if (!responses->is_object()) return respond(id, meta_error("inputResponses must be an object"));
+    answers.update(*responses);
+  }
+  request.set_input_responses(std::move(answers));
+
+  std::optional<Outcome> outcome = run_method(entry->second, message, request, connection, out);
+  if (!outcome) return std::nullopt;
+  if (auto* result = std::get_if<json>(&*outcome)) complete_per_request_result(message.method(), version, *result);
+  return respond(id, std::move(*outcome));
+}
+
+void McpServer::complete_per_request_result(const std::string& method, const std::string& version, json& result) const {
+  if (!result.contains("resultType")) result["resultType"] = "complete";
+  json& meta = result["_meta"];
+  if (!meta.is_object()) meta = json::object();
+  meta[protocol::kMetaServerInfo] = server_info(version);
+  if (result["resultType"] != "complete") return;
+  for (const CachePolicy& policy : kCachePolicies) {
+    if (method != policy.method) continue;
+    result["ttlMs"] = policy.ttl_ms;
+    result["cacheScope"] = policy.scope;
+  }
+}
+
+McpServer::Outcome McpServer::discover(const Request& r) {
+  std::string version = r.session.protocol_version();
+  json result = {{"supportedVersions", per_request_versions()}, {"capabilities", capabilities(version)}};
+  if (!options_.instructions.empty()) result["instructions"] = options_.instructions;
+  if (!initialize_meta_.empty()) result["_meta"] = initialize_meta_;
+  return result;
+}
+
+// subscriptions/listen: acknowledge first, then hold the stream open until the client
+// cancels it (closing the HTTP stream, or notifications/cancelled on stdio). The
+// catalogue never changes while served, so only resource subscriptions are honoured
+// and no notification is ever due; list_changed types are left out of the agreement.
+McpServer::Outcome McpServer::listen(const Request& r) {
+  auto filter = r.params.find("notifications");
+  if (filter == r.params.end() || !filter->is_object()) {
+    return invalid_params("subscriptions/listen requires params.notifications (a SubscriptionFilter object)");
+  }
+  json agreed = json::object();
+  if (auto uris = filter->find("resourceSubscriptions"); uris != filter->end() && uris->is_array()) {
+    json known = json::array();
+    for (const json& uri : *uris) {
+      if (uri.is_string() && resources_.read(uri.get<std::string>())) known.push_back(uri);
+    }
+    agreed["resourceSubscriptions"] = known;
+  }
+  json subscription = {{protocol::kMetaSubscriptionId, r.id}};
+  r.out.send(jsonrpc::make_notification("notifications/subscriptions/acknowledged",
+                                        {{"_meta", subscription}, {"notifications", agreed}}));
+  while (!r.cancelled->load() && r.out.open()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  return json{{"_meta", subscription}};
+}
+
+}  // namespace mcp::server
