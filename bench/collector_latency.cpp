@@ -35,7 +35,7 @@ Figures measure(const std::string& server, const std::string& endpoint, int call
     std::exit(2);
   }
   McpClient client(std::move(connection).value(), nullptr, std::chrono::seconds(10));
-  if (!client.initialize("2025-11-25").ok()) std::exit(2);
+  if (!client.handshake("2025-11-25").ok()) std::exit(2);
   std::vector<double> ms;
   // The rate limit allows 10/s per tool: spread calls over tools that all trace the same way.
   const char* tools[] = {"echo_v1", "add_v1", "check_password_strength_v1"};

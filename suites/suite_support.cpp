@@ -18,7 +18,7 @@ json capabilities_of(const json& initialize_response) {
 
 StatusOr<Session> open_session(CheckContext& ctx) {
   ASSIGN_OR_RETURN(McpClient client, ctx.client());
-  ASSIGN_OR_RETURN(json response, client.initialize(ctx.protocol_version()));
+  ASSIGN_OR_RETURN(json response, client.handshake(ctx.protocol_version()));
   return Session{std::move(client), std::move(response)};
 }
 
@@ -106,6 +106,16 @@ HttpRequestSpec http_request(std::string method, std::chrono::milliseconds timeo
   request.timeout = timeout;
   return request;
 }
+
+HttpRequestSpec client_request(const McpClient& client, const json& id, const std::string& method, json params) {
+  if (client.per_request()) params["_meta"] = client.request_meta();
+  json message = jsonrpc::make_request(id, method, std::move(params));
+  HttpRequestSpec request = http_request("POST", client.timeout(), jsonrpc::serialize(message));
+  if (client.per_request()) request.headers = request_metadata_headers(message);
+  return request;
+}
+
+std::string harmless_method(const McpClient& client) { return client.per_request() ? "server/discover" : "ping"; }
 
 StatusOr<std::optional<json>> send_malformed(McpClient& client, const std::string& text) {
   // A ping round trip first: anything the server sent before it (say, a reply to a

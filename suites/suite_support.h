@@ -55,6 +55,12 @@ Failure expect_ping_answered_first(McpClient& client, const std::string& after);
 std::string describe_reply(const HttpReply& reply);
 
 HttpRequestSpec http_request(std::string method, std::chrono::milliseconds timeout, std::string body = {});
+// A POST of a request exactly as `client` would send it, for raw HTTP exchanges: in
+// the modern era with the per-request _meta and the Mcp-Method / Mcp-Name headers.
+HttpRequestSpec client_request(const McpClient& client, const nlohmann::json& id, const std::string& method,
+                               nlohmann::json params = nlohmann::json::object());
+// A request every server of the client's era answers: ping, or server/discover (2026-07-28 removed ping).
+std::string harmless_method(const McpClient& client);
 
 // Sends bytes that are not a valid request. Returns the JSON-RPC reply, or nullopt
 // when an HTTP server refused them with a 4xx status and no body (which HTTP allows).
@@ -73,6 +79,12 @@ struct ListFamily {
 Outcome check_pagination(CheckContext& ctx, const ListFamily& list);
 // Sends a cursor the server never issued and expects -32602.
 Outcome check_invalid_cursor(CheckContext& ctx, const ListFamily& list);
+
+// Checks of what 2026-07-28 removed (initialize, sessions, ping, logging/setLevel,
+// resources/subscribe, GET streams) end at the last initialize-based revision.
+inline const std::string kLastLegacyVersion = "2025-11-25";
+// Checks of the per-request era start here.
+inline const std::string kFirstModernVersion = "2026-07-28";
 
 // Spec document paths, relative to the specification root.
 std::string spec(const std::string& version, const std::string& doc, const std::string& section);

@@ -26,7 +26,7 @@ int usage_error(const std::string& message);
 struct TargetArgs {
   std::string url, launch;
   bool stdio = false;
-  std::string protocol_version{mcp::protocol::latest_legacy()};
+  std::string protocol_version = "auto";
   int timeout_ms = 5000;
   int launch_timeout_ms = 15000;
   bool quiet = false;
@@ -39,7 +39,10 @@ struct TargetArgs {
     cmd->add_option("--url", url, "The server's Streamable HTTP endpoint, e.g. http://127.0.0.1:8080/mcp");
     cmd->add_option("--launch", launch, "Start this command first and stop it at the end (with --url)");
     cmd->add_option("--launch-timeout", launch_timeout_ms, "How long --launch waits for the URL, in ms")->capture_default_str();
-    cmd->add_option("--protocol-version", protocol_version, "Protocol version to request")->capture_default_str();
+    cmd->add_option("--protocol-version", protocol_version,
+                    "Protocol version to test: auto (probe with server/discover, fall back to initialize), or one of "
+                    "2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25, 2026-07-28")
+        ->capture_default_str();
     cmd->add_option("--timeout", timeout_ms, "Per-request deadline in ms")->capture_default_str()->check(CLI::Range(50, 600000));
     cmd->add_option("--auth", auth_mode,
                     "The server requires auth: oauth, signed-token or gateway. The harness runs the authorization "

@@ -45,9 +45,8 @@ ReadyTarget prepare_target(const TargetArgs& args, const std::vector<std::string
   }
   target.timeout = std::chrono::milliseconds(args.timeout_ms);
   target.protocol_version = args.protocol_version;
-  auto revision = mcp::protocol::find_revision(args.protocol_version);
-  if (!revision || revision->era != mcp::protocol::Era::kLegacy) {
-    ready.exit_code = usage_error("--protocol-version must be one of 2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25");
+  if (args.protocol_version != "auto" && !mcp::protocol::find_revision(args.protocol_version)) {
+    ready.exit_code = usage_error("--protocol-version must be auto or one of 2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25, 2026-07-28");
     return ready;
   }
   if (args.stdio == !args.url.empty()) {
@@ -88,6 +87,11 @@ ReadyTarget prepare_target(const TargetArgs& args, const std::vector<std::string
     } else {
       target.receiver.reset();  // a server we did not start was not pointed at us
     }
+  }
+  if (args.protocol_version == "auto") {
+    EraProbe probe = detect_protocol_version(target);
+    target.protocol_version = probe.version;
+    if (!args.quiet) std::cerr << "protocol version " << probe.version << ": " << probe.evidence << "\n";
   }
   if (mcp::Status reachable = preflight(target); !reachable.ok()) {
     std::cerr << "mcp-harness: the server under test (" << target.describe()

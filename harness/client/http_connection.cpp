@@ -7,6 +7,8 @@
 #include <mutex>
 
 #include "mcp/json_rpc.h"
+#include "mcp/protocol_version.h"
+#include "mcp/request_headers.h"
 
 namespace mcp::harness {
 
@@ -204,21 +206,40 @@ HttpReply HttpConnection::exchange(const HttpRequestSpec& spec) {
   return reply;
 }
 
-HttpReply HttpConnection::post_and_deliver(const std::string& body) {
+std::map<std::string, std::string> request_metadata_headers(const nlohmann::json& message) {
+  std::map<std::string, std::string> headers;
+  if (!message.is_object() || !message.contains("method") || !message["method"].is_string()) return headers;
+  std::string method = message["method"];
+  headers["Mcp-Method"] = method;
+  if (auto name = mcp_name_source(method, message.value("params", nlohmann::json::object()))) {
+    headers["Mcp-Name"] = encode_header_value(*name);
+  }
+  return headers;
+}
+
+HttpReply HttpConnection::post_and_deliver(const std::string& body, std::map<std::string, std::string> headers) {
   HttpRequestSpec spec;
   spec.body = body;
   spec.timeout = timeout_;
+  spec.headers = std::move(headers);
   HttpReply reply = exchange(spec);
-  if (!session_id_ && !reply.header("mcp-session-id").empty()) session_id_ = reply.header("mcp-session-id");
+  // Modern servers have no sessions; an id one mints anyway is not echoed back.
+  bool sessions = !protocol::is_modern(protocol_version_);
+  if (sessions && !session_id_ && !reply.header("mcp-session-id").empty()) session_id_ = reply.header("mcp-session-id");
   for (nlohmann::json& message : reply.messages) deliver(message);
   return reply;
 }
 
-Status HttpConnection::send(const nlohmann::json& message) { return send_raw(jsonrpc::serialize(message)); }
+Status HttpConnection::send(const nlohmann::json& message) {
+  bool modern = !protocol_version_.empty() && protocol::is_modern(protocol_version_);
+  return post(jsonrpc::serialize(message), modern ? request_metadata_headers(message) : std::map<std::string, std::string>{});
+}
 
-Status HttpConnection::send_raw(const std::string& text) {
+Status HttpConnection::send_raw(const std::string& text) { return post(text, {}); }
+
+Status HttpConnection::post(const std::string& text, std::map<std::string, std::string> headers) {
   if (closed_) return unavailable("connection closed");
-  HttpReply reply = post_and_deliver(text);
+  HttpReply reply = post_and_deliver(text, std::move(headers));
   if (reply.status == 0) return reply.error.ok() ? unavailable("no HTTP reply") : reply.error;
   if (reply.status >= 400) {
     // An HTTP error whose body answers this request still delivered the answer; any

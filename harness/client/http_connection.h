@@ -45,6 +45,10 @@ struct HttpRequestSpec {
   std::string path;                             // empty: the endpoint's path; may carry a query string
 };
 
+// Mcp-Method and Mcp-Name as a modern client sends them for `message` (2026-07-28
+// streamable-http.mdx "Standard Request Headers"); empty for a message without a method.
+std::map<std::string, std::string> request_metadata_headers(const nlohmann::json& message);
+
 // Headers added to every request (credentials), before a spec's own headers.
 using HeaderSource = std::function<std::map<std::string, std::string>()>;
 
@@ -64,7 +68,8 @@ class HttpConnection final : public Connection {
   void set_header_source(HeaderSource source) { header_source_ = std::move(source); }
 
  private:
-  HttpReply post_and_deliver(const std::string& body);
+  HttpReply post_and_deliver(const std::string& body, std::map<std::string, std::string> headers);
+  Status post(const std::string& text, std::map<std::string, std::string> headers);
 
   HttpUrl url_;
   std::chrono::milliseconds timeout_;

@@ -1,9 +1,13 @@
 #include "harness/client/mcp_client.h"
 
+#include <unistd.h>
+
+#include <atomic>
 #include <set>
 
 #include "mcp/json_rpc.h"
 #include "mcp/official_schemas.h"
+#include "mcp/protocol_version.h"
 
 namespace mcp::harness {
 
@@ -29,9 +33,16 @@ std::vector<CapabilityBreach> ViolationSink::breaches() const {
   return breaches_;
 }
 
-std::string undeclared_capability(const json& message, const json& server_capabilities) {
+std::string undeclared_capability(const json& message, const json& server_capabilities, bool per_request,
+                                  bool logs_requested) {
   if (!message.is_object() || !message.contains("method") || !message["method"].is_string()) return "";
   const std::string method = message["method"];
+  if (per_request && message.contains("id")) {
+    return method + " is a server-to-client request, which 2026-07-28 removed (input-required results replace them)";
+  }
+  if (per_request && method == "notifications/message" && !logs_requested) {
+    return "notifications/message for a request without io.modelcontextprotocol/logLevel in its _meta";
+  }
   auto declared = [&](const char* capability, const char* flag) {
     if (!server_capabilities.is_object() || !server_capabilities.contains(capability)) return false;
     const json& value = server_capabilities[capability];
@@ -65,6 +76,18 @@ json initialize_params(const std::string& version) {
           {"clientInfo", {{"name", "mcp-harness"}, {"version", "0.1.0"}}}};
 }
 
+json per_request_meta(const std::string& version, json client_capabilities) {
+  return {{protocol::kMetaProtocolVersion, version},
+          {protocol::kMetaClientCapabilities, std::move(client_capabilities)},
+          {protocol::kMetaClientInfo, {{"name", "mcp-harness"}, {"version", "0.1.0"}}}};
+}
+
+json McpClient::request_meta() const {
+  json meta = per_request_meta(version_);
+  meta["dev.mcp-harness/run-id"] = run_id_;
+  return meta;
+}
+
 McpClient::McpClient(std::unique_ptr<Connection> connection, ViolationSink* violations,
                      std::chrono::milliseconds timeout)
     : connection_(std::move(connection)), violations_(violations), timeout_(timeout) {}
@@ -77,6 +100,16 @@ StatusOr<json> McpClient::request(const std::string& method, json params) {
 
 Status McpClient::send_request(const json& id, const std::string& method, json params) {
   expect_response(id, method);
+  if (per_request_ && params.is_object()) {
+    // Fields a check set itself (another version, other capabilities) win.
+    json& meta = params["_meta"];
+    if (!meta.is_object()) meta = json::object();
+    const json defaults = request_meta();
+    for (auto field = defaults.begin(); field != defaults.end(); ++field) {
+      if (!meta.contains(field.key())) meta[field.key()] = *field;
+    }
+    asked_for_logs_ |= meta.contains(protocol::kMetaLogLevel);
+  }
   return connection_->send(jsonrpc::make_request(id, method, std::move(params)));
 }
 
@@ -122,8 +155,20 @@ StatusOr<json> McpClient::next_message(Deadline deadline) {
 
 std::vector<json> McpClient::take_others() { return std::exchange(others_, {}); }
 
-StatusOr<json> McpClient::initialize(const std::string& version) {
+StatusOr<json> McpClient::handshake(const std::string& version) {
   version_ = version;
+  if (protocol::is_modern(version)) {
+    per_request_ = true;
+    static std::atomic<unsigned long long> clients{0};
+    run_id_ = "harness-" + std::to_string(::getpid()) + "-" + std::to_string(++clients);
+    connection_->set_protocol_version(version);
+    ASSIGN_OR_RETURN(json response, request("server/discover", json::object()));
+    if (!response.contains("result")) {
+      return failed_precondition("server/discover failed: " + jsonrpc::serialize(response.value("error", json())));
+    }
+    handshake_response_ = response;
+    return response;
+  }
   ASSIGN_OR_RETURN(json response, request("initialize", initialize_params(version)));
   if (!response.contains("result")) {
     return failed_precondition("initialize failed: " + jsonrpc::serialize(response.value("error", json())));
@@ -133,7 +178,7 @@ StatusOr<json> McpClient::initialize(const std::string& version) {
     version_ = result["protocolVersion"].get<std::string>();
   }
   connection_->set_protocol_version(version_);
-  initialize_response_ = response;
+  handshake_response_ = response;
   RETURN_IF_ERROR(notify("notifications/initialized"));
   return response;
 }
@@ -148,8 +193,9 @@ void McpClient::validate(const json& message) {
     }
   }
   if (!violations_) return;
-  if (!initialize_response_.is_null()) {
-    std::string rule = undeclared_capability(message, initialize_response_["result"].value("capabilities", json::object()));
+  if (!handshake_response_.is_null()) {
+    std::string rule = undeclared_capability(message, handshake_response_["result"].value("capabilities", json::object()),
+                                             per_request_, asked_for_logs_);
     if (!rule.empty()) {
       std::string text = jsonrpc::serialize(message);
       connection_->transcript().add("note", "capability breach: " + rule);

@@ -45,7 +45,9 @@ class ViolationSink {
 
 // The capability rule `message` breaks, given what the server declared in initialize
 // (`server_capabilities`) and that this harness declares no client capabilities; empty when none.
-std::string undeclared_capability(const nlohmann::json& message, const nlohmann::json& server_capabilities);
+// Modern servers also send no requests at all, and log messages only for requests that asked.
+std::string undeclared_capability(const nlohmann::json& message, const nlohmann::json& server_capabilities,
+                                  bool per_request = false, bool logs_requested = false);
 
 class McpClient {
  public:
@@ -55,8 +57,13 @@ class McpClient {
   std::chrono::milliseconds timeout() const { return timeout_; }
   // The version the server answered in initialize (or the requested one before that).
   const std::string& protocol_version() const { return version_; }
-  // The response to initialize (null before initialize()).
-  const nlohmann::json& initialize_response() const { return initialize_response_; }
+  // The response to the handshake: initialize (legacy) or server/discover (modern); null before.
+  const nlohmann::json& handshake_response() const { return handshake_response_; }
+  // True after a modern handshake: every request carries the per-request _meta fields.
+  bool per_request() const { return per_request_; }
+  // The _meta a modern request carries: protocol version, client capabilities and info,
+  // and a run id of this client (budgets are per run when there are no sessions).
+  nlohmann::json request_meta() const;
 
   // Sends a request and returns the whole response message (with "result" or "error").
   StatusOr<nlohmann::json> request(const std::string& method, nlohmann::json params = nlohmann::json::object());
@@ -70,8 +77,10 @@ class McpClient {
   // The next message of any kind (from others() first), or an error at the deadline.
   StatusOr<nlohmann::json> next_message(Deadline deadline);
 
-  // initialize + notifications/initialized. Returns the initialize response message.
-  StatusOr<nlohmann::json> initialize(const std::string& version);
+  // Opens the conversation as `version`'s era does: initialize + notifications/initialized
+  // (legacy), or server/discover, after which requests carry their own _meta (modern).
+  // Returns the initialize or discover response message.
+  StatusOr<nlohmann::json> handshake(const std::string& version);
 
   // Messages received that were not the awaited response, in arrival order.
   std::vector<nlohmann::json> take_others();
@@ -90,7 +99,10 @@ class McpClient {
   ViolationSink* violations_;
   std::chrono::milliseconds timeout_;
   std::string version_;
-  nlohmann::json initialize_response_;
+  nlohmann::json handshake_response_;
+  bool per_request_ = false;
+  std::string run_id_;
+  bool asked_for_logs_ = false;  // some request carried io.modelcontextprotocol/logLevel
   long long next_id_ = 1;
   std::map<std::string, std::string> pending_methods_;  // id (serialised) -> method
   std::vector<nlohmann::json> others_;
@@ -107,5 +119,7 @@ StatusOr<ListWalk> walk_list(McpClient& client, const std::string& method, const
 
 // Builds the params of an initialize request as this harness sends it.
 nlohmann::json initialize_params(const std::string& version);
+// The per-request _meta of a modern request as this harness sends it (no run id).
+nlohmann::json per_request_meta(const std::string& version, nlohmann::json client_capabilities = nlohmann::json::object());
 
 }  // namespace mcp::harness

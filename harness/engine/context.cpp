@@ -30,7 +30,7 @@ StatusOr<McpClient> CheckContext::client() {
 
 StatusOr<McpClient> CheckContext::session(const std::string& version) {
   ASSIGN_OR_RETURN(McpClient c, client());
-  auto init = c.initialize(version.empty() ? target_.protocol_version : version);
+  auto init = c.handshake(version.empty() ? target_.protocol_version : version);
   if (!init.ok()) return init.status();
   return c;
 }

@@ -1,8 +1,14 @@
 #include "harness/engine/runner.h"
 
+#include <algorithm>
 #include <ctime>
 
+#include "mcp/json_rpc.h"
+#include "mcp/protocol_version.h"
+
 namespace mcp::harness {
+
+using json = nlohmann::json;
 
 std::size_t RunReport::count(Verdict verdict) const {
   std::size_t n = 0;
@@ -30,6 +36,43 @@ Status preflight(const TargetConfig& target) {
   auto session = context.session();
   if (!session.ok()) return session.status();
   return ok_status();
+}
+
+EraProbe detect_protocol_version(const TargetConfig& target) {
+  const std::string modern(protocol::k2026_07_28), legacy(protocol::latest_legacy());
+  Transcript transcript;
+  ViolationSink violations;
+  CheckContext context(target, transcript, violations);
+  auto connection = context.connect();
+  if (!connection.ok()) return {legacy, "could not probe (" + connection.status().message() + "); assuming initialize"};
+  (*connection)->set_protocol_version(modern);  // HTTP: MCP-Protocol-Version and Mcp-Method headers
+  // A legacy server may stay silent; the probe does not wait the full per-request deadline.
+  McpClient probe(std::move(*connection), nullptr, std::min(target.timeout, std::chrono::milliseconds(3000)));
+  auto answer = probe.request("server/discover", {{"_meta", per_request_meta(modern)}});
+  auto knows_modern = [](const json& versions) {
+    std::vector<std::string> known;
+    if (versions.is_array()) {
+      for (const json& v : versions) {
+        if (v.is_string() && protocol::is_modern(v.get<std::string>()) && protocol::find_revision(v.get<std::string>())) {
+          known.push_back(v);
+        }
+      }
+    }
+    return known.empty() ? std::string() : *std::max_element(known.begin(), known.end());
+  };
+  if (!answer.ok()) return {legacy, "server/discover got no answer (" + answer.status().message() + "); using initialize"};
+  const json& message = *answer;
+  if (message.contains("result") && message["result"].is_object()) {
+    std::string chosen = knows_modern(message["result"].value("supportedVersions", json()));
+    if (!chosen.empty()) return {chosen, "server/discover answered with supportedVersions including it"};
+    return {legacy, "server/discover named no modern version this harness knows; using initialize"};
+  }
+  const json error = message.value("error", json::object());
+  if (error.is_object() && error.value("code", 0) == jsonrpc::kUnsupportedProtocolVersion) {
+    std::string chosen = knows_modern(error.value("data", json::object()).value("supported", json()));
+    if (!chosen.empty()) return {chosen, "server/discover refused " + modern + " but offers this one"};
+  }
+  return {legacy, "server/discover was refused (" + jsonrpc::serialize(error).substr(0, 120) + "); using initialize"};
 }
 
 RunReport run_checks(const std::vector<const CheckSpec*>& checks, const TargetConfig& target,

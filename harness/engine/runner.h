@@ -46,6 +46,17 @@ RunReport run_checks(const std::vector<const CheckSpec*>& checks, const TargetCo
 // such (exit code 3) instead of as a wall of failed checks.
 Status preflight(const TargetConfig& target);
 
+// The version to test when none was forced, found the way the spec's backward-
+// compatibility probe prescribes (2026-07-28 basic/transports/stdio.mdx): server/discover
+// first; a DiscoverResult, or an UnsupportedProtocolVersion error naming a modern
+// version this harness knows, means that version; any other answer, an HTTP error or
+// silence means the latest initialize-based one.
+struct EraProbe {
+  std::string version;
+  std::string evidence;  // why, in words, for the console
+};
+EraProbe detect_protocol_version(const TargetConfig& target);
+
 std::string iso8601_now();
 
 }  // namespace mcp::harness

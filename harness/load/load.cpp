@@ -86,7 +86,7 @@ StatusOr<LoadReport> run_load(const TargetConfig& target, const LoadOptions& opt
     // No schema validation on this path: the driver must not be what limits the figure.
     ASSIGN_OR_RETURN(auto connection, contexts.back()->connect());
     McpClient client(std::move(connection), nullptr, target.timeout);
-    auto initialized = client.initialize(target.protocol_version);
+    auto initialized = client.handshake(target.protocol_version);
     if (!initialized.ok()) return initialized.status().with_context("initializing session " + std::to_string(i + 1));
     clients.push_back(std::move(client));
   }

@@ -181,7 +181,7 @@ StatusOr<RunawayReport> run_runaway(const TargetConfig& target, const RunawayOpt
   }
   double declared_rate = 0;
   {
-    json init = probe.initialize_response().value("result", json::object());
+    json init = probe.handshake_response().value("result", json::object());
     json declared = init.value("_meta", json::object()).value("dev.mcp-harness/limits", json());
     if (declared.is_object()) declared_rate = declared.value("rate", json::object()).value("per_second", 0.0);
   }

@@ -87,7 +87,10 @@ std::optional<json> McpServer::dispatch_per_request(const jsonrpc::Message& mess
   }
 
   Session request(connection.id());
-  request.set_principal(connection.principal());
+  // Without an authenticated caller, the run id stands in for one (as the session id
+  // does in the legacy era), so one agent run's limits do not spill onto another's.
+  std::string run = jsonrpc::string_member(meta, "dev.mcp-harness/run-id");
+  request.set_principal(connection.authenticated() || run.empty() ? connection.principal() : "run:" + run);
   request.begin(version, meta[protocol::kMetaClientCapabilities], meta.value(protocol::kMetaClientInfo, json::object()));
   if (auto level = meta.find(protocol::kMetaLogLevel); level != meta.end()) {
     request.set_log_level(log_severity(level->get<std::string>()));

@@ -28,6 +28,11 @@ std::string Session::principal() const {
   return id_.empty() ? "anonymous" : id_;
 }
 
+bool Session::authenticated() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return !principal_.empty();
+}
+
 bool Session::initialized() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return initialized_;

@@ -42,6 +42,7 @@ class Session {
   // session id stands in for it ("anonymous" when there is neither).
   void set_principal(std::string principal);
   std::string principal() const;
+  bool authenticated() const;  // set_principal was called
 
   // Returns false when the session is already initialized.
   bool begin(const std::string& version, const nlohmann::json& client_capabilities, const nlohmann::json& client_info);

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "mcp/json_rpc.h"
+#include "mcp/protocol_version.h"
 #include "mcp/trace_context.h"
 #include "reference-server/core/event_log.h"
 #include "reference-server/observability/tracing.h"
@@ -74,8 +75,10 @@ class Scope final : public RequestScope {
     span_->set_attribute("mcp.method.name", method_);
     span_->set_attribute("jsonrpc.request.id", id_text(id_));
     span_->set_attribute("jsonrpc.protocol.version", "2.0");
-    if (!session.id().empty()) span_->set_attribute("mcp.session.id", session.id());
-    std::string version = session.protocol_version();
+    // A modern request names its version in _meta and belongs to no session.
+    std::string version = jsonrpc::string_member(meta_, protocol::kMetaProtocolVersion);
+    if (version.empty() && !session.id().empty()) span_->set_attribute("mcp.session.id", session.id());
+    if (version.empty()) version = session.protocol_version();
     if (!version.empty()) span_->set_attribute("mcp.protocol.version", version);
     span_->set_attribute("network.transport", telemetry.options().network_transport);
     span_->set_attribute("dev.mcp_harness.correlation_id", correlation_);

@@ -40,7 +40,7 @@ StatusOr<McpClient> session_with(CheckContext& ctx, HeaderSource headers) {
   ASSIGN_OR_RETURN(auto http, bare_connection(ctx));
   http->set_header_source(std::move(headers));
   McpClient client(std::move(http), &ctx.violations(), ctx.timeout());
-  auto init = client.initialize(ctx.protocol_version());
+  auto init = client.handshake(ctx.protocol_version());
   if (!init.ok()) return init.status();
   return client;
 }

@@ -148,7 +148,7 @@ void register_gateway_checks(Registry& registry) {
         }
         REQUIRE_OK(auto connection, StdioConnection::start(options, ctx.transcript()), "starting the server");
         McpClient client(std::move(connection), &ctx.violations(), ctx.timeout());
-        auto init = client.initialize(ctx.protocol_version());
+        auto init = client.handshake(ctx.protocol_version());
         if (init.ok()) return fail("the server served a session with an expired MCP_ACCESS_TOKEN", "no session", init->dump().substr(0, 300));
         return pass(init.status().message().substr(0, 200));
       },

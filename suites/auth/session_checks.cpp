@@ -229,6 +229,7 @@ void register_session_checks(Registry& registry) {
                    "Mcp-Session-Id; expects 401, 403 or 404.",
       .transports = kHttp,
       .min_version = "2025-03-26",
+      .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         AuthTarget target = auth_target(ctx, kAllModes);
         if (target.skip) return *target.skip;

@@ -33,6 +33,7 @@ void register_lifecycle(Registry& registry) {
       .requirement = "The server MUST answer initialize with its protocol version, capabilities and server info.",
       .spec_ref = spec("2025-11-25", kDoc, "Initialization"),
       .procedure = "Sends initialize with the target protocol version; validates the result against InitializeResult.",
+      .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(McpClient client, ctx.client(), "connecting");
         REQUIRE_OK(json response, client.request("initialize", initialize_params(ctx.protocol_version())), "initialize");
@@ -53,6 +54,7 @@ void register_lifecycle(Registry& registry) {
       .spec_ref = spec("2025-11-25", kDoc, "Version Negotiation"),
       .procedure = "Sends initialize with protocolVersion \"1999-01-01\"; expects an error, or a result naming a "
                    "different version that the server then accepts when asked for it.",
+      .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         const std::string bogus = "1999-01-01";
         json response;
@@ -83,6 +85,7 @@ void register_lifecycle(Registry& registry) {
       .spec_ref = spec("2025-11-25", kDoc, "Version Negotiation"),
       .procedure = "Initializes once per known revision (2024-11-05 .. 2025-11-25). Each answer W must be either the "
                    "requested version or one the server echoes when asked for W.",
+      .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         std::string summary;
         for (const std::string& version : protocol::legacy_version_names()) {
@@ -113,6 +116,7 @@ void register_lifecycle(Registry& registry) {
       .spec_ref = spec("2025-11-25", "basic/index.mdx", "Notifications"),
       .procedure = "Initializes (which sends notifications/initialized), then pings; the first message back must be "
                    "the ping response.",
+      .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(McpClient client, ctx.session(), "initializing");
         REQUIRE(expect_ping_answered_first(client, "notifications/initialized"));
@@ -127,6 +131,7 @@ void register_lifecycle(Registry& registry) {
       .spec_ref = spec("2025-11-25", kDoc, "Initialization"),
       .procedure = "Sends tools/list as the very first message; expects a JSON-RPC error (over HTTP, a 4xx status "
                    "also refuses it).",
+      .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(McpClient client, ctx.client(), "connecting");
         if (HttpConnection* http = as_http(client)) {
@@ -151,6 +156,7 @@ void register_lifecycle(Registry& registry) {
       .procedure = "Sends ping as the very first message; expects an empty result. (stdio only: over HTTP a ping "
                    "before initialize has no session to belong to.)",
       .transports = kStdio,
+      .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(McpClient client, ctx.client(), "connecting");
         REQUIRE_OK(json response, client.request("ping"), "ping before initialize");
@@ -165,6 +171,7 @@ void register_lifecycle(Registry& registry) {
                      "params), not answered with a guessed version.",
       .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
       .procedure = "Sends initialize with capabilities and clientInfo but no protocolVersion.",
+      .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(McpClient client, ctx.client(), "connecting");
         json params = initialize_params(ctx.protocol_version());

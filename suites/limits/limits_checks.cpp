@@ -268,10 +268,10 @@ void register_limits(Registry& registry) {
         LimitsSetup s = setup(ctx, false);
         if (s.outcome) return *s.outcome;
         HttpConnection* http = as_http(s.listing.session->client);
-        std::string body = jsonrpc::serialize(jsonrpc::make_request(
-            "loop", "tools/call", {{"name", s.tool}, {"arguments", s.arguments}}));
+        HttpRequestSpec call = client_request(s.listing.session->client, "loop", "tools/call",
+                                              {{"name", s.tool}, {"arguments", s.arguments}});
         for (int i = 0; i < ctx.target().profile.limits.max_calls; ++i) {
-          HttpReply reply = http->exchange(http_request("POST", ctx.timeout(), body));
+          HttpReply reply = http->exchange(call);
           bool refused = !reply.messages.empty() && is_refusal(reply.messages.back(), ctx.target().profile.limits);
           if (reply.status == 200 && !refused) continue;
           if (reply.status != 200 || !refused) {

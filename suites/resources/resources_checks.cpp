@@ -192,6 +192,7 @@ void register_resources(Registry& registry) {
                      "with an empty result.",
       .spec_ref = spec("2025-11-25", kDoc, "Subscriptions"),
       .procedure = "Subscribes to the first listed resource.",
+      .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         SubscribeTarget target = subscribe_target(ctx);
         if (target.outcome) return *target.outcome;
@@ -209,6 +210,7 @@ void register_resources(Registry& registry) {
                      "resource, with an empty result.",
       .spec_ref = spec("2025-11-25", kDoc, "Subscriptions"),
       .procedure = "Subscribes to the first listed resource, then unsubscribes.",
+      .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         SubscribeTarget target = subscribe_target(ctx);
         if (target.outcome) return *target.outcome;
@@ -229,6 +231,7 @@ void register_resources(Registry& registry) {
                      "(-32002, Resource not found), as reading it is.",
       .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
       .procedure = "Sends resources/subscribe for \"mcp-harness://no/such/resource\".",
+      .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (!declares_subscribe(s)) return skip("the server does not declare resources.subscribe");

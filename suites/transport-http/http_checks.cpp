@@ -58,7 +58,7 @@ void register_transport_http(Registry& registry) {
       .transports = kHttp,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
-        HttpReply reply = as_http(s.client)->exchange(post(ping_body("ct-1"), ctx.timeout()));
+        HttpReply reply = as_http(s.client)->exchange(client_request(s.client, "ct-1", harmless_method(s.client)));
         std::string type = reply.content_type();
         if (reply.status != 200 || (type != "application/json" && type != "text/event-stream")) {
           return fail("unexpected reply to a request", "HTTP 200 with application/json or text/event-stream",
@@ -76,6 +76,7 @@ void register_transport_http(Registry& registry) {
       .spec_ref = spec("2025-11-25", kDoc, "Session Management"),
       .procedure = "Initializes and inspects the Mcp-Session-Id response header, if any.",
       .transports = kHttp,
+      .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         const auto& id = as_http(s.client)->session_id();
@@ -98,6 +99,7 @@ void register_transport_http(Registry& registry) {
       .spec_ref = spec("2025-11-25", kDoc, "Session Management"),
       .procedure = "Initializes, then POSTs ping without the Mcp-Session-Id header.",
       .transports = kHttp,
+      .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         HttpConnection* http = as_http(s.client);
@@ -117,6 +119,7 @@ void register_transport_http(Registry& registry) {
       .spec_ref = spec("2025-11-25", kDoc, "Session Management"),
       .procedure = "Initializes, DELETEs the session, then POSTs ping with the old session id.",
       .transports = kHttp,
+      .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         HttpConnection* http = as_http(s.client);
@@ -141,6 +144,7 @@ void register_transport_http(Registry& registry) {
       .spec_ref = spec("2025-11-25", kDoc, "Session Management"),
       .procedure = "Initializes and sends DELETE with the session id.",
       .transports = kHttp,
+      .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         HttpConnection* http = as_http(s.client);
@@ -182,6 +186,7 @@ void register_transport_http(Registry& registry) {
       .procedure = "Initializes, then POSTs ping with MCP-Protocol-Version: 1999-01-01.",
       .transports = kHttp,
       .min_version = "2025-06-18",
+      .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         HttpRequestSpec request = post(ping_body("bad-version-header"), ctx.timeout());
@@ -200,6 +205,7 @@ void register_transport_http(Registry& registry) {
       .spec_ref = spec("2025-11-25", kDoc, "Listening for Messages from the Server"),
       .procedure = "Initializes, then GETs the endpoint with Accept: text/event-stream for up to one second.",
       .transports = kHttp,
+      .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         HttpReply reply =
@@ -250,6 +256,7 @@ void register_transport_http(Registry& registry) {
       .procedure = "Initializes, then POSTs ping without the MCP-Protocol-Version header.",
       .transports = kHttp,
       .min_version = "2025-06-18",
+      .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         HttpRequestSpec request = post(ping_body("no-version-header"), ctx.timeout());
@@ -271,6 +278,7 @@ void register_transport_http(Registry& registry) {
       .procedure = "Calls a read-only tool twice on one session (with a progressToken, so that servers stream) and "
                    "compares the event ids of both replies.",
       .transports = kHttp,
+      .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         ToolListing tour = list_all_tools(ctx);
         if (tour.outcome) return *tour.outcome;

@@ -13,6 +13,7 @@ void register_utilities(Registry& registry) {
       .requirement = "The receiver MUST respond promptly to ping with an empty response.",
       .spec_ref = spec("2025-11-25", "basic/utilities/ping.mdx", "Behavior Requirements"),
       .procedure = "Sends ping after initialization; expects a result that is an empty object (or only _meta).",
+      .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(McpClient client, ctx.session(), "initializing");
         REQUIRE_OK(json response, client.request("ping"), "ping");

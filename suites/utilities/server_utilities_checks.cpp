@@ -121,6 +121,7 @@ void register_server_utilities(Registry& registry) {
       .requirement = "A server declaring logging MUST accept logging/setLevel with a valid level, with an empty result.",
       .spec_ref = spec("2025-11-25", kLoggingDoc, "Setting Log Level"),
       .procedure = "Sends logging/setLevel with level \"warning\".",
+      .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (!s.has_capability("logging")) return skip_without_capability("logging");
@@ -137,6 +138,7 @@ void register_server_utilities(Registry& registry) {
                      "error -32602 (Invalid params).",
       .spec_ref = spec("2025-11-25", kLoggingDoc, "Error Handling"),
       .procedure = "Sends logging/setLevel with level \"mcp-harness-loudest\".",
+      .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (!s.has_capability("logging")) return skip_without_capability("logging");

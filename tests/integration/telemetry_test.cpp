@@ -21,7 +21,7 @@ TEST(Telemetry, MetricsAndCostFollowTheCalls) {
   harness::McpClient client(std::make_unique<harness::HttpConnection>(*harness::parse_http_url(base + "/mcp"), transcript,
                                                                       std::chrono::seconds(5)),
                             nullptr, std::chrono::seconds(5));
-  ASSERT_TRUE(client.initialize("2025-11-25").ok());
+  ASSERT_TRUE(client.handshake("2025-11-25").ok());
   auto call = [&](const std::string& tool, json args, json meta = json::object()) {
     auto r = client.request("tools/call", {{"name", tool}, {"arguments", args}, {"_meta", meta}});
     EXPECT_TRUE(r.ok());
