@@ -115,6 +115,10 @@ std::vector<SchemaError> validate_server_message(const SchemaValidator& schema, 
   std::vector<SchemaError> errors = prefixed(schema.validate_definition(message, envelope), envelope);
   if (errors.empty() && message.contains("result") && !answered_method.empty()) {
     std::string definition = result_definition_for(schema, answered_method);
+    // 2026-07-28: a request may be answered with an InputRequiredResult instead (mrtr.mdx).
+    const json& result = message["result"];
+    bool input_required = result.is_object() && result.contains("resultType") && result["resultType"] == "input_required";
+    if (input_required && schema.has_definition("InputRequiredResult")) definition = "InputRequiredResult";
     for (SchemaError& e : prefixed(schema.validate_definition(message["result"], definition), definition)) {
       e.instance_pointer = "/result" + e.instance_pointer;
       errors.push_back(std::move(e));

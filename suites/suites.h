@@ -17,6 +17,11 @@ void register_limits(Registry& registry);
 void register_observability(Registry& registry);
 void register_transport_stdio(Registry& registry);
 void register_transport_http(Registry& registry);
+// suites/per-request/: the 2026-07-28 era (server/discover, per-request _meta, MRTR,
+// subscriptions/listen, HTTP request headers); skipped for initialize-based versions.
+void register_per_request(Registry& registry);
+void register_per_request_interactions(Registry& registry);
+void register_per_request_http(Registry& registry);
 void register_auth(Registry& registry);  // suites/auth/: needs --auth (or --auth-token), skips otherwise
 void register_schema(Registry& registry);  // last: it reports on everything the run saw
 

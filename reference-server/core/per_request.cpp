@@ -38,7 +38,10 @@ bool is_per_request(const jsonrpc::Message& message) {
   if (message.method() == "server/discover") return true;
   const json& params = message.params();
   auto meta = params.find("_meta");
-  return meta != params.end() && meta->is_object() && meta->contains(protocol::kMetaProtocolVersion);
+  // Either required field marks the modern era, so that a request missing the other
+  // one is refused as malformed (-32602) rather than served as legacy traffic.
+  return meta != params.end() && meta->is_object() &&
+         (meta->contains(protocol::kMetaProtocolVersion) || meta->contains(protocol::kMetaClientCapabilities));
 }
 
 std::optional<RpcError> per_request_meta_error(const json& params) {

@@ -39,6 +39,10 @@ std::optional<Outcome> call_read_only_tools(CheckContext& ctx, ToolListing& tour
       ctx.note(name + " answered with a protocol error; not this check's concern");
       continue;
     }
+    if ((*response)["result"].value("resultType", "complete") == "input_required") {
+      ctx.note(name + " asked for input (mrtr.* checks judge that); no final result to judge");
+      continue;
+    }
     ++called;
     if (auto verdict = judge(tool, (*response)["result"])) return verdict;
   }

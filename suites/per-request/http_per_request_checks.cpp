@@ -1,0 +1,182 @@
+// 2026-07-28 Streamable HTTP: request metadata headers checked against the body,
+// status codes for unknown methods, no GET/DELETE and no sessions.
+#include "mcp/base64.h"
+#include "mcp/json_rpc.h"
+#include "suites/per-request/per_request_support.h"
+#include "suites/suites.h"
+
+namespace mcp::harness::suites {
+
+using json = nlohmann::json;
+using namespace per_request;
+
+namespace {
+
+const std::string kHttpDoc = "basic/transports/streamable-http.mdx";
+
+// A check that sends tools/list with one header changed and expects 400 + HeaderMismatch.
+CheckSpec header_mismatch_check(std::string id, std::string requirement, std::string procedure,
+                                std::map<std::string, std::string> headers) {
+  return {
+      .id = std::move(id),
+      .level = Level::kMust,
+      .requirement = std::move(requirement),
+      .spec_ref = spec(kModernDocs, kHttpDoc, "Server Validation"),
+      .procedure = std::move(procedure),
+      .transports = kHttp,
+      .min_version = kFirstModernVersion,
+      .run = [headers = std::move(headers)](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "server/discover");
+        json message = request_with_meta(s.client, "header-check", "tools/list", json::object());
+        REQUIRE_OK(Exchange exchange, send_as_is(s.client, message, headers), "sending tools/list");
+        REQUIRE(expect_refusal(exchange, jsonrpc::kHeaderMismatch, 400, "tools/list with mismatched headers"));
+        return pass(compact(exchange.response["error"], 200));
+      },
+  };
+}
+
+// A read-only tool and its arguments from a fresh session, or the outcome to report.
+struct ChosenTool {
+  std::optional<Session> session;
+  std::string name;
+  json arguments;
+  std::optional<Outcome> outcome;
+};
+ChosenTool choose_read_only_tool(CheckContext& ctx) {
+  ToolListing tour = list_all_tools(ctx);
+  if (tour.outcome) return {std::nullopt, "", nullptr, tour.outcome};
+  auto chosen = callable_read_only_tool(tour.tools, [](const json&) { return true; });
+  if (!chosen) return {std::nullopt, "", nullptr, skip("no read-only tool could be called with generated arguments")};
+  return {std::move(tour.session), chosen->first["name"], chosen->second, std::nullopt};
+}
+
+}  // namespace
+
+void register_per_request_http(Registry& registry) {
+  registry.add(header_mismatch_check(
+      "transport-http.header.method-mismatch",
+      "A POST whose Mcp-Method header differs from the body's method MUST be rejected with 400 and HeaderMismatch (-32020).",
+      "Sends tools/list with Mcp-Method: prompts/list.", {{"Mcp-Method", "prompts/list"}}));
+  registry.add(header_mismatch_check(
+      "transport-http.header.method-missing",
+      "A POST without the required Mcp-Method header MUST be rejected with 400 and HeaderMismatch (-32020).",
+      "Sends tools/list without Mcp-Method.", {{"Mcp-Method", ""}}));
+  registry.add(header_mismatch_check(
+      "transport-http.header.protocol-version-mismatch",
+      "The MCP-Protocol-Version header MUST match _meta's protocolVersion; a mismatch MUST be rejected with 400 and "
+      "HeaderMismatch (-32020).",
+      "Sends tools/list for 2026-07-28 with MCP-Protocol-Version: 2025-11-25.", {{"MCP-Protocol-Version", "2025-11-25"}}));
+
+  registry.add({
+      .id = "transport-http.header.name-mismatch",
+      .level = Level::kMust,
+      .requirement = "A tools/call whose Mcp-Name header differs from params.name MUST be rejected with 400 and "
+                     "HeaderMismatch (-32020), so that a gateway routing on the header cannot be steered by the body.",
+      .spec_ref = spec(kModernDocs, kHttpDoc, "Server Validation"),
+      .procedure = "Calls a read-only tool with Mcp-Name naming another tool.",
+      .transports = kHttp,
+      .min_version = kFirstModernVersion,
+      .run = [](CheckContext& ctx) -> Outcome {
+        ChosenTool tool = choose_read_only_tool(ctx);
+        if (tool.outcome) return *tool.outcome;
+        json message = request_with_meta(tool.session->client, "name-check", "tools/call",
+                                         {{"name", tool.name}, {"arguments", tool.arguments}});
+        REQUIRE_OK(Exchange exchange, send_as_is(tool.session->client, message, {{"Mcp-Name", "mcp-harness-other-tool"}}),
+                   "calling " + tool.name);
+        REQUIRE(expect_refusal(exchange, jsonrpc::kHeaderMismatch, 400, "tools/call with a mismatched Mcp-Name"));
+        return pass();
+      },
+  });
+
+  registry.add({
+      .id = "transport-http.header.name-encoded",
+      .level = Level::kMust,
+      .requirement = "Servers MUST decode a Base64-encoded Mcp-Name (=?base64?...?=) before comparing it with the body: "
+                     "an encoded header naming the right tool is accepted.",
+      .spec_ref = spec(kModernDocs, kHttpDoc, "Value Encoding"),
+      .procedure = "Calls a read-only tool with its name sent as =?base64?...?= in Mcp-Name and expects the call served.",
+      .transports = kHttp,
+      .min_version = kFirstModernVersion,
+      .run = [](CheckContext& ctx) -> Outcome {
+        ChosenTool tool = choose_read_only_tool(ctx);
+        if (tool.outcome) return *tool.outcome;
+        json message = request_with_meta(tool.session->client, "encoded-name", "tools/call",
+                                         {{"name", tool.name}, {"arguments", tool.arguments}});
+        std::string encoded = "=?base64?" + base64_encode(tool.name) + "?=";
+        REQUIRE_OK(Exchange exchange, send_as_is(tool.session->client, message, {{"Mcp-Name", encoded}}), "calling " + tool.name);
+        if (exchange.http_status != 200 || !exchange.response.contains("result")) {
+          return fail("a correctly encoded Mcp-Name was refused", "HTTP 200 with the tool's result", exchange.describe());
+        }
+        return pass("Mcp-Name: " + encoded);
+      },
+  });
+
+  registry.add({
+      .id = "transport-http.unknown-method-404",
+      .level = Level::kMust,
+      .requirement = "A POST for an RPC method the server does not implement MUST be answered with 404 Not Found and "
+                     "JSON-RPC error -32601.",
+      .spec_ref = spec(kModernDocs, kHttpDoc, "Protocol Version Header"),
+      .procedure = "Sends mcp-harness/no-such-method with matching headers and the per-request _meta.",
+      .transports = kHttp,
+      .min_version = kFirstModernVersion,
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "server/discover");
+        json message = request_with_meta(s.client, "unknown", "mcp-harness/no-such-method", json::object());
+        REQUIRE_OK(Exchange exchange, send_as_is(s.client, message), "sending an unknown method");
+        REQUIRE(expect_refusal(exchange, jsonrpc::kMethodNotFound, 404, "an unknown method"));
+        return pass();
+      },
+  });
+
+  registry.add({
+      .id = "transport-http.get-delete-405",
+      .level = Level::kShould,
+      .requirement = "2026-07-28 has no GET stream and no sessions to end: a GET or DELETE from a client of this version "
+                     "SHOULD be answered with 405 Method Not Allowed.",
+      .spec_ref = spec(kModernDocs, kHttpDoc, "Earlier Streamable HTTP Revisions"),
+      .procedure = "Sends GET (Accept: text/event-stream) and DELETE with MCP-Protocol-Version: 2026-07-28.",
+      .transports = kHttp,
+      .min_version = kFirstModernVersion,
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "server/discover");
+        for (const char* method : {"GET", "DELETE"}) {
+          HttpRequestSpec request = http_request(method, std::min(ctx.timeout(), std::chrono::milliseconds(2000)));
+          request.max_events = 1;
+          HttpReply reply = as_http(s.client)->exchange(request);
+          if (reply.status != 405) {
+            return fail(std::string(method) + " was not refused with 405", "HTTP 405", describe_reply(reply));
+          }
+        }
+        return pass();
+      },
+  });
+
+  registry.add({
+      .id = "transport-http.no-session-id",
+      .level = Level::kShould,
+      .requirement = "2026-07-28 has no sessions: the server SHOULD ignore an Mcp-Session-Id header and neither mint nor "
+                     "echo session ids.",
+      .spec_ref = spec(kModernDocs, kHttpDoc, "Earlier Streamable HTTP Revisions"),
+      .procedure = "Sends server/discover with Mcp-Session-Id: mcp-harness-stale-session and expects it served with no "
+                   "Mcp-Session-Id in the reply.",
+      .transports = kHttp,
+      .min_version = kFirstModernVersion,
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(Session s, open_session(ctx), "server/discover");
+        json message = request_with_meta(s.client, "no-session", "server/discover", json::object());
+        REQUIRE_OK(Exchange exchange, send_as_is(s.client, message, {{"Mcp-Session-Id", "mcp-harness-stale-session"}}),
+                   "server/discover with a session id");
+        if (exchange.http_status != 200 || !exchange.response.contains("result")) {
+          return fail("a request carrying an unknown Mcp-Session-Id was not served", "HTTP 200 with the result",
+                      exchange.describe());
+        }
+        if (!exchange.reply.header("mcp-session-id").empty()) {
+          return fail("the reply carries an Mcp-Session-Id", "no Mcp-Session-Id header", exchange.describe());
+        }
+        return pass();
+      },
+  });
+}
+
+}  // namespace mcp::harness::suites

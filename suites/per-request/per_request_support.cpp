@@ -1,0 +1,76 @@
+#include "suites/per-request/per_request_support.h"
+
+#include "mcp/json_rpc.h"
+
+namespace mcp::harness::suites::per_request {
+
+using json = nlohmann::json;
+
+std::string Exchange::describe() const {
+  if (http_status) return describe_reply(reply);
+  return compact(response);
+}
+
+StatusOr<Exchange> send_as_is(McpClient& client, const json& message, const std::map<std::string, std::string>& headers) {
+  Exchange exchange;
+  const json id = message.value("id", json());
+  std::string method = message.value("method", "");
+  if (HttpConnection* http = as_http(client)) {
+    HttpRequestSpec spec = http_request("POST", client.timeout(), jsonrpc::serialize(message));
+    spec.headers = request_metadata_headers(message);
+    for (const auto& [name, value] : headers) spec.headers[name] = value;
+    exchange.reply = http->exchange(spec);
+    if (exchange.reply.status == 0) return exchange.reply.error.ok() ? unavailable("no HTTP reply") : exchange.reply.error;
+    exchange.http_status = exchange.reply.status;
+    for (const json& m : exchange.reply.messages) {
+      if (m.is_object() && !m.contains("method") && (m.value("id", json()) == id || id.is_null())) exchange.response = m;
+    }
+    return exchange;
+  }
+  client.expect_response(id, method);
+  RETURN_IF_ERROR(client.connection().send(message));
+  ASSIGN_OR_RETURN(exchange.response, client.await_response(id, deadline_in(client.timeout())));
+  return exchange;
+}
+
+json request_with_meta(const McpClient& client, const json& id, const std::string& method, json params,
+                       const std::function<void(json&)>& edit_meta) {
+  json meta = client.request_meta();
+  if (edit_meta) edit_meta(meta);
+  params["_meta"] = std::move(meta);
+  return jsonrpc::make_request(id, method, std::move(params));
+}
+
+Failure expect_refusal(const Exchange& exchange, int code, int http_status, const std::string& what) {
+  if (exchange.http_status && exchange.http_status != http_status) {
+    return fail(what + ": HTTP " + std::to_string(exchange.http_status),
+                "HTTP " + std::to_string(http_status) + " with JSON-RPC error " + std::to_string(code), exchange.describe());
+  }
+  if (exchange.response.is_null()) {
+    return fail(what + ": no JSON-RPC error in the reply", "JSON-RPC error " + std::to_string(code), exchange.describe());
+  }
+  return expect_error(exchange.response, code, what);
+}
+
+std::string capability_for(const std::string& method) {
+  if (method == "elicitation/create") return "elicitation";
+  if (method == "sampling/createMessage") return "sampling";
+  if (method == "roots/list") return "roots";
+  return "";
+}
+
+json answer_input_request(const json& request) {
+  std::string method = request.value("method", "");
+  const json params = request.value("params", json::object());
+  if (method == "elicitation/create") {
+    auto content = example_arguments(params.value("requestedSchema", json::object()));
+    if (!content) return {{"action", "decline"}};
+    return {{"action", "accept"}, {"content", *content}};
+  }
+  if (method == "sampling/createMessage") {
+    return {{"role", "assistant"}, {"content", {{"type", "text"}, {"text", "mcp-harness sample"}}}, {"model", "mcp-harness"}};
+  }
+  return {{"roots", json::array()}};
+}
+
+}  // namespace mcp::harness::suites::per_request
