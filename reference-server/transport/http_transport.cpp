@@ -130,20 +130,9 @@ std::string correlation_of(const json& body) {
              : "";
 }
 
-// The HTTP status a modern-era error answer travels with (streamable-http.mdx
-// "Protocol Version Header", "Server Validation"; basic/index.mdx "_meta").
-int per_request_error_status(const json& response) {
-  if (!response.contains("error") || !response["error"].is_object()) return 200;
-  int code = response["error"].value("code", 0);
-  if (code == jsonrpc::kMethodNotFound) return 404;
-  bool protocol_error = code == jsonrpc::kHeaderMismatch || code == jsonrpc::kMissingRequiredClientCapability ||
-                        code == jsonrpc::kUnsupportedProtocolVersion;
-  return protocol_error ? 400 : 200;
-}
-
 // What is wrong with a modern request's Mcp-Method / Mcp-Name / MCP-Protocol-Version
 // headers against its body, or "" when they agree.
-std::string header_mismatch(const httplib::Request& req, const jsonrpc::Message& message) {
+std::string header_mismatch(const httplib::Request& req, const jsonrpc::Message& message, bool decode_names) {
   std::string version_header = req.get_header_value("MCP-Protocol-Version");
   std::string body_version = message.params()["_meta"][protocol::kMetaProtocolVersion].get<std::string>();
   if (version_header != body_version) {
@@ -156,7 +145,8 @@ std::string header_mismatch(const httplib::Request& req, const jsonrpc::Message&
   std::optional<std::string> name = mcp_name_source(message.method(), message.params());
   if (!name) return "";
   if (!req.has_header("Mcp-Name")) return "the Mcp-Name header is required for " + message.method();
-  std::optional<std::string> header = decode_header_value(req.get_header_value("Mcp-Name"));
+  std::optional<std::string> header =
+      decode_names ? decode_header_value(req.get_header_value("Mcp-Name")) : req.get_header_value("Mcp-Name");
   if (!header) return "the Mcp-Name header is not valid =?base64?...?= text";
   if (*header != *name) return "Mcp-Name header '" + *header + "' does not match body value '" + *name + "'";
   return "";
@@ -346,11 +336,12 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
       return;
     }
     if (auto error = per_request_meta_error(message.params())) {
-      res.status = 400;
+      res.status = per_request_meta_error_status();
       res.set_content(jsonrpc::serialize(jsonrpc::make_error(message.id(), error->code, error->message)), "application/json");
       return;
     }
-    if (std::string mismatch = header_mismatch(req, message); !mismatch.empty()) {
+    std::string mismatch = validates_request_headers() ? header_mismatch(req, message, decodes_encoded_names()) : "";
+    if (!mismatch.empty()) {
       return reply_error(res, 400, jsonrpc::kHeaderMismatch, "Header mismatch: " + mismatch, message.id());
     }
     if (!tool_allowed(message, principal, res)) return;
@@ -375,7 +366,8 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
       res.status = accepted_status();
       return;
     }
-    res.status = per_request_error_status(*response);
+    res.status = per_request_status(*response);
+    if (mints_per_request_session_ids()) res.set_header("Mcp-Session-Id", new_session_id());
     res.set_content(jsonrpc::serialize(*response), json_content_type());
   };
 
@@ -495,7 +487,12 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     if (!guarded(req, res)) return;
     std::optional<auth::Principal> principal = authenticate(req, res);
     if (!principal) return;
-    if (!offers_get_stream() || modern_version_header(req)) {
+    if (modern_version_header(req)) {
+      res.status = per_request_get_delete_status();  // 2026-07-28 has no GET stream
+      res.set_header("Allow", "POST");
+      return;
+    }
+    if (!offers_get_stream()) {
       res.status = get_refusal_status();
       res.set_header("Allow", "POST, DELETE");
       return;
@@ -555,7 +552,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     std::optional<auth::Principal> principal = authenticate(req, res);
     if (!principal) return;
     if (modern_version_header(req)) {
-      res.status = 405;  // 2026-07-28 has no sessions to end
+      res.status = per_request_get_delete_status();  // 2026-07-28 has no sessions to end
       res.set_header("Allow", "POST");
       return;
     }
@@ -596,6 +593,17 @@ void HttpServerTransport::stop() {
     for (auto& [id, session] : impl_->sessions) Impl::close_channel(*session);
   }
   impl_->http.stop();
+}
+
+// The HTTP status a modern-era answer travels with (streamable-http.mdx "Protocol
+// Version Header", "Server Validation"; basic/index.mdx "_meta").
+int HttpServerTransport::per_request_status(const json& response) const {
+  if (!response.contains("error") || !response["error"].is_object()) return 200;
+  int code = response["error"].value("code", 0);
+  if (code == jsonrpc::kMethodNotFound) return 404;
+  bool protocol_error = code == jsonrpc::kHeaderMismatch || code == jsonrpc::kMissingRequiredClientCapability ||
+                        code == jsonrpc::kUnsupportedProtocolVersion;
+  return protocol_error ? 400 : 200;
 }
 
 bool HttpServerTransport::origin_allowed(const std::string& origin) const {

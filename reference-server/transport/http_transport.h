@@ -1,7 +1,9 @@
-// Streamable HTTP transport (legacy era, 2025-03-26 .. 2025-11-25): one MCP endpoint
-// taking POST (JSON or SSE responses), GET (server-to-client SSE stream) and DELETE
-// (end the session), with Mcp-Session-Id sessions, MCP-Protocol-Version checks,
-// and Origin / Host validation against DNS rebinding.
+// Streamable HTTP transport, dual-era. Legacy clients (2025-03-26 .. 2025-11-25) get
+// one MCP endpoint taking POST (JSON or SSE responses), GET (server-to-client SSE
+// stream) and DELETE (end the session), with Mcp-Session-Id sessions and
+// MCP-Protocol-Version checks. Modern clients (2026-07-28) POST self-contained
+// requests whose Mcp-Method / Mcp-Name / MCP-Protocol-Version headers must match the
+// body. Origin / Host validation against DNS rebinding guards both.
 #pragma once
 
 #include <chrono>
@@ -68,6 +70,14 @@ class HttpServerTransport {
   virtual bool session_wide_event_ids() const { return true; }
   virtual int status_for_response(const nlohmann::json& response) const { (void)response; return 200; }
   // A session id is not a credential: only the principal that opened a session may use it.
+  // Modern era: headers must agree with the body (-32020), encoded names are decoded
+  // first, protocol errors carry their HTTP status, no GET/DELETE, no session ids.
+  virtual bool validates_request_headers() const { return true; }
+  virtual bool decodes_encoded_names() const { return true; }
+  virtual int per_request_status(const nlohmann::json& response) const;
+  virtual int per_request_meta_error_status() const { return 400; }
+  virtual int per_request_get_delete_status() const { return 405; }
+  virtual bool mints_per_request_session_ids() const { return false; }
   virtual bool session_usable_by(const std::string& owner, const std::string& principal) const { return owner == principal; }
 
  private:

@@ -61,8 +61,9 @@ HttpReply get_public(CheckContext& ctx, const std::string& path_or_url) {
   return (*http)->exchange(spec);
 }
 
-HttpReply post_on(McpClient& client, const std::string& body, std::chrono::milliseconds timeout) {
-  return as_http(client)->exchange(http_request("POST", timeout, body));
+// A request as the client sends it (per-request _meta and headers in the modern era).
+HttpReply post_on(McpClient& client, const std::string& id, const std::string& method, json params = json::object()) {
+  return as_http(client)->exchange(client_request(client, id, method, std::move(params)));
 }
 
 std::string well_known_path(CheckContext& ctx, bool suffixed) {
@@ -199,9 +200,7 @@ void register_session_checks(Registry& registry) {
         if (!tool) return skip("the server has no tool " + profile.scoped_tool + " (set auth.scoped_tool in the profile)");
         // Authorization comes before argument validation, so arguments the harness cannot build are sent empty.
         json arguments = example_arguments(tool->value("inputSchema", json::object())).value_or(json::object());
-        HttpReply reply = post_on(client, jsonrpc::serialize(jsonrpc::make_request(
-                                              "scope-1", "tools/call", {{"name", profile.scoped_tool}, {"arguments", arguments}})),
-                                  ctx.timeout());
+        HttpReply reply = post_on(client, "scope-1", "tools/call", {{"name", profile.scoped_tool}, {"arguments", arguments}});
         if (reply.status != 403) {
           return fail(accepted(reply) ? "a principal without " + profile.scoped_tool_scope + " reached " + profile.scoped_tool
                                       : "the refusal has the wrong status",
@@ -253,8 +252,8 @@ void register_session_checks(Registry& registry) {
       .requirement = "Tokens MUST be validated on every request: once the token that opened a session expires, "
                      "requests carrying it are refused with 401.",
       .spec_ref = spec("2025-11-25", kAuthDoc, "Token Handling"),
-      .procedure = "Opens a session with a token valid for 2 s, pings, waits until it expired (plus the profile's "
-                   "leeway), pings again with the same token; expects HTTP 401.",
+      .procedure = "Opens a session with a token valid for 2 s, sends ping (server/discover from 2026-07-28), waits until it "
+                   "expired (plus the profile's leeway), sends it again with the same token; expects HTTP 401.",
       .transports = kHttp,
       .min_version = "2025-03-26",
       .run = [](CheckContext& ctx) -> Outcome {
@@ -266,12 +265,12 @@ void register_session_checks(Registry& registry) {
         claims["exp"] = expires;
         REQUIRE_OK(std::string token, as->mint(claims), "minting");
         REQUIRE_OK(McpClient client, session_with(ctx, [token] { return bearer(token); }), "opening a session");
-        HttpReply before = post_on(client, ping_body("exp-1"), ctx.timeout());
-        if (before.status != 200) return fail("the fresh token was not accepted for ping", "HTTP 200", describe_reply(before));
+        HttpReply before = post_on(client, "exp-1", harmless_method(client));
+        if (before.status != 200) return fail("the fresh token was not accepted", "HTTP 200", describe_reply(before));
         while (unix_seconds() <= expires + ctx.target().profile.auth.leeway_seconds) {
           std::this_thread::sleep_for(std::chrono::milliseconds(200));
         }
-        return expect_unauthorized(post_on(client, ping_body("exp-2"), ctx.timeout()),
+        return expect_unauthorized(post_on(client, "exp-2", harmless_method(client)),
                                    "a request with the session's now-expired token");
       },
   });

@@ -4,6 +4,7 @@
 // outside with the harness's mock authorization server as the issuer.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -29,9 +30,10 @@ struct ModeCase {
   std::string mode;
   std::string transport;
   std::set<std::string> must_pass;  // auth checks that apply in this mode and must pass
+  std::string protocol_version = "auto";  // auto finds 2026-07-28; sessions exist only before it
 };
 
-void PrintTo(const ModeCase& c, std::ostream* os) { *os << c.mode << " over " << c.transport; }
+void PrintTo(const ModeCase& c, std::ostream* os) { *os << c.mode << " over " << c.transport << " (" << c.protocol_version << ")"; }
 
 const std::set<std::string> kForgeries = {
     "auth.token.valid-accepted", "auth.token.expired",   "auth.token.not-yet-valid", "auth.token.wrong-audience",
@@ -44,17 +46,21 @@ std::set<std::string> with(std::set<std::string> base, const std::set<std::strin
 }
 
 std::vector<ModeCase> mode_cases() {
-  const std::set<std::string> common = {"auth.unauthenticated.401", "auth.scope.insufficient",
-                                        "auth.session.bound-to-principal", "auth.no-secrets-in-output"};
+  const std::set<std::string> common = {"auth.unauthenticated.401", "auth.scope.insufficient", "auth.no-secrets-in-output"};
+  const std::set<std::string> oauth = with(with(common, kForgeries), {"auth.unauthenticated.challenge", "auth.metadata.discoverable",
+                                                                      "auth.metadata.document", "auth.token.expiry-mid-session",
+                                                                      "auth.jwks.rotation"});
+  const std::set<std::string> gateway = with(common, {"auth.gateway.forged-signature", "auth.gateway.stale-assertion"});
+  const std::set<std::string> sessions = {"auth.session.bound-to-principal"};
   return {
-      {"oauth", "http",
-       with(with(common, kForgeries), {"auth.unauthenticated.challenge", "auth.metadata.discoverable", "auth.metadata.document",
-                                       "auth.token.expiry-mid-session", "auth.jwks.rotation"})},
+      {"oauth", "http", oauth},
       {"signed-token", "http",
        with(with(common, kForgeries),
             {"auth.unauthenticated.challenge", "auth.token.replay", "auth.token.lifetime-cap", "auth.jwks.rotation"})},
-      {"gateway", "http", with(common, {"auth.gateway.forged-signature", "auth.gateway.stale-assertion"})},
+      {"gateway", "http", gateway},
       {"oauth", "stdio", {"auth.no-secrets-in-output", "auth.stdio.env-credentials"}},
+      {"oauth", "http", with(oauth, sessions), "2025-11-25"},
+      {"gateway", "http", with(gateway, sessions), "2025-11-25"},
   };
 }
 
@@ -63,8 +69,9 @@ class AuthMode : public ::testing::TestWithParam<ModeCase> {};
 // Every suite runs with credentials, so the rest of the harness also works against an authenticated server.
 TEST_P(AuthMode, ReferenceServerPassesEveryCheck) {
   const ModeCase& c = GetParam();
-  std::string report_path = temp_path("auth-" + c.mode + "-" + c.transport + ".json");
-  std::vector<std::string> argv = {harness_bin(), "run", "--quiet", "--report-json", report_path, "--auth", c.mode};
+  std::string report_path = temp_path("auth-" + c.mode + "-" + c.transport + "-" + c.protocol_version + ".json");
+  std::vector<std::string> argv = {harness_bin(), "run", "--quiet", "--report-json", report_path, "--auth", c.mode,
+                                   "--protocol-version", c.protocol_version};
   if (c.transport == "stdio") {
     argv.insert(argv.end(), {"--stdio", "--", reference(), "--stdio"});
   } else {
@@ -89,8 +96,9 @@ TEST_P(AuthMode, ReferenceServerPassesEveryCheck) {
 
 INSTANTIATE_TEST_SUITE_P(Modes, AuthMode, ::testing::ValuesIn(mode_cases()),
                          [](const auto& info) {
-                           std::string name = info.param.mode + "_" + info.param.transport;
-                           for (char& ch : name) ch = ch == '-' ? '_' : ch;
+                           std::string name = info.param.mode + "_" + info.param.transport +
+                                              (info.param.protocol_version == "auto" ? "" : "_" + info.param.protocol_version);
+                           for (char& ch : name) ch = std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
                            return name;
                          });
 

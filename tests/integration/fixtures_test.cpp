@@ -57,6 +57,8 @@ TEST_P(Fixture, FailsExactlyItsListedChecks) {
   std::string report_path = temp_path(defect + "-" + c.transport + ".json");
   std::vector<std::string> argv = {bin_dir() + "/mcp-harness", "run", "--quiet", "--report-json", report_path};
   for (const json& arg : c.fixture.value("args", json::array())) argv.push_back(substitute(arg, defect, port));
+  argv.push_back("--protocol-version");
+  argv.push_back(c.fixture.value("protocol_version", "2025-11-25"));
   for (const json& suite : c.fixture.value("suites", json::array())) {
     argv.push_back("--suite");
     argv.push_back(suite);

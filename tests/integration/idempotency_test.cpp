@@ -39,7 +39,7 @@ class TwoReplicas : public ::testing::Test {
     auto url = harness::parse_http_url("http://127.0.0.1:" + std::to_string(ports_[replica]) + "/mcp");
     auto connection = std::make_unique<harness::HttpConnection>(*url, transcript_, std::chrono::seconds(10));
     auto c = std::make_unique<McpClient>(std::move(connection), nullptr, std::chrono::seconds(10));
-    EXPECT_TRUE(c->initialize("2025-11-25").ok());
+    EXPECT_TRUE(c->handshake("2025-11-25").ok());
     return c;
   }
 

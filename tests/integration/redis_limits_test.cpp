@@ -49,7 +49,7 @@ class RedisReplicas : public ::testing::Test {
     auto url = harness::parse_http_url("http://127.0.0.1:" + std::to_string(ports_[replica]) + "/mcp");
     auto c = std::make_unique<harness::McpClient>(std::make_unique<harness::HttpConnection>(*url, transcript_, std::chrono::seconds(10)),
                                                   nullptr, std::chrono::seconds(10));
-    EXPECT_TRUE(c->initialize("2025-11-25").ok());
+    EXPECT_TRUE(c->handshake("2025-11-25").ok());
     return c;
   }
 

@@ -26,7 +26,9 @@ json run_report(std::vector<std::string> args, int expected_exit) {
   return parsed;
 }
 
-// Skips are allowed only for checks of the other transport.
+std::string lock_file() { return source_dir() + "/reference-server/tools.lock.json"; }
+
+// Skips are allowed only for checks of the other transport or the other era.
 void expect_all_pass_except_transport(const json& report, const std::string& other_transport_name) {
   ASSERT_TRUE(report.is_object());
   EXPECT_EQ(report["summary"]["failed"], 0);
@@ -34,11 +36,12 @@ void expect_all_pass_except_transport(const json& report, const std::string& oth
   for (const json& check : report["checks"]) {
     std::string id = check["id"];
     bool other_transport = check["message"] == "applies to " + other_transport_name + " servers only";
-    if (check["status"] == "skip" && id.rfind("auth.", 0) == 0 && !other_transport) {
+    bool other_version = check["message"].get<std::string>().rfind("does not apply to protocol version", 0) == 0;
+    if (check["status"] == "skip" && other_version) {
+      // Checks of the other era, and the 2025-03-26 batch check, run in EveryVersion.
+    } else if (check["status"] == "skip" && id.rfind("auth.", 0) == 0 && !other_transport) {
       // Without --auth the auth suite has nothing to test (tests/integration/auth_test.cpp runs it).
       EXPECT_EQ(check["message"].get<std::string>().rfind("the run has no --auth", 0), 0u) << id << ": " << check["message"];
-    } else if (check["status"] == "skip" && check["message"].get<std::string>().rfind("does not apply to protocol version", 0) == 0) {
-      // Version-bound checks (2025-03-26 batches) run in EveryLegacyVersion.
     } else if (check["status"] == "skip") {
       EXPECT_EQ(check["message"], "applies to " + other_transport_name + " servers only") << id;
     } else {
@@ -46,8 +49,6 @@ void expect_all_pass_except_transport(const json& report, const std::string& oth
     }
   }
 }
-
-std::string lock_file() { return source_dir() + "/reference-server/tools.lock.json"; }
 
 TEST(ReferenceServer, PassesEveryCheckOverStdio) {
   json report = run_report({"--lock", lock_file(), "--stdio", "--", reference(), "--stdio"}, 0);
@@ -63,27 +64,54 @@ TEST(ReferenceServer, PassesEveryCheckOverStreamableHttp) {
   expect_all_pass_except_transport(report, "stdio");
 }
 
-class EveryLegacyVersion : public ::testing::TestWithParam<std::string> {};
+// Both eras: the initialize-based revisions and 2026-07-28, which the server speaks per request.
+class EveryVersion : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(EveryLegacyVersion, PassesOverStdio) {
-  json report = run_report({"--protocol-version", GetParam(), "--stdio", "--", reference(), "--stdio"}, 0);
-  ASSERT_TRUE(report.is_object());
-  EXPECT_EQ(report["summary"]["failed"], 0);
-  EXPECT_EQ(report["protocol_version"], GetParam());
+// From 2025-06-18 on every check applies (given the lock file) and must pass; before it,
+// tools had no outputSchema and several checks have nothing to judge, so none may fail.
+void expect_passes(const json& report, const std::string& version, const std::string& other_transport) {
+  if (version >= "2025-06-18") {
+    expect_all_pass_except_transport(report, other_transport);
+  } else {
+    ASSERT_TRUE(report.is_object());
+    EXPECT_EQ(report["summary"]["failed"], 0);
+  }
+  EXPECT_EQ(report["protocol_version"], version);
 }
 
-TEST_P(EveryLegacyVersion, PassesOverStreamableHttp) {
+std::vector<std::string> lock_for(const std::string& version) {
+  return version >= "2025-06-18" ? std::vector<std::string>{"--lock", lock_file()} : std::vector<std::string>{};
+}
+
+TEST_P(EveryVersion, PassesOverStdio) {
+  std::vector<std::string> args = lock_for(GetParam());
+  args.insert(args.end(), {"--protocol-version", GetParam(), "--stdio", "--", reference(), "--stdio"});
+  expect_passes(run_report(args, 0), GetParam(), "Streamable HTTP");
+}
+
+TEST_P(EveryVersion, PassesOverStreamableHttp) {
   int port = free_port();
-  json report = run_report({"--protocol-version", GetParam(), "--url", "http://127.0.0.1:" + std::to_string(port) + "/mcp",
-                            "--launch", reference() + " --http --port " + std::to_string(port)},
-                           0);
-  ASSERT_TRUE(report.is_object());
-  EXPECT_EQ(report["summary"]["failed"], 0);
-  EXPECT_EQ(report["protocol_version"], GetParam());
+  std::vector<std::string> args = lock_for(GetParam());
+  args.insert(args.end(), {"--protocol-version", GetParam(), "--url", "http://127.0.0.1:" + std::to_string(port) + "/mcp",
+                           "--launch", reference() + " --http --port " + std::to_string(port)});
+  expect_passes(run_report(args, 0), GetParam(), "stdio");
 }
 
-INSTANTIATE_TEST_SUITE_P(Versions, EveryLegacyVersion,
-                         ::testing::Values("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"));
+INSTANTIATE_TEST_SUITE_P(Versions, EveryVersion,
+                         ::testing::Values("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28"));
+
+// The spec's back-compat probe: server/discover first, initialize when that fails.
+TEST(ProtocolVersionProbe, ChoosesThePerRequestEraWhenDiscoverAnswersAndInitializeOtherwise) {
+  ProgramRun modern = run_program({harness(), "run", "--suite", "discover", "--stdio", "--", reference(), "--stdio"});
+  EXPECT_EQ(modern.exit_code, 0) << modern.out << modern.err;
+  EXPECT_NE(modern.err.find("protocol version 2026-07-28: server/discover answered"), std::string::npos) << modern.err;
+
+  ProgramRun legacy = run_program({harness(), "run", "--suite", "lifecycle", "--stdio", "--", bin_dir() + "/mcp-fixture-server",
+                                   "--defect", "legacy-only", "--stdio"});
+  EXPECT_EQ(legacy.exit_code, 0) << legacy.out << legacy.err;
+  EXPECT_NE(legacy.err.find("protocol version 2025-11-25: server/discover was refused"), std::string::npos) << legacy.err;
+  EXPECT_NE(legacy.out.find("(protocol 2025-11-25)"), std::string::npos) << legacy.out;
+}
 
 TEST(ReferenceServer, WritesJunitAndHtmlReports) {
   std::string junit = temp_path("report.xml"), html = temp_path("report.html");

@@ -1,0 +1,141 @@
+// The 2026-07-28 path of the server core: per-request _meta, discover, results, input-
+// required retries with requestState, subscriptions/listen; and the HTTP header codec.
+#include <thread>
+
+#include "mcp/protocol_version.h"
+#include "mcp/request_headers.h"
+#include "tests/unit/server_core_fixture.h"
+
+namespace mcp::server {
+namespace {
+
+namespace protocol = mcp::protocol;
+
+json meta(json capabilities = json::object()) {
+  return {{protocol::kMetaProtocolVersion, "2026-07-28"}, {protocol::kMetaClientCapabilities, std::move(capabilities)}};
+}
+
+TEST_F(ServerCore, DiscoverNeedsNoInitializeAndListsOnlyPerRequestVersions) {
+  json r = call("server/discover", {{"_meta", meta()}});
+  ASSERT_TRUE(r.contains("result")) << r;
+  EXPECT_EQ(r["result"]["supportedVersions"], json::array({"2026-07-28"}));
+  EXPECT_EQ(r["result"]["resultType"], "complete");
+  EXPECT_EQ(r["result"]["cacheScope"], "public");
+  EXPECT_TRUE(r["result"]["ttlMs"].is_number_integer());
+  EXPECT_EQ(r["result"]["_meta"][protocol::kMetaServerInfo]["name"], "mcp-reference-server");
+  EXPECT_FALSE(session.initialized()) << "a modern request must not open a legacy session";
+}
+
+TEST_F(ServerCore, RefusesMalformedOrUnsupportedPerRequestMeta) {
+  json without_version = meta();
+  without_version.erase(protocol::kMetaProtocolVersion);
+  EXPECT_EQ(error_code(call("tools/list", {{"_meta", without_version}})), jsonrpc::kInvalidParams);
+  json without_capabilities = meta();
+  without_capabilities.erase(protocol::kMetaClientCapabilities);
+  EXPECT_EQ(error_code(call("tools/list", {{"_meta", without_capabilities}})), jsonrpc::kInvalidParams);
+  json bad_level = meta();
+  bad_level[protocol::kMetaLogLevel] = "loud";
+  EXPECT_EQ(error_code(call("tools/list", {{"_meta", bad_level}})), jsonrpc::kInvalidParams);
+
+  json future = meta();
+  future[protocol::kMetaProtocolVersion] = "2099-01-01";
+  json r = call("tools/list", {{"_meta", future}});
+  EXPECT_EQ(error_code(r), jsonrpc::kUnsupportedProtocolVersion);
+  EXPECT_EQ(r["error"]["data"]["requested"], "2099-01-01");
+  EXPECT_EQ(r["error"]["data"]["supported"], json::array({"2026-07-28"}));
+}
+
+TEST_F(ServerCore, RemovedMethodsAreUnknownPerRequestButServeLegacySessions) {
+  for (const char* removed : {"ping", "logging/setLevel", "resources/subscribe", "initialize"}) {
+    EXPECT_EQ(error_code(call(removed, {{"_meta", meta()}})), jsonrpc::kMethodNotFound) << removed;
+  }
+  initialize();
+  EXPECT_TRUE(call("ping").contains("result"));
+}
+
+TEST_F(ServerCore, ResourceNotFoundIsInvalidParamsPerRequestAndLegacyCodeInSessions) {
+  EXPECT_EQ(error_code(call("resources/read", {{"uri", "mcp-ref://nothing"}, {"_meta", meta()}})), jsonrpc::kInvalidParams);
+  initialize();
+  EXPECT_EQ(error_code(call("resources/read", {{"uri", "mcp-ref://nothing"}})), jsonrpc::kResourceNotFound);
+}
+
+TEST_F(ServerCore, InputRequiredThenCompletesOnRetryWithTheAnswer) {
+  json capable = meta({{"elicitation", json::object()}});
+  json first = call("tools/call", {{"name", "greet_user_v1"}, {"_meta", capable}}, 1);
+  ASSERT_EQ(first["result"]["resultType"], "input_required") << first;
+  json asked = first["result"]["inputRequests"]["input-1"];
+  EXPECT_EQ(asked["method"], "elicitation/create");
+
+  json answer = {{"action", "accept"}, {"content", {{"name", "Ada"}}}};
+  json retry = call("tools/call", {{"name", "greet_user_v1"}, {"_meta", capable}, {"inputResponses", {{"input-1", answer}}}}, 2);
+  ASSERT_EQ(retry["result"]["resultType"], "complete") << retry;
+  EXPECT_EQ(retry["result"]["structuredContent"]["greeting"], "Hello, Ada!");
+
+  EXPECT_EQ(error_code(call("tools/call", {{"name", "greet_user_v1"}, {"_meta", meta()}}, 3)),
+            jsonrpc::kMissingRequiredClientCapability);
+  EXPECT_EQ(error_code(call("tools/call", {{"name", "greet_user_v1"}, {"_meta", capable}, {"requestState", "%%%"}}, 4)),
+            jsonrpc::kInvalidParams);
+}
+
+TEST_F(ServerCore, RequestStateCarriesEarlierAnswersAcrossRounds) {
+  ASSERT_TRUE(server.tools()
+                  .add({.name = "two_questions_v1", .annotations = {{"readOnlyHint", true}}},
+                       [](ToolContext& ctx) {
+                         json schema = {{"type", "object"}, {"properties", {{"x", {{"type", "string"}}}}}};
+                         auto a = ctx.ask_client("elicitation/create", {{"message", "a?"}, {"requestedSchema", schema}});
+                         auto b = ctx.ask_client("elicitation/create", {{"message", "b?"}, {"requestedSchema", schema}});
+                         return text_result((*a)["content"]["x"].get<std::string>() + (*b)["content"]["x"].get<std::string>());
+                       })
+                  .ok());
+  json capable = meta({{"elicitation", json::object()}});
+  auto accept = [](const char* x) { return json{{"action", "accept"}, {"content", {{"x", x}}}}; };
+  json round1 = call("tools/call", {{"name", "two_questions_v1"}, {"_meta", capable}}, 1);
+  ASSERT_TRUE(round1["result"]["inputRequests"].contains("input-1")) << round1;
+  json round2 = call("tools/call", {{"name", "two_questions_v1"}, {"_meta", capable}, {"inputResponses", {{"input-1", accept("A")}}}}, 2);
+  ASSERT_TRUE(round2["result"]["inputRequests"].contains("input-2")) << round2;
+  ASSERT_TRUE(round2["result"].contains("requestState"));
+  json round3 = call("tools/call", {{"name", "two_questions_v1"}, {"_meta", capable},
+                                    {"requestState", round2["result"]["requestState"]},
+                                    {"inputResponses", {{"input-2", accept("B")}}}},
+                     3);
+  EXPECT_EQ(round3["result"]["content"][0]["text"], "AB") << round3;
+}
+
+TEST_F(ServerCore, LogsOnlyForRequestsThatAskAndListensUntilCancelled) {
+  call("tools/call", {{"name", "slow_operation_v1"}, {"arguments", {{"steps", 1}, {"step_ms", 0}}}, {"_meta", meta()}});
+  EXPECT_TRUE(out.sent.empty()) << out.sent.size();
+  json asking = meta();
+  asking[protocol::kMetaLogLevel] = "debug";
+  call("tools/call", {{"name", "slow_operation_v1"}, {"arguments", {{"steps", 1}, {"step_ms", 0}}}, {"_meta", asking}});
+  ASSERT_EQ(out.sent.size(), 1u);
+  EXPECT_EQ(out.sent[0]["method"], "notifications/message");
+
+  std::optional<json> listened;
+  std::thread listener([&] {
+    listened = call("subscriptions/listen", {{"notifications", {{"toolsListChanged", true}}}, {"_meta", meta()}}, "sub");
+  });
+  for (int i = 0; i < 100 && out.sent.size() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  notify("notifications/cancelled", {{"requestId", "sub"}});
+  listener.join();
+  ASSERT_EQ(out.sent.size(), 2u);
+  EXPECT_EQ(out.sent[1]["method"], "notifications/subscriptions/acknowledged");
+  EXPECT_EQ(out.sent[1]["params"]["_meta"][protocol::kMetaSubscriptionId], "sub");
+  EXPECT_EQ(out.sent[1]["params"]["notifications"], json::object()) << "list_changed is not offered, so not agreed";
+  EXPECT_TRUE(listened->is_null()) << "a cancelled subscription gets no response";
+}
+
+TEST(RequestHeaders, EncodesUnsafeValuesAndDecodesThemBack) {
+  EXPECT_EQ(encode_header_value("get_weather"), "get_weather");
+  EXPECT_EQ(encode_header_value("file:///a b.txt"), "file:///a b.txt");
+  for (std::string unsafe : {std::string(" padded"), std::string("caf\xc3\xa9"), std::string("=?base64?abc?="), std::string("a\nb")}) {
+    std::string encoded = encode_header_value(unsafe);
+    EXPECT_EQ(encoded.rfind("=?base64?", 0), 0u) << unsafe;
+    EXPECT_EQ(decode_header_value(encoded), unsafe);
+  }
+  EXPECT_FALSE(decode_header_value("=?base64?!!!?=").has_value());
+  EXPECT_EQ(mcp_name_source("resources/read", {{"uri", "x://y"}}), "x://y");
+  EXPECT_EQ(mcp_name_source("tools/list", {{"name", "n"}}), std::nullopt);
+}
+
+}  // namespace
+}  // namespace mcp::server
