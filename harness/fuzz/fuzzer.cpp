@@ -188,6 +188,8 @@ std::optional<Verdict> judge(const CallResult& call, bool valid, const ToolUnder
   if (response.contains("error")) {
     int code = response["error"].value("code", 0);
     if (code == jsonrpc::kInternalError) return Verdict{"internal-error", "JSON-RPC -32603: " + compact(response["error"])};
+    // The tool needs a client capability the fuzzer does not declare: refused before its arguments matter.
+    if (code == jsonrpc::kMissingRequiredClientCapability) return std::nullopt;
     if (valid) return Verdict{"rejected-valid", "valid arguments refused: " + compact(response["error"])};
     // -32602 is the answer; -32600 is accepted too, for requests refused whole by a server limit (depth, size).
     if (code != jsonrpc::kInvalidParams && code != jsonrpc::kInvalidRequest) {
@@ -198,6 +200,7 @@ std::optional<Verdict> judge(const CallResult& call, bool valid, const ToolUnder
   const json& result = response.contains("result") ? response["result"] : json();
   if (!result.is_object()) return Verdict{"protocol", "response without a result object: " + compact(response)};
   if (result.value("isError", false)) return std::nullopt;  // a tool error is an acceptable answer to anything
+  if (result.value("resultType", "") == "input_required") return std::nullopt;  // the fuzzer answers no questions
   if (!valid) return Verdict{"accepted-invalid", "invalid arguments gave a successful result: " + compact(result)};
   if (tool.output) {
     if (!result.contains("structuredContent")) return Verdict{"output-schema", "outputSchema declared but no structuredContent"};

@@ -14,7 +14,7 @@ server_pid=""
 trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
 
 set +e
-"$bin/mcp-harness" run --quiet --no-color --report-html "$work/report.html" \
+"$bin/mcp-harness" run --quiet --no-color --report-html "$work/report.html" --protocol-version 2025-11-25 \
   --stdio -- "$bin/mcp-fixture-server" --defect init-missing-server-info --stdio >"$work/run.txt" 2>&1
 status=$?
 set -e

@@ -58,12 +58,12 @@ cases = root.findall(".//testcase")
 failed = [c for c in cases if c.find("failure") is not None]
 assert len(cases) >= 90 and not failed, (len(cases), len(failed))
 PY
-  run_gate 1 "$build/bin/mcp-fixture-server" --defect init-missing-server-info --stdio
+  run_gate 1 "$build/bin/mcp-fixture-server" --defect structured-content-violates-output-schema --stdio
   /usr/bin/python3 - "$work/reports/mcp-harness.junit.xml" <<'PY' || fail "$example: JUnit report of the failing run"
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
 failed = {c.get("name") for c in root.findall(".//testcase") if c.find("failure") is not None}
-assert any(name.startswith("lifecycle.initialize.result-shape") for name in failed), failed
+assert any(name.startswith("tools.call.output-schema-conformance") for name in failed), failed
 PY
   run_gate 3 "$work/no-such-server" --stdio
 done
