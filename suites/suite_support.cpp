@@ -162,13 +162,22 @@ ToolListing list_all_tools(CheckContext& ctx) {
   return listing;
 }
 
+std::vector<std::pair<json, json>> callable_read_only_tools(const std::vector<json>& tools, std::size_t most,
+                                                            const std::function<bool(const json&)>& wanted) {
+  std::vector<std::pair<json, json>> out;
+  for (const json& tool : tools) {
+    if (out.size() == most) break;
+    if (!is_read_only(tool) || !tool.contains("inputSchema") || !wanted(tool)) continue;
+    if (auto args = example_arguments(tool["inputSchema"])) out.emplace_back(tool, *args);
+  }
+  return out;
+}
+
 std::optional<std::pair<json, json>> callable_read_only_tool(const std::vector<json>& tools,
                                                              const std::function<bool(const json&)>& wanted) {
-  for (const json& tool : tools) {
-    if (!is_read_only(tool) || !tool.contains("inputSchema") || !wanted(tool)) continue;
-    if (auto args = example_arguments(tool["inputSchema"])) return std::make_pair(tool, *args);
-  }
-  return std::nullopt;
+  auto found = callable_read_only_tools(tools, 1, wanted);
+  if (found.empty()) return std::nullopt;
+  return found.front();
 }
 
 Outcome skip_without_capability(const std::string& capability) {

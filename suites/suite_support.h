@@ -37,6 +37,12 @@ ToolListing list_all_tools(CheckContext& ctx);
 std::optional<std::pair<nlohmann::json, nlohmann::json>> callable_read_only_tool(
     const std::vector<nlohmann::json>& tools, const std::function<bool(const nlohmann::json&)>& wanted);
 
+// Every read-only tool accepted by `wanted` whose arguments can be built, at most `most`:
+// {tool, arguments}, in listing order.
+std::vector<std::pair<nlohmann::json, nlohmann::json>> callable_read_only_tools(
+    const std::vector<nlohmann::json>& tools, std::size_t most,
+    const std::function<bool(const nlohmann::json&)>& wanted = [](const nlohmann::json&) { return true; });
+
 // Arguments satisfying a simple input schema (required properties of scalar types,
 // enums, bounds), or nullopt when the schema needs more than this can build.
 std::optional<nlohmann::json> example_arguments(const nlohmann::json& input_schema);

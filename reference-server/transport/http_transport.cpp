@@ -321,10 +321,23 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     return !refusal;
   };
 
+  // Answers a request on an SSE stream: the notifications it causes, then its response.
+  auto stream_answer = [this](httplib::Response& res, std::shared_ptr<HttpSession> hs, const jsonrpc::Message& message) {
+    res.set_header("Cache-Control", "no-cache");
+    res.set_header("X-Accel-Buffering", "no");
+    res.set_chunked_content_provider("text/event-stream", [this, hs, message](std::size_t, httplib::DataSink& sink) {
+      SseOutbound out(sink, *hs, session_wide_event_ids(), impl_->stopping);
+      auto response = impl_->server.handle_message(message, hs->session, out);
+      if (response) out.send(*response);
+      sink.done();
+      return true;
+    });
+  };
+
   // The modern era: no session, headers checked against the body, each request on its
   // own Session. A stream only when notifications may precede the answer (progress,
   // log messages, a subscription), so that errors keep their HTTP status otherwise.
-  auto serve_per_request = [this, tool_allowed](const httplib::Request& req, httplib::Response& res,
+  auto serve_per_request = [this, tool_allowed, stream_answer](const httplib::Request& req, httplib::Response& res,
                                                 const auth::Principal& principal, const jsonrpc::Message& message) {
     auto hs = std::make_shared<HttpSession>("");
     hs->principal = principal.subject;
@@ -348,18 +361,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     const json& meta = message.params()["_meta"];
     bool notifies = message.method() == "subscriptions/listen" || meta.contains(protocol::kMetaLogLevel) ||
                     meta.contains("progressToken");
-    if (notifies) {
-      res.set_header("Cache-Control", "no-cache");
-      res.set_header("X-Accel-Buffering", "no");
-      res.set_chunked_content_provider("text/event-stream", [this, hs, message](std::size_t, httplib::DataSink& sink) {
-        SseOutbound out(sink, *hs, session_wide_event_ids(), impl_->stopping);
-        auto response = impl_->server.handle_message(message, hs->session, out);
-        if (response) out.send(*response);
-        sink.done();
-        return true;
-      });
-      return;
-    }
+    if (notifies) return stream_answer(res, hs, message);
     DiscardOutbound out;
     std::optional<json> response = impl_->server.handle_message(message, hs->session, out);
     if (!response) {
@@ -373,7 +375,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
 
   const std::string& path = impl.options.path;
 
-  impl.http.Post(path, [this, guarded, authenticate, session_for, version_header_ok, serve_batch, serve_per_request, tool_allowed](const httplib::Request& req, httplib::Response& res) {
+  impl.http.Post(path, [this, guarded, authenticate, session_for, version_header_ok, serve_batch, serve_per_request, tool_allowed, stream_answer](const httplib::Request& req, httplib::Response& res) {
     if (!guarded(req, res)) return;
     std::optional<auth::Principal> principal = authenticate(req, res);
     if (!principal) return;
@@ -436,17 +438,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     }
     if (!initializing && message.method() == "tools/call" && streams_tool_calls()) {
       // Tool calls stream: progress and log notifications precede the response.
-      res.set_header("Cache-Control", "no-cache");
-      res.set_header("X-Accel-Buffering", "no");
-      res.set_chunked_content_provider("text/event-stream",
-                                       [this, hs, message](std::size_t, httplib::DataSink& sink) {
-                                         SseOutbound out(sink, *hs, session_wide_event_ids(), impl_->stopping);
-                                         auto response = impl_->server.handle_message(message, hs->session, out);
-                                         if (response) out.send(*response);
-                                         sink.done();
-                                         return true;
-                                       });
-      return;
+      return stream_answer(res, hs, message);
     }
     ChannelOutbound out(*hs);
     std::optional<json> response = impl_->server.handle_message(message, hs->session, out);

@@ -15,14 +15,10 @@ namespace {
 constexpr std::size_t kMaxToolsCalled = 10;
 constexpr int kMaxRetries = 4;
 
-// Read-only tools whose arguments can be generated, at most kMaxToolsCalled: {tool, arguments}.
-std::vector<std::pair<json, json>> callable_read_only_tools(const std::vector<json>& tools) {
-  std::vector<std::pair<json, json>> out;
-  for (const json& tool : tools) {
-    if (out.size() == kMaxToolsCalled || !is_read_only(tool)) continue;
-    if (auto args = example_arguments(tool.value("inputSchema", json::object()))) out.emplace_back(tool, *args);
-  }
-  return out;
+// A subscriptions/listen answered at once with -32601: the server offers no subscriptions.
+bool listen_unsupported(const json& message) {
+  return !message.contains("method") && message.contains("error") && message["error"].is_object() &&
+         message["error"].value("code", 0) == jsonrpc::kMethodNotFound;
 }
 
 bool input_required(const json& response) {
@@ -112,7 +108,7 @@ void register_per_request_interactions(Registry& registry) {
         const json capable = {{protocol::kMetaClientCapabilities, {{"elicitation", json::object()}, {"sampling", json::object()},
                                                                   {"roots", json::object()}}}};
         int asked = 0;
-        for (const auto& [tool, arguments] : callable_read_only_tools(tour.tools)) {
+        for (const auto& [tool, arguments] : callable_read_only_tools(tour.tools, kMaxToolsCalled)) {
           std::string name = tool["name"];
           json params = {{"name", name}, {"arguments", arguments}, {"_meta", capable}};
           REQUIRE_OK(json response, client.request("tools/call", params), "calling " + name);
@@ -165,7 +161,7 @@ void register_per_request_interactions(Registry& registry) {
         if (tour.outcome) return *tour.outcome;
         McpClient& client = tour.session->client;
         int refused = 0;
-        for (const auto& [tool, arguments] : callable_read_only_tools(tour.tools)) {
+        for (const auto& [tool, arguments] : callable_read_only_tools(tour.tools, kMaxToolsCalled)) {
           std::string name = tool["name"];
           json message = request_with_meta(client, client.next_id(), "tools/call", {{"name", name}, {"arguments", arguments}});
           REQUIRE_OK(Exchange exchange, send_as_is(client, message), "calling " + name);
@@ -208,10 +204,8 @@ void register_per_request_interactions(Registry& registry) {
         REQUIRE_OK(Listen listen, listen_briefly(s.client, id, filter, 1, s.client.timeout()), "subscriptions/listen");
         if (listen.related.empty()) return fail("no acknowledgement arrived", "notifications/subscriptions/acknowledged", "nothing");
         const json& first = listen.related.front();
+        if (listen_unsupported(first)) return skip("the server does not offer subscriptions/listen");
         if (!first.contains("method")) {
-          if (first.contains("error") && first["error"].value("code", 0) == jsonrpc::kMethodNotFound) {
-            return skip("the server does not offer subscriptions/listen");
-          }
           return fail("the server answered subscriptions/listen before acknowledging it",
                       "notifications/subscriptions/acknowledged first", compact(first));
         }
@@ -242,12 +236,8 @@ void register_per_request_interactions(Registry& registry) {
         REQUIRE_OK(Listen listen, listen_briefly(s.client, id, json::object(), 3, std::chrono::milliseconds(1000)),
                    "subscriptions/listen");
         for (const json& message : listen.related) {
-          if (!message.contains("method")) {
-            if (message.contains("error") && message["error"].value("code", 0) == jsonrpc::kMethodNotFound) {
-              return skip("the server does not offer subscriptions/listen");
-            }
-            continue;
-          }
+          if (listen_unsupported(message)) return skip("the server does not offer subscriptions/listen");
+          if (!message.contains("method")) continue;
           std::string method = message["method"];
           if (method == "notifications/subscriptions/acknowledged") {
             std::string extra = unrequested_types(message["params"].value("notifications", json()), json::object());
@@ -274,7 +264,7 @@ void register_per_request_interactions(Registry& registry) {
         if (tour.outcome) return *tour.outcome;
         McpClient& client = tour.session->client;
         int called = 0;
-        for (const auto& [tool, arguments] : callable_read_only_tools(tour.tools)) {
+        for (const auto& [tool, arguments] : callable_read_only_tools(tour.tools, kMaxToolsCalled)) {
           std::string name = tool["name"];
           REQUIRE_OK(json response, client.request("tools/call", {{"name", name}, {"arguments", arguments}}), "calling " + name);
           ++called;

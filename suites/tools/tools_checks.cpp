@@ -23,12 +23,9 @@ const ListFamily kToolList{"tools", "tools/list", "tools", "name"};
 using Judge = std::function<std::optional<Outcome>(const json& tool, const json& result)>;
 std::optional<Outcome> call_read_only_tools(CheckContext& ctx, ToolListing& tour, const std::function<bool(const json&)>& wanted,
                                             const Judge& judge, int& called) {
-  for (const json& tool : tour.tools) {
-    if (!is_read_only(tool) || !wanted(tool)) continue;
-    auto args = example_arguments(tool.value("inputSchema", json::object()));
-    if (!args) continue;
+  for (const auto& [tool, args] : callable_read_only_tools(tour.tools, tour.tools.size(), wanted)) {
     std::string name = tool["name"];
-    auto response = tour.session->client.request("tools/call", {{"name", name}, {"arguments", *args}});
+    auto response = tour.session->client.request("tools/call", {{"name", name}, {"arguments", args}});
     if (!response.ok() && response.status().code() == StatusCode::kDeadlineExceeded) {
       // A tool may legitimately run longer than the timeout (a long operation); not this check's concern.
       ctx.note(name + " did not answer within the timeout; skipped");

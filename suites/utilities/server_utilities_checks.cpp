@@ -162,16 +162,13 @@ void register_server_utilities(Registry& registry) {
         if (tour.outcome) return *tour.outcome;
         McpClient& client = tour.session->client;
         int tried = 0;
-        for (const json& tool : tour.tools) {
-          if (!is_read_only(tool) || tried >= 10) continue;
-          auto args = example_arguments(tool.value("inputSchema", json::object()));
-          if (!args) continue;
+        for (const auto& [tool, args] : callable_read_only_tools(tour.tools, 10)) {
           ++tried;
           std::string name = tool["name"];
           std::string token = "mcp-harness-progress-" + std::to_string(tried);
           (void)client.take_others();
           auto response =
-              client.request("tools/call", {{"name", name}, {"arguments", *args}, {"_meta", {{"progressToken", token}}}});
+              client.request("tools/call", {{"name", name}, {"arguments", args}, {"_meta", {{"progressToken", token}}}});
           // A tool that outlives the timeout is judged on the progress it reported meanwhile.
           if (!response.ok() && response.status().code() != StatusCode::kDeadlineExceeded) {
             return fail_status(response.status(), "calling " + name + " with a progress token");
