@@ -12,6 +12,17 @@ namespace mcp::server {
 
 using json = nlohmann::json;
 
+bool ToolContext::cancelled() const {
+  if (cancelled_ && cancelled_->load()) return true;
+  // Legacy streams may drop without cancelling (the client sends notifications/cancelled);
+  // from 2026-07-28 closing the response stream is the cancellation.
+  if (cancelled_ && !out_.open() && protocol::is_modern(session_.protocol_version())) {
+    cancelled_->store(true);
+    return true;
+  }
+  return false;
+}
+
 void ToolContext::report_progress(double progress, double total, const std::string& message) {
   if (progress_token_.is_null() || progress <= last_progress_) return;
   last_progress_ = progress;

@@ -53,7 +53,8 @@ class ToolContext {
         session_(session), out_(out) {}
 
   const nlohmann::json& arguments() const { return arguments_; }
-  bool cancelled() const { return cancelled_ && cancelled_->load(); }
+  // notifications/cancelled arrived, or (2026-07-28) the client closed the response stream.
+  bool cancelled() const;
   Session& session() const { return session_; }
 
   // Sends notifications/progress when the caller asked for it; progress only increases.

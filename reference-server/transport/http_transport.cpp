@@ -80,24 +80,35 @@ class SseOutbound final : public Outbound {
  public:
   SseOutbound(httplib::DataSink& sink, HttpSession& s, bool session_wide_ids, const std::atomic<bool>& stopping)
       : sink_(sink), s_(s), session_wide_ids_(session_wide_ids), stopping_(stopping) {}
-  bool open() const override { return writable_ && !stopping_ && sink_.is_writable(); }
+  // A client that went away shows only when a write fails, so an idle stream is
+  // probed with an SSE comment now and then (the modern era cancels on close).
+  bool open() const override {
+    if (!writable_ || stopping_) return false;
+    if (Clock::now() - last_write_ > std::chrono::seconds(1)) write(": keep-alive\n\n");
+    return writable_;
+  }
   void send(const json& message) override {
     if (!writable_) return;
     SseEvent event;
     event.id = std::to_string(session_wide_ids_ ? s_.next_event_id++ : ++stream_event_id_);
     event.has_id = true;
     event.data = jsonrpc::serialize(message);
-    std::string frame = format_sse_event(event);
-    writable_ = sink_.write(frame.data(), frame.size());
+    write(format_sse_event(event));
   }
 
  private:
+  void write(const std::string& frame) const {
+    writable_ = sink_.write(frame.data(), frame.size());
+    last_write_ = Clock::now();
+  }
+
   httplib::DataSink& sink_;
   HttpSession& s_;
   bool session_wide_ids_;
   const std::atomic<bool>& stopping_;
   unsigned long long stream_event_id_ = 0;
-  bool writable_ = true;
+  mutable bool writable_ = true;
+  mutable Clock::time_point last_write_ = Clock::now();
 };
 
 bool accepts(const httplib::Request& req, const std::string& type) {

@@ -14,27 +14,6 @@ namespace {
 
 const std::string kHttpDoc = "basic/transports/streamable-http.mdx";
 
-// A check that sends tools/list with one header changed and expects 400 + HeaderMismatch.
-CheckSpec header_mismatch_check(std::string id, std::string requirement, std::string procedure,
-                                std::map<std::string, std::string> headers) {
-  return {
-      .id = std::move(id),
-      .level = Level::kMust,
-      .requirement = std::move(requirement),
-      .spec_ref = spec(kModernDocs, kHttpDoc, "Server Validation"),
-      .procedure = std::move(procedure),
-      .transports = kHttp,
-      .min_version = kFirstModernVersion,
-      .run = [headers = std::move(headers)](CheckContext& ctx) -> Outcome {
-        REQUIRE_OK(Session s, open_session(ctx), "server/discover");
-        json message = request_with_meta(s.client, "header-check", "tools/list", json::object());
-        REQUIRE_OK(Exchange exchange, send_as_is(s.client, message, headers), "sending tools/list");
-        REQUIRE(expect_refusal(exchange, jsonrpc::kHeaderMismatch, 400, "tools/list with mismatched headers"));
-        return pass(compact(exchange.response["error"], 200));
-      },
-  };
-}
-
 // A read-only tool and its arguments from a fresh session, or the outcome to report.
 struct ChosenTool {
   std::optional<Session> session;
@@ -48,6 +27,40 @@ ChosenTool choose_read_only_tool(CheckContext& ctx) {
   auto chosen = callable_read_only_tool(tour.tools, [](const json&) { return true; });
   if (!chosen) return {std::nullopt, "", nullptr, skip("no read-only tool could be called with generated arguments")};
   return {std::move(tour.session), chosen->first["name"], chosen->second, std::nullopt};
+}
+
+// A check that sends a request with its headers changed by `headers` and expects 400
+// and HeaderMismatch: tools/list, or (`tool_call`) a read-only tool's tools/call, so
+// that Mcp-Name applies.
+CheckSpec header_mismatch_check(std::string id, std::string requirement, std::string procedure,
+                                std::map<std::string, std::string> headers, bool tool_call = false) {
+  return {
+      .id = std::move(id),
+      .level = Level::kMust,
+      .requirement = std::move(requirement),
+      .spec_ref = spec(kModernDocs, kHttpDoc, "Server Validation"),
+      .procedure = std::move(procedure),
+      .transports = kHttp,
+      .min_version = kFirstModernVersion,
+      .run = [headers = std::move(headers), tool_call](CheckContext& ctx) -> Outcome {
+        ChosenTool tool;
+        if (tool_call) {
+          tool = choose_read_only_tool(ctx);
+          if (tool.outcome) return *tool.outcome;
+        } else {
+          REQUIRE_OK(Session s, open_session(ctx), "server/discover");
+          tool.session.emplace(std::move(s));
+        }
+        McpClient& client = tool.session->client;
+        json message = tool_call ? request_with_meta(client, "header-check", "tools/call",
+                                                     {{"name", tool.name}, {"arguments", tool.arguments}})
+                                 : request_with_meta(client, "header-check", "tools/list", json::object());
+        std::string method = message["method"];
+        REQUIRE_OK(Exchange exchange, send_as_is(client, message, headers), "sending " + method);
+        REQUIRE(expect_refusal(exchange, jsonrpc::kHeaderMismatch, 400, method + " with mismatched headers"));
+        return pass(compact(exchange.response["error"], 200));
+      },
+  };
 }
 
 }  // namespace
@@ -67,26 +80,21 @@ void register_per_request_http(Registry& registry) {
       "HeaderMismatch (-32020).",
       "Sends tools/list for 2026-07-28 with MCP-Protocol-Version: 2025-11-25.", {{"MCP-Protocol-Version", "2025-11-25"}}));
 
-  registry.add({
-      .id = "transport-http.header.name-mismatch",
-      .level = Level::kMust,
-      .requirement = "A tools/call whose Mcp-Name header differs from params.name MUST be rejected with 400 and "
-                     "HeaderMismatch (-32020), so that a gateway routing on the header cannot be steered by the body.",
-      .spec_ref = spec(kModernDocs, kHttpDoc, "Server Validation"),
-      .procedure = "Calls a read-only tool with Mcp-Name naming another tool.",
-      .transports = kHttp,
-      .min_version = kFirstModernVersion,
-      .run = [](CheckContext& ctx) -> Outcome {
-        ChosenTool tool = choose_read_only_tool(ctx);
-        if (tool.outcome) return *tool.outcome;
-        json message = request_with_meta(tool.session->client, "name-check", "tools/call",
-                                         {{"name", tool.name}, {"arguments", tool.arguments}});
-        REQUIRE_OK(Exchange exchange, send_as_is(tool.session->client, message, {{"Mcp-Name", "mcp-harness-other-tool"}}),
-                   "calling " + tool.name);
-        REQUIRE(expect_refusal(exchange, jsonrpc::kHeaderMismatch, 400, "tools/call with a mismatched Mcp-Name"));
-        return pass();
-      },
-  });
+  registry.add(header_mismatch_check(
+      "transport-http.header.protocol-version-missing",
+      "Every POST MUST carry MCP-Protocol-Version, matching _meta's protocolVersion; without it a 2026-07-28 request "
+      "MUST be rejected with 400 and HeaderMismatch (-32020).",
+      "Sends tools/list for 2026-07-28 without MCP-Protocol-Version.", {{"MCP-Protocol-Version", ""}}));
+  registry.add(header_mismatch_check(
+      "transport-http.header.name-mismatch",
+      "A tools/call whose Mcp-Name header differs from params.name MUST be rejected with 400 and HeaderMismatch "
+      "(-32020), so that a gateway routing on the header cannot be steered by the body.",
+      "Calls a read-only tool with Mcp-Name naming another tool.", {{"Mcp-Name", "mcp-harness-other-tool"}}, true));
+  registry.add(header_mismatch_check(
+      "transport-http.header.name-missing",
+      "tools/call, resources/read and prompts/get MUST carry Mcp-Name; without it the request MUST be rejected with 400 "
+      "and HeaderMismatch (-32020).",
+      "Calls a read-only tool without Mcp-Name.", {{"Mcp-Name", ""}}, true));
 
   registry.add({
       .id = "transport-http.header.name-encoded",
