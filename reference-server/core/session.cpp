@@ -1,5 +1,7 @@
 #include "reference-server/core/session.h"
 
+#include <algorithm>
+
 namespace mcp::server {
 
 namespace {
@@ -65,7 +67,14 @@ std::optional<int> Session::log_level() const {
 
 CancelFlag Session::track_request(const nlohmann::json& id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto flag = std::make_shared<std::atomic<bool>>(false);
+  auto now = std::chrono::steady_clock::now();
+  while (!cancelled_early_.empty() && now - cancelled_early_.front().second > std::chrono::seconds(1)) {
+    cancelled_early_.pop_front();
+  }
+  auto early = std::find_if(cancelled_early_.begin(), cancelled_early_.end(),
+                            [key = id_key(id)](const auto& entry) { return entry.first == key; });
+  auto flag = std::make_shared<std::atomic<bool>>(early != cancelled_early_.end());
+  if (early != cancelled_early_.end()) cancelled_early_.erase(early);
   in_flight_[id_key(id)] = flag;
   return flag;
 }
@@ -77,8 +86,14 @@ void Session::finish_request(const nlohmann::json& id) {
 
 void Session::cancel_request(const nlohmann::json& id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  // Unknown or finished ids are ignored, as the cancellation utility requires.
-  if (auto it = in_flight_.find(id_key(id)); it != in_flight_.end()) it->second->store(true);
+  // Unknown or finished ids are ignored, as the cancellation utility requires; one
+  // whose request a worker has not started yet is remembered for a while.
+  if (auto it = in_flight_.find(id_key(id)); it != in_flight_.end()) {
+    it->second->store(true);
+    return;
+  }
+  cancelled_early_.emplace_back(id_key(id), std::chrono::steady_clock::now());
+  if (cancelled_early_.size() > 64) cancelled_early_.pop_front();
 }
 
 void Session::cancel_all() {

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -87,6 +89,10 @@ class Session {
   nlohmann::json client_info_ = nlohmann::json::object();
   std::optional<int> log_level_;
   std::map<std::string, CancelFlag> in_flight_;
+  // Cancellations that arrived before their request was tracked (a worker thread had not
+  // started it yet): a request tracked within a second starts cancelled. Kept briefly and
+  // bounded, since a late cancellation of a finished request must not hit a reused id.
+  std::deque<std::pair<std::string, std::chrono::steady_clock::time_point>> cancelled_early_;
   std::set<std::string> subscriptions_;
   nlohmann::json input_responses_ = nlohmann::json::object();
   ClientRequests client_requests_;

@@ -124,6 +124,15 @@ TEST_F(ServerCore, LogsOnlyForRequestsThatAskAndListensUntilCancelled) {
   EXPECT_TRUE(listened->is_null()) << "a cancelled subscription gets no response";
 }
 
+TEST(SessionCancellation, ACancellationThatOvertakesItsRequestStillCancelsIt) {
+  // stdio runs long requests on workers: notifications/cancelled can arrive before the worker starts it.
+  Session session("stdio");
+  session.cancel_request(7);
+  EXPECT_TRUE(session.track_request(7)->load());
+  EXPECT_FALSE(session.track_request(7)->load()) << "remembered once, not for every later request with that id";
+  EXPECT_FALSE(session.track_request(8)->load());
+}
+
 TEST(RequestHeaders, EncodesUnsafeValuesAndDecodesThemBack) {
   EXPECT_EQ(encode_header_value("get_weather"), "get_weather");
   EXPECT_EQ(encode_header_value("file:///a b.txt"), "file:///a b.txt");
