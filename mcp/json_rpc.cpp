@@ -154,6 +154,8 @@ std::string serialize(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+std::string serialize_indented(const json& value) { return value.dump(2, ' ', false, json::error_handler_t::replace); }
+
 namespace {
 // An output for nlohmann's serializer that only counts what it is given.
 class CountingOutput final : public nlohmann::detail::output_adapter_protocol<char> {

@@ -80,6 +80,9 @@ json make_error(const json& id, int code, std::string_view message, json data = 
 
 // One line of JSON with no raw newlines; invalid UTF-8 is replaced, never thrown.
 std::string serialize(const json& value);
+// Indented JSON for files people read (reports, repro files); invalid UTF-8 (a fuzzed
+// argument, say) is replaced, never thrown.
+std::string serialize_indented(const json& value);
 // serialize(value).size(), counted without building the string (logs record result sizes).
 std::size_t serialized_size(const json& value);
 

@@ -5,6 +5,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/fuzz/fuzzer.h"
+#include "mcp/json_rpc.h"
 
 namespace mcp::harness::cli {
 
@@ -75,7 +76,7 @@ int run_fuzz_command(const std::vector<std::string>& command) {
   if (!args.report_json.empty()) {
     std::ofstream out(args.report_json);
     if (!out) return usage_error("cannot write " + args.report_json);
-    out << fuzz::report_json(report).dump(2) << "\n";
+    out << jsonrpc::serialize_indented(fuzz::report_json(report)) << "\n";
   }
   if (report.calls + report.protocol_cases == 0) {
     std::cerr << "mcp-harness fuzz: nothing was fuzzed: " << report.stopped_because << "\n";

@@ -303,7 +303,7 @@ FuzzReport run_fuzz(const TargetConfig& target, const FuzzOptions& options, cons
   auto last_progress = Clock::now();
   auto record = [&](Finding finding) {
     std::string path = options.repro_dir + "/mcp-fuzz-" + finding.kind + (finding.tool.empty() ? "" : "-" + finding.tool) + ".json";
-    if (write_file(path, repro_json(finding, target, report.seed).dump(2) + "\n").ok()) finding.repro_path = path;
+    if (write_file(path, jsonrpc::serialize_indented(repro_json(finding, target, report.seed)) + "\n").ok()) finding.repro_path = path;
     progress("FOUND " + finding.kind + (finding.tool.empty() ? "" : " in " + finding.tool) + ": " + finding.detail +
              (finding.repro_path.empty() ? "" : " (repro: " + finding.repro_path + ")"));
     report.findings.push_back(std::move(finding));

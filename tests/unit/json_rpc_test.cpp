@@ -66,6 +66,10 @@ TEST(JsonRpcSerialize, NeverThrowsAndNeverEmitsRawNewlines) {
   std::string line = serialize(message);
   EXPECT_EQ(line.find('\n'), std::string::npos);
   EXPECT_NE(line.find("line1\\nline2"), std::string::npos);
+  // Reports and repro files of fuzz findings hold such arguments too.
+  std::string indented = serialize_indented(message);
+  EXPECT_NE(indented.find("\n  "), std::string::npos);
+  EXPECT_NE(indented.find("line2\xef\xbf\xbd"), std::string::npos) << "0xFF becomes U+FFFD";
 }
 
 RC_GTEST_PROP(JsonRpcProperties, ParseNeverThrowsOnArbitraryBytes, (const std::string& bytes)) {
