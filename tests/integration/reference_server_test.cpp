@@ -115,9 +115,10 @@ TEST(ProtocolVersionProbe, ChoosesThePerRequestEraWhenDiscoverAnswersAndInitiali
 
 TEST(ReferenceServer, WritesJunitAndHtmlReports) {
   std::string junit = temp_path("report.xml"), html = temp_path("report.html");
-  ProgramRun run = run_program({harness(), "run", "--quiet", "--report-junit", junit, "--report-html", html, "--stdio",
+  // Not --quiet: should the run ever stall, the progress lines say on which check.
+  ProgramRun run = run_program({harness(), "run", "--no-color", "--report-junit", junit, "--report-html", html, "--stdio",
                                 "--", reference(), "--stdio"});
-  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   std::string xml = read_file(junit);
   EXPECT_NE(xml.find("<testsuites name=\"mcp-harness\""), std::string::npos);
   EXPECT_NE(xml.find("failures=\"0\""), std::string::npos);
