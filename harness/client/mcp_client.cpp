@@ -82,12 +82,6 @@ json per_request_meta(const std::string& version, json client_capabilities) {
           {protocol::kMetaClientInfo, {{"name", "mcp-harness"}, {"version", "0.1.0"}}}};
 }
 
-json McpClient::request_meta() const {
-  json meta = per_request_meta(version_);
-  meta["dev.mcp-harness/run-id"] = run_id_;
-  return meta;
-}
-
 McpClient::McpClient(std::unique_ptr<Connection> connection, ViolationSink* violations,
                      std::chrono::milliseconds timeout)
     : connection_(std::move(connection)), violations_(violations), timeout_(timeout) {}
@@ -104,8 +98,7 @@ Status McpClient::send_request(const json& id, const std::string& method, json p
     // Fields a check set itself (another version, other capabilities) win.
     json& meta = params["_meta"];
     if (!meta.is_object()) meta = json::object();
-    const json defaults = request_meta();
-    for (auto field = defaults.begin(); field != defaults.end(); ++field) {
+    for (auto field = request_meta_.begin(); field != request_meta_.end(); ++field) {
       if (!meta.contains(field.key())) meta[field.key()] = *field;
     }
     asked_for_logs_ |= meta.contains(protocol::kMetaLogLevel);
@@ -160,7 +153,8 @@ StatusOr<json> McpClient::handshake(const std::string& version) {
   if (protocol::is_modern(version)) {
     per_request_ = true;
     static std::atomic<unsigned long long> clients{0};
-    run_id_ = "harness-" + std::to_string(::getpid()) + "-" + std::to_string(++clients);
+    request_meta_ = per_request_meta(version);
+    request_meta_["dev.mcp-harness/run-id"] = "harness-" + std::to_string(::getpid()) + "-" + std::to_string(++clients);
     connection_->set_protocol_version(version);
     ASSIGN_OR_RETURN(json response, request("server/discover", json::object()));
     if (!response.contains("result")) {

@@ -63,7 +63,7 @@ class McpClient {
   bool per_request() const { return per_request_; }
   // The _meta a modern request carries: protocol version, client capabilities and info,
   // and a run id of this client (budgets are per run when there are no sessions).
-  nlohmann::json request_meta() const;
+  const nlohmann::json& request_meta() const { return request_meta_; }
 
   // Sends a request and returns the whole response message (with "result" or "error").
   StatusOr<nlohmann::json> request(const std::string& method, nlohmann::json params = nlohmann::json::object());
@@ -101,7 +101,7 @@ class McpClient {
   std::string version_;
   nlohmann::json handshake_response_;
   bool per_request_ = false;
-  std::string run_id_;
+  nlohmann::json request_meta_;  // built once by a modern handshake, added to every request
   bool asked_for_logs_ = false;  // some request carried io.modelcontextprotocol/logLevel
   long long next_id_ = 1;
   std::map<std::string, std::string> pending_methods_;  // id (serialised) -> method

@@ -65,10 +65,10 @@ std::optional<RpcError> per_request_meta_error(const json& params) {
   return std::nullopt;
 }
 
-std::vector<std::string> McpServer::per_request_versions() const {
+std::vector<std::string> McpServer::versions_of_era(bool modern) const {
   std::vector<std::string> versions;
   for (const std::string& v : options_.supported_versions) {
-    if (protocol::is_modern(v)) versions.push_back(v);
+    if (protocol::is_modern(v) == modern) versions.push_back(v);
   }
   return versions;
 }

@@ -207,11 +207,7 @@ McpServer::Outcome McpServer::initialize(const Request& r) {
   if (!r.params.contains("capabilities") || !r.params["capabilities"].is_object()) {
     return invalid_params("initialize requires params.capabilities (an object)");
   }
-  std::vector<std::string> legacy;
-  for (const std::string& v : options_.supported_versions) {
-    if (!protocol::is_modern(v)) legacy.push_back(v);
-  }
-  std::string version = protocol::negotiate(requested->get<std::string>(), legacy);
+  std::string version = protocol::negotiate(requested->get<std::string>(), versions_of_era(false));
   json client_info = r.params.value("clientInfo", json::object());
   if (!r.session.begin(version, r.params["capabilities"], client_info)) {
     return RpcError{jsonrpc::kInvalidRequest, "Session is already initialized", nullptr};

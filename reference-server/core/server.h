@@ -98,7 +98,7 @@ class McpServer : public MessageHandler {
     return message.method() == "tools/call" || message.method() == "subscriptions/listen";
   }
   // The modern-era revisions this server speaks per request (a subset of supported_versions()).
-  std::vector<std::string> per_request_versions() const;
+  std::vector<std::string> per_request_versions() const { return versions_of_era(true); }
 
  private:
   using Outcome = std::variant<nlohmann::json, RpcError>;
@@ -130,6 +130,8 @@ class McpServer : public MessageHandler {
   std::optional<nlohmann::json> dispatch_per_request(const jsonrpc::Message& request, Session& connection, Outbound& out);
   void complete_per_request_result(const std::string& method, const std::string& version, nlohmann::json& result) const;
   nlohmann::json server_info(const std::string& version) const;
+  // The supported versions of one era: modern (per request) or legacy (initialize).
+  std::vector<std::string> versions_of_era(bool modern) const;
   bool offers_completions() const;
   void handle_notification(const jsonrpc::Message& message, Session& session);
   std::optional<nlohmann::json> dispatch(const jsonrpc::Message& request, Session& session, Outbound& out);
