@@ -2,11 +2,15 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
+
+extern char** environ;
 
 namespace mcp::harness {
 
@@ -24,6 +28,21 @@ ExitStatus decode(int raw) {
   return status;
 }
 
+// The child's environment, built before the spawn: between fork and exec nothing may
+// allocate (another thread may hold the allocator's lock; under ASan that hung CI).
+std::vector<std::string> child_environment(const std::vector<std::pair<std::string, std::string>>& overrides) {
+  std::vector<std::string> env;
+  for (char** entry = environ; *entry; ++entry) {
+    std::string_view text(*entry);
+    std::string_view name = text.substr(0, text.find('='));
+    bool overridden = false;
+    for (const auto& [override_name, value] : overrides) overridden |= override_name == name;
+    if (!overridden) env.emplace_back(text);
+  }
+  for (const auto& [name, value] : overrides) env.push_back(name + "=" + value);
+  return env;
+}
+
 }  // namespace
 
 std::string ExitStatus::describe() const {
@@ -33,65 +52,55 @@ std::string ExitStatus::describe() const {
 
 StatusOr<std::unique_ptr<Subprocess>> Subprocess::spawn(const SpawnOptions& options) {
   if (options.argv.empty()) return invalid_argument("empty command");
-  int in_pipe[2] = {-1, -1}, out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1}, exec_pipe[2] = {-1, -1};
+  int in_pipe[2] = {-1, -1}, out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
   auto close_all = [&] {
-    for (int* p : {in_pipe, out_pipe, err_pipe, exec_pipe}) {
+    for (int* p : {in_pipe, out_pipe, err_pipe}) {
       close_fd(p[0]);
       close_fd(p[1]);
     }
   };
   if ((options.pipe_stdin && ::pipe2(in_pipe, O_CLOEXEC) != 0) ||
-      (options.pipe_stdout && ::pipe2(out_pipe, O_CLOEXEC) != 0) || ::pipe2(err_pipe, O_CLOEXEC) != 0 ||
-      ::pipe2(exec_pipe, O_CLOEXEC) != 0) {
+      (options.pipe_stdout && ::pipe2(out_pipe, O_CLOEXEC) != 0) || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
     close_all();
     return internal_error(std::string("pipe: ") + std::strerror(errno));
   }
   std::vector<char*> argv;
   for (const std::string& arg : options.argv) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
+  std::vector<std::string> env = child_environment(options.extra_env);
+  std::vector<char*> envp;
+  for (std::string& entry : env) envp.push_back(entry.data());
+  envp.push_back(nullptr);
 
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    close_all();
-    return internal_error(std::string("fork: ") + std::strerror(errno));
-  }
-  if (pid == 0) {
-    ::setpgid(0, 0);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::signal(SIGPIPE, SIG_DFL);
-    if (options.pipe_stdin) ::dup2(in_pipe[0], 0);
-    else {
-      int devnull = ::open("/dev/null", O_RDONLY);
-      ::dup2(devnull, 0);
-    }
-    if (options.pipe_stdout) ::dup2(out_pipe[1], 1);
-    else ::dup2(err_pipe[1], 1);  // a launched HTTP server's stdout is diagnostics too
-    ::dup2(err_pipe[1], 2);
-    for (const auto& [name, value] : options.extra_env) ::setenv(name.c_str(), value.c_str(), 1);
-    ::execvp(argv[0], argv.data());
-    int error = errno;
-    ssize_t ignored = ::write(exec_pipe[1], &error, sizeof error);
-    (void)ignored;
-    ::_exit(127);
-  }
-  ::setpgid(pid, pid);  // also from the parent, so killpg works even before the child runs
+  // posix_spawnp, not fork+exec: glibc's child allocates nothing, and an exec
+  // failure comes back as the return value.
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (options.pipe_stdin) posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
+  else posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  // A launched HTTP server's stdout is diagnostics too.
+  posix_spawn_file_actions_adddup2(&actions, options.pipe_stdout ? out_pipe[1] : err_pipe[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t none, reset;
+  sigemptyset(&none);
+  sigemptyset(&reset);
+  sigaddset(&reset, SIGPIPE);  // the harness ignores SIGPIPE; the server gets the default
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setsigdefault(&attributes, &reset);
+  posix_spawnattr_setpgroup(&attributes, 0);  // its own group, so terminate() reaches its children
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  pid_t pid = -1;
+  int spawn_error = ::posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), envp.data());
+  posix_spawnattr_destroy(&attributes);
+  posix_spawn_file_actions_destroy(&actions);
   close_fd(in_pipe[0]);
   close_fd(out_pipe[1]);
   close_fd(err_pipe[1]);
-  close_fd(exec_pipe[1]);
-  int exec_error = 0;
-  ssize_t n;
-  do {
-    n = ::read(exec_pipe[0], &exec_error, sizeof exec_error);
-  } while (n < 0 && errno == EINTR);
-  close_fd(exec_pipe[0]);
-  if (n == static_cast<ssize_t>(sizeof exec_error)) {
-    int raw = 0;
-    ::waitpid(pid, &raw, 0);
+  if (spawn_error != 0) {
     close_all();
-    return unavailable("cannot run \"" + options.argv[0] + "\": " + std::strerror(exec_error));
+    return unavailable("cannot run \"" + options.argv[0] + "\": " + std::strerror(spawn_error));
   }
 
   std::unique_ptr<Subprocess> process(new Subprocess());

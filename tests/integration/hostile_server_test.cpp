@@ -31,11 +31,14 @@ TEST(HostileServers, MissingCommandIsReportedAsUnstartable) {
 }
 
 TEST(HostileServers, SilentServerTimesOutInsteadOfHanging) {
-  ProgramRun run = harness_stdio({"sh", "-c", "exec cat > /dev/null"});
+  // Reads nothing, writes nothing, keeps its stdout open: only the deadline ends the wait.
+  ProgramRun run = harness_stdio({"sh", "-c", "exec sleep 316"});
   EXPECT_EQ(run.exit_code, 3);
   EXPECT_FALSE(run.timed_out);
   EXPECT_LT(run.seconds, 10);
-  EXPECT_NE(run.err.find("no response to initialize"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("no response to initialize: no message from the server before the deadline"), std::string::npos)
+      << run.err;
+  EXPECT_FALSE(process_running("sleep 316")) << "the silent server outlived the run";
 }
 
 TEST(HostileServers, ServerThatExitsAtOnceIsReportedWithItsExitStatus) {
@@ -47,8 +50,8 @@ TEST(HostileServers, ServerThatExitsAtOnceIsReportedWithItsExitStatus) {
 
 TEST(HostileServers, EndlessGarbageOnStdoutDoesNotHangOrExhaustMemory) {
   ProgramRun run = harness_stdio({"sh", "-c", "exec yes 'garbage garbage garbage'"});
-  EXPECT_EQ(run.exit_code, 3);
-  EXPECT_FALSE(run.timed_out);
+  EXPECT_EQ(run.exit_code, 3) << run.err;
+  EXPECT_FALSE(run.timed_out) << run.err;
   EXPECT_LT(run.seconds, 15);
 }
 
