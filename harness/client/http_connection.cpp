@@ -182,7 +182,10 @@ HttpReply HttpConnection::exchange(const HttpRequestSpec& spec) {
   httplib::Error error = httplib::Error::Success;
   bool ok = client.send(request, response, error);
   // A reply cut short or failed leaves the kept-alive connection in an unknown state.
-  if ((!ok || stopped_early) && reuse.owns_lock()) keep_alive_->client.reset();
+  // So does a refusal the server sent before reading the body (an oversized header,
+  // say): some servers then read the unread body as the next request.
+  bool refused_unread = ok && response.status >= 400 && response.body.empty() && reply.body.empty();
+  if ((!ok || stopped_early || refused_unread) && reuse.owns_lock()) keep_alive_->client.reset();
   if (reuse.owns_lock()) keep_alive_->last_used = Clock::now();
   if (!is_sse) collect_message(reply, reply.body);
   if (!ok && !stopped_early) {
@@ -206,13 +209,36 @@ HttpReply HttpConnection::exchange(const HttpRequestSpec& spec) {
   return reply;
 }
 
-std::map<std::string, std::string> request_metadata_headers(const nlohmann::json& message) {
+void ToolHeaderBook::learn(const nlohmann::json& tools_list_result) {
+  if (!tools_list_result.is_object() || !tools_list_result.contains("tools") || !tools_list_result["tools"].is_array()) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const nlohmann::json& tool : tools_list_result["tools"]) {
+    if (!tool.is_object() || !tool.contains("name") || !tool["name"].is_string()) continue;
+    HeaderParameters declared = header_parameters(tool.value("inputSchema", nlohmann::json::object()));
+    if (declared.invalid.empty()) tools_[tool["name"]] = std::move(declared.parameters);
+    else tools_.erase(tool["name"].get<std::string>());
+  }
+}
+
+std::vector<HeaderParameter> ToolHeaderBook::parameters(const std::string& tool) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = tools_.find(tool);
+  return found == tools_.end() ? std::vector<HeaderParameter>{} : found->second;
+}
+
+std::map<std::string, std::string> request_metadata_headers(const nlohmann::json& message, const ToolHeaderBook* book) {
   std::map<std::string, std::string> headers;
   if (!message.is_object() || !message.contains("method") || !message["method"].is_string()) return headers;
   std::string method = message["method"];
   headers["Mcp-Method"] = method;
-  if (auto name = mcp_name_source(method, message.value("params", nlohmann::json::object()))) {
-    headers["Mcp-Name"] = encode_header_value(*name);
+  const nlohmann::json params = message.value("params", nlohmann::json::object());
+  auto name = mcp_name_source(method, params);
+  if (name) headers["Mcp-Name"] = encode_header_value(*name);
+  if (book && name && method == "tools/call") {
+    const nlohmann::json arguments = params.is_object() ? params.value("arguments", nlohmann::json::object()) : nlohmann::json();
+    for (const HeaderParameter& parameter : book->parameters(*name)) {
+      if (auto text = header_parameter_text(parameter, arguments)) headers[parameter.header()] = encode_header_value(*text);
+    }
   }
   return headers;
 }
@@ -226,13 +252,17 @@ HttpReply HttpConnection::post_and_deliver(const std::string& body, std::map<std
   // Modern servers have no sessions; an id one mints anyway is not echoed back.
   bool sessions = !protocol::is_modern(protocol_version_);
   if (sessions && !session_id_ && !reply.header("mcp-session-id").empty()) session_id_ = reply.header("mcp-session-id");
-  for (nlohmann::json& message : reply.messages) deliver(message);
+  for (nlohmann::json& message : reply.messages) {
+    if (message.is_object() && message.contains("result")) tool_headers_->learn(message["result"]);
+    deliver(message);
+  }
   return reply;
 }
 
 Status HttpConnection::send(const nlohmann::json& message) {
   bool modern = !protocol_version_.empty() && protocol::is_modern(protocol_version_);
-  return post(jsonrpc::serialize(message), modern ? request_metadata_headers(message) : std::map<std::string, std::string>{});
+  return post(jsonrpc::serialize(message),
+              modern ? request_metadata_headers(message, tool_headers_.get()) : std::map<std::string, std::string>{});
 }
 
 Status HttpConnection::send_raw(const std::string& text) { return post(text, {}); }

@@ -6,11 +6,13 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "harness/client/connection.h"
+#include "mcp/request_headers.h"
 #include "mcp/sse.h"
 
 namespace mcp::harness {
@@ -45,9 +47,24 @@ struct HttpRequestSpec {
   std::string path;                             // empty: the endpoint's path; may carry a query string
 };
 
+// Tools' x-mcp-header parameters as learned from tools/list answers. One book serves
+// every connection of a run, so a tool listed on one connection is called right on another.
+class ToolHeaderBook {
+ public:
+  // Tools with invalid declarations are left out, as the spec has clients exclude them.
+  void learn(const nlohmann::json& tools_list_result);
+  std::vector<HeaderParameter> parameters(const std::string& tool) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, std::vector<HeaderParameter>> tools_;
+};
+
 // Mcp-Method and Mcp-Name as a modern client sends them for `message` (2026-07-28
-// streamable-http.mdx "Standard Request Headers"); empty for a message without a method.
-std::map<std::string, std::string> request_metadata_headers(const nlohmann::json& message);
+// streamable-http.mdx "Standard Request Headers"), and for a tools/call the Mcp-Param-*
+// headers of the tool's x-mcp-header arguments; empty for a message without a method.
+std::map<std::string, std::string> request_metadata_headers(const nlohmann::json& message,
+                                                            const ToolHeaderBook* book = nullptr);
 
 // Headers added to every request (credentials), before a spec's own headers.
 using HeaderSource = std::function<std::map<std::string, std::string>()>;
@@ -66,6 +83,8 @@ class HttpConnection final : public Connection {
   void set_session_id(std::optional<std::string> id) { session_id_ = std::move(id); }
   const HttpUrl& url() const { return url_; }
   void set_header_source(HeaderSource source) { header_source_ = std::move(source); }
+  void set_tool_header_book(std::shared_ptr<ToolHeaderBook> book) { tool_headers_ = std::move(book); }
+  const ToolHeaderBook& tool_header_book() const { return *tool_headers_; }
 
  private:
   HttpReply post_and_deliver(const std::string& body, std::map<std::string, std::string> headers);
@@ -75,6 +94,7 @@ class HttpConnection final : public Connection {
   std::chrono::milliseconds timeout_;
   std::optional<std::string> session_id_;
   HeaderSource header_source_;
+  std::shared_ptr<ToolHeaderBook> tool_headers_ = std::make_shared<ToolHeaderBook>();
   struct KeepAlive;
   std::unique_ptr<KeepAlive> keep_alive_;
   bool closed_ = false;

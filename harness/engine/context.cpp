@@ -14,6 +14,7 @@ StatusOr<std::unique_ptr<Connection>> CheckContext::connect() {
     ASSIGN_OR_RETURN(HttpUrl url, parse_http_url(target_.url));
     auto connection = std::make_unique<HttpConnection>(url, transcript_, target_.timeout);
     if (target_.credentials) connection->set_header_source(target_.credentials->fresh_client());
+    if (target_.tool_headers) connection->set_tool_header_book(target_.tool_headers);
     return std::unique_ptr<Connection>(std::move(connection));
   }
   SpawnOptions options;

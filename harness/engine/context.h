@@ -36,6 +36,8 @@ struct TargetConfig {
   std::function<std::string()> launched_stderr;
   // How to authenticate (--auth / --auth-token); null for an open server.
   std::shared_ptr<Credentials> credentials;
+  // x-mcp-header parameters of the tools listed so far, for Mcp-Param-* headers (HTTP).
+  std::shared_ptr<ToolHeaderBook> tool_headers = std::make_shared<ToolHeaderBook>();
 
   std::string describe() const;
 };

@@ -5,6 +5,7 @@
 #include <set>
 #include <thread>
 
+#include "harness/client/http_connection.h"
 #include "harness/fuzz/argument_fuzzer.h"
 #include "harness/fuzz/protocol_cases.h"
 #include "mcp/json_rpc.h"
@@ -61,7 +62,10 @@ class Live {
 };
 
 struct CallResult {
-  enum class What { kResponse, kHang, kClosed } what = What::kResponse;
+  // kOversizedHeaders: an HTTP 4xx without a JSON-RPC answer to a call whose
+  // Mcp-Param-* headers were too large for common servers; the server had to refuse
+  // the headers before the body's schema could help.
+  enum class What { kResponse, kHang, kClosed, kOversizedHeaders } what = What::kResponse;
   json response;
   std::string detail;
   bool slow = false;  // cancelled while still reporting progress
@@ -71,6 +75,19 @@ struct PendingCall {
   std::string tool;
   json arguments;
 };
+
+// What servers commonly accept in one header line (httplib, nginx, Node: 8 KiB), less
+// some slack for servers that count the line differently.
+constexpr std::size_t kCommonHeaderLimit = 8 * 1024 - 256;
+
+bool headers_oversized(McpClient& client, const json& request) {
+  HttpConnection* http = as_http(client);
+  if (!http) return false;
+  for (const auto& [name, value] : request_metadata_headers(request, &http->tool_header_book())) {
+    if (name.size() + value.size() + 4 > kCommonHeaderLimit) return true;  // "Name: value\r\n"
+  }
+  return false;
+}
 
 // tools/call for each call, all sent before any reply is awaited (pipelined), each
 // with a progress token: progress notifications extend that call's deadline (up to
@@ -92,6 +109,14 @@ std::vector<CallResult> call_tools(McpClient& client, const std::vector<PendingC
     f.token = "fuzz-" + f.id.dump();
     json params = {{"name", calls[i].tool}, {"arguments", calls[i].arguments}, {"_meta", {{"progressToken", f.token}}}};
     if (Status sent = client.send_request(f.id, "tools/call", params); !sent.ok()) {
+      // An HTTP error status without an answer (failed_precondition) ends this POST, not the connection.
+      if (sent.code() == StatusCode::kFailedPrecondition &&
+          headers_oversized(client, jsonrpc::make_request(f.id, "tools/call", params))) {
+        results[i] = {CallResult::What::kOversizedHeaders, {}, sent.message()};
+        f.done = true;
+        open = i + 1;
+        continue;
+      }
       for (std::size_t j = i; j < calls.size(); ++j) results[j] = {CallResult::What::kClosed, {}, sent.message()};
       break;
     }
@@ -99,7 +124,8 @@ std::vector<CallResult> call_tools(McpClient& client, const std::vector<PendingC
     f.hard_deadline = Clock::now() + 2 * timeout;
     open = i + 1;
   }
-  std::size_t pending = open;
+  std::size_t pending = 0;
+  for (std::size_t i = 0; i < open; ++i) pending += !flights[i].done;
   while (pending > 0) {
     auto earliest = Clock::time_point::max();
     for (std::size_t i = 0; i < open; ++i) {
@@ -184,6 +210,10 @@ std::string compact(const json& value, std::size_t limit = 300) {
 std::optional<Verdict> judge(const CallResult& call, bool valid, const ToolUnderTest& tool) {
   if (call.what == CallResult::What::kHang) return Verdict{"hang", call.detail};
   if (call.what == CallResult::What::kClosed) return Verdict{"crash", call.detail};
+  if (call.what == CallResult::What::kOversizedHeaders) {
+    if (valid) return Verdict{"rejected-valid", "valid arguments refused at the HTTP layer: " + call.detail};
+    return std::nullopt;
+  }
   const json& response = call.response;
   if (response.contains("error")) {
     int code = response["error"].value("code", 0);

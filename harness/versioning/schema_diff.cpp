@@ -50,6 +50,12 @@ class Differ {
       directional(flow, added_or_changed, path + ".pattern",
                   added_or_changed ? "pattern now " + after["pattern"].dump() : "pattern removed");
     }
+    if (flow == Flow::kInput && before.value("x-mcp-header", json()) != after.value("x-mcp-header", json())) {
+      // Clients holding the old definition send (or omit) the wrong Mcp-Param-* header,
+      // which the server must refuse: any change here breaks them.
+      add(ChangeKind::kBreaking, path + ".x-mcp-header",
+          "x-mcp-header " + before.value("x-mcp-header", json("none")).dump() + " -> " + after.value("x-mcp-header", json("none")).dump());
+    }
     properties(before, after, flow, path);
     if (before.contains("items") || after.contains("items")) {
       schema(before.value("items", json::object()), after.value("items", json::object()), flow, path + ".items");

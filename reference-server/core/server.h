@@ -45,6 +45,9 @@ class MessageHandler {
   virtual const std::vector<std::string>& supported_versions() const = 0;
   // Whether a session on `version` takes JSON-RPC batches: 2025-03-26 only.
   virtual bool accepts_batches(const std::string& version) const;
+  // The tool's parameters mirrored into Mcp-Param-* headers, which HTTP checks against the body.
+  // Pure, so that a handler wrapping another cannot silently drop the check.
+  virtual std::vector<HeaderParameter> header_parameters(const std::string& tool) const = 0;
 };
 
 // Watches every request from arrival to response (tracing, logs, metrics). The
@@ -91,6 +94,10 @@ class McpServer : public MessageHandler {
   std::optional<nlohmann::json> handle_message(const jsonrpc::Message& message, Session& session,
                                                Outbound& out) override;
   const std::vector<std::string>& supported_versions() const override { return options_.supported_versions; }
+  std::vector<HeaderParameter> header_parameters(const std::string& tool) const override {
+    const RegisteredTool* found = tools_.find(tool);
+    return found ? found->header_parameters : std::vector<HeaderParameter>{};
+  }
 
   // True for requests a transport should run off its reading thread (they may be
   // slow, and cancellation must be able to reach them meanwhile).

@@ -23,7 +23,9 @@ Status ToolRegistry::add(ToolSpec spec, ToolHandler handler) {
     return invalid_argument("tool \"" + spec.name + "\": outputSchema must be an object schema with type \"object\"");
   }
   if (!handler) return invalid_argument("tool \"" + spec.name + "\" has no handler");
-  RegisteredTool tool{std::move(spec), std::move(handler), nullptr, nullptr};
+  HeaderParameters headers = mcp::header_parameters(spec.input_schema);
+  if (!headers.invalid.empty()) return invalid_argument("tool \"" + spec.name + "\": " + headers.invalid);
+  RegisteredTool tool{std::move(spec), std::move(handler), nullptr, nullptr, std::move(headers.parameters)};
   tool.input_validator = std::make_shared<SchemaValidator>(tool.spec.input_schema);
   if (!tool.spec.output_schema.is_null()) tool.output_validator = std::make_shared<SchemaValidator>(tool.spec.output_schema);
   tools_.push_back(std::move(tool));

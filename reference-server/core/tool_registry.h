@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mcp/json_schema.h"
+#include "mcp/request_headers.h"
 #include "mcp/status.h"
 #include "reference-server/core/tool.h"
 
@@ -17,12 +18,13 @@ struct RegisteredTool {
   ToolHandler handler;
   std::shared_ptr<SchemaValidator> input_validator;
   std::shared_ptr<SchemaValidator> output_validator;  // null without an outputSchema
+  std::vector<HeaderParameter> header_parameters;     // x-mcp-header annotations of the inputSchema
 };
 
 class ToolRegistry {
  public:
-  // Fails on a duplicate name, a name outside [A-Za-z0-9_.-]{1,128}, or an input
-  // schema whose root is not an object schema.
+  // Fails on a duplicate name, a name outside [A-Za-z0-9_.-]{1,128}, an input
+  // schema whose root is not an object schema, or an invalid x-mcp-header.
   Status add(ToolSpec spec, ToolHandler handler);
   const RegisteredTool* find(const std::string& name) const;
   // Sets one key of a registered tool's _meta (what tools/list shows).

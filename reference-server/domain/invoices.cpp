@@ -128,6 +128,43 @@ Status register_invoice_tools(McpServer& server, Database& db) {
         return structured_result(invoice);
       }));
 
+  // The customer is mirrored into Mcp-Param-Customer over Streamable HTTP (2026-07-28
+  // x-mcp-header), so a gateway can route or shard by customer without reading bodies.
+  RETURN_IF_ERROR(tools.add(
+      {.name = "invoice_totals_v1",
+       .title = "Invoice totals",
+       .description = "Totals one customer's invoices per currency: how many, and their sum in cents.",
+       .input_schema = object_schema({{"customer", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}, {"x-mcp-header", "Customer"}}},
+                                      {"currency", {{"type", "string"}, {"enum", kCurrencies}, {"x-mcp-header", "Currency"}}}},
+                                     {"customer"}),
+       .output_schema = {{"type", "object"},
+                         {"properties",
+                          {{"customer", {{"type", "string"}}},
+                           {"totals", {{"type", "array"},
+                                       {"items", {{"type", "object"},
+                                                  {"properties", {{"currency", {{"type", "string"}}},
+                                                                  {"invoice_count", {{"type", "integer"}}},
+                                                                  {"total_cents", {{"type", "integer"}}}}}}}}}}},
+                         {"required", {"customer", "totals"}}},
+       .annotations = read_annotations()},
+      [&db](ToolContext& ctx) {
+        const json& args = ctx.arguments();
+        json summary = {{"customer", args["customer"]}, {"totals", json::array()}};
+        Status status = db.read([&](sqlite3* conn) -> Status {
+          Statement select(conn,
+                           "SELECT currency, COUNT(*), SUM(total_cents) FROM invoices WHERE customer = ?1 "
+                           "AND (?2 = '' OR currency = ?2) GROUP BY currency ORDER BY currency");
+          select.bind(1, args["customer"].get<std::string>()).bind(2, args.value("currency", std::string()));
+          while (select.step()) {
+            summary["totals"].push_back(
+                {{"currency", select.text(0)}, {"invoice_count", select.integer(1)}, {"total_cents", select.integer(2)}});
+          }
+          return select.error().empty() ? ok_status() : statement_error(select, "totalling invoices");
+        });
+        if (!status.ok()) return error_result(status.message(), {{"code", "storage_error"}});
+        return structured_result(summary);
+      }));
+
   return tools.add(
       {.name = "list_invoices_v1",
        .title = "List invoices",

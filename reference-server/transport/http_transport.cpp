@@ -163,6 +163,28 @@ std::string header_mismatch(const httplib::Request& req, const jsonrpc::Message&
   return "";
 }
 
+// Mcp-Param-* headers of the tool's x-mcp-header parameters against the arguments.
+std::string header_parameter_mismatch(const httplib::Request& req, const jsonrpc::Message& message,
+                                      const std::vector<HeaderParameter>& parameters, bool decode_values) {
+  const json& arguments = message.params().contains("arguments") ? message.params()["arguments"] : json::object();
+  for (const HeaderParameter& parameter : parameters) {
+    bool in_body = header_parameter_text(parameter, arguments).has_value();
+    if (!req.has_header(parameter.header())) {
+      if (in_body) return "the " + parameter.header() + " header is required: the arguments carry its value";
+      continue;
+    }
+    std::string raw = req.get_header_value(parameter.header());
+    std::optional<std::string> header = decode_values ? decode_header_value(raw) : raw;
+    if (!header) return "the " + parameter.header() + " header is not valid =?base64?...?= text";
+    if (!in_body) return parameter.header() + " is present but the arguments carry no value for it";
+    if (!header_parameter_matches(parameter, *header, arguments)) {
+      return parameter.header() + " header '" + *header + "' does not match the argument '" +
+             *header_parameter_text(parameter, arguments) + "'";
+    }
+  }
+  return "";
+}
+
 // A modern client talking to the legacy GET stream or DELETE (no sessions there).
 bool modern_version_header(const httplib::Request& req) {
   std::string header = req.get_header_value("MCP-Protocol-Version");
@@ -365,6 +387,11 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
       return;
     }
     std::string mismatch = validates_request_headers() ? header_mismatch(req, message, decodes_encoded_names()) : "";
+    if (mismatch.empty() && validates_header_parameters() && message.method() == "tools/call") {
+      mismatch = header_parameter_mismatch(req, message,
+                                           impl_->server.header_parameters(jsonrpc::string_member(message.params(), "name")),
+                                           decodes_encoded_names());
+    }
     if (!mismatch.empty()) {
       return reply_error(res, 400, jsonrpc::kHeaderMismatch, "Header mismatch: " + mismatch, message.id());
     }

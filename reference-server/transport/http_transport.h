@@ -73,7 +73,8 @@ class HttpServerTransport {
   // Modern era: headers must agree with the body (-32020), encoded names are decoded
   // first, protocol errors carry their HTTP status, no GET/DELETE, no session ids.
   virtual bool validates_request_headers() const { return true; }
-  virtual bool decodes_encoded_names() const { return true; }
+  virtual bool validates_header_parameters() const { return true; }  // Mcp-Param-* of x-mcp-header arguments
+  virtual bool decodes_encoded_names() const { return true; }  // Mcp-Name and Mcp-Param-* alike
   virtual int per_request_status(const nlohmann::json& response) const;
   virtual int per_request_meta_error_status() const { return 400; }
   virtual int per_request_get_delete_status() const { return 405; }

@@ -2,6 +2,7 @@
 // status codes for unknown methods, no GET/DELETE and no sessions.
 #include "mcp/base64.h"
 #include "mcp/json_rpc.h"
+#include "mcp/request_headers.h"
 #include "suites/per-request/per_request_support.h"
 #include "suites/suites.h"
 
@@ -21,12 +22,51 @@ struct ChosenTool {
   json arguments;
   std::optional<Outcome> outcome;
 };
-ChosenTool choose_read_only_tool(CheckContext& ctx) {
+ChosenTool choose_read_only_tool(CheckContext& ctx, const std::function<bool(const json&)>& wanted = nullptr,
+                                 const std::string& none = "no read-only tool could be called with generated arguments") {
   ToolListing tour = list_all_tools(ctx);
   if (tour.outcome) return {std::nullopt, "", nullptr, tour.outcome};
-  auto chosen = callable_read_only_tool(tour.tools, [](const json&) { return true; });
-  if (!chosen) return {std::nullopt, "", nullptr, skip("no read-only tool could be called with generated arguments")};
+  auto chosen = callable_read_only_tool(tour.tools, wanted ? wanted : [](const json&) { return true; });
+  if (!chosen) return {std::nullopt, "", nullptr, skip(none)};
   return {std::move(tour.session), chosen->first["name"], chosen->second, std::nullopt};
+}
+
+// A read-only tool with a valid x-mcp-header parameter its generated arguments fill,
+// and that parameter.
+struct HeaderTool {
+  ChosenTool tool;
+  HeaderParameter parameter;
+  std::string text;  // the parameter's header text, before encoding
+};
+HeaderTool choose_header_tool(CheckContext& ctx) {
+  auto filled_parameter = [](const json& tool, const json& arguments) -> std::optional<std::pair<HeaderParameter, std::string>> {
+    HeaderParameters declared = header_parameters(tool.value("inputSchema", json::object()));
+    if (!declared.invalid.empty()) return std::nullopt;
+    for (const HeaderParameter& parameter : declared.parameters) {
+      if (auto text = header_parameter_text(parameter, arguments)) return std::make_pair(parameter, *text);
+    }
+    return std::nullopt;
+  };
+  HeaderTool chosen;
+  bool found = false;
+  chosen.tool = choose_read_only_tool(
+      ctx,
+      [&](const json& tool) {
+        if (found) return false;  // the first tool accepted is the one chosen
+        auto arguments = example_arguments(tool.value("inputSchema", json::object()));
+        auto parameter = arguments ? filled_parameter(tool, *arguments) : std::nullopt;
+        if (parameter) std::tie(chosen.parameter, chosen.text) = *parameter;
+        return found = parameter.has_value();
+      },
+      "no read-only tool declares an x-mcp-header parameter that generated arguments fill");
+  return chosen;
+}
+
+// The header text of a different value of the parameter's type.
+std::string other_value(const HeaderParameter& parameter, const std::string& text) {
+  if (parameter.type == "boolean") return text == "true" ? "false" : "true";
+  if (parameter.type == "integer") return text == "1" ? "2" : "1";
+  return text + "-mcp-harness-other";
 }
 
 // A check that sends a request with its headers changed by `headers` and expects 400
@@ -118,6 +158,64 @@ void register_per_request_http(Registry& registry) {
         return pass("Mcp-Name: " + encoded);
       },
   });
+
+  // Mcp-Param-* (x-mcp-header): the same three rules as Mcp-Name, on a tool that declares one.
+  struct ParamCase {
+    const char* id;
+    const char* requirement;
+    const char* procedure;
+    bool expect_refusal;
+    std::function<std::string(const HeaderTool&)> header;  // "" removes the header
+  };
+  const ParamCase param_cases[] = {
+      {"transport-http.header.param-mismatch",
+       "A tools/call whose Mcp-Param-{Name} header differs from the argument its x-mcp-header designates MUST be "
+       "rejected with 400 and HeaderMismatch (-32020).",
+       "Calls a read-only tool that declares x-mcp-header with that header set to another value of the parameter's type.",
+       true, [](const HeaderTool& t) { return encode_header_value(other_value(t.parameter, t.text)); }},
+      {"transport-http.header.param-missing",
+       "When the arguments carry a value for an x-mcp-header parameter, a tools/call without its Mcp-Param-{Name} "
+       "header MUST be rejected with 400 and HeaderMismatch (-32020).",
+       "Calls a read-only tool that declares x-mcp-header, with the value in the arguments and no header.",
+       true, [](const HeaderTool&) { return std::string(); }},
+      {"transport-http.header.param-encoded",
+       "Servers MUST decode a Base64-encoded Mcp-Param-{Name} value (=?base64?...?=) before comparing it with the "
+       "body: an encoded header carrying the right value is accepted.",
+       "Calls a read-only tool that declares x-mcp-header with the right value sent as =?base64?...?= and expects the "
+       "call served.",
+       false, [](const HeaderTool& t) { return "=?base64?" + base64_encode(t.text) + "?="; }},
+  };
+  for (const ParamCase& c : param_cases) {
+    registry.add({
+        .id = c.id,
+        .level = Level::kMust,
+        .requirement = c.requirement,
+        .spec_ref = spec(kModernDocs, kHttpDoc, c.expect_refusal ? "Server Behavior for Custom Headers" : "Value Encoding"),
+        .procedure = c.procedure,
+        .transports = kHttp,
+        .min_version = kFirstModernVersion,
+        .run = [c](CheckContext& ctx) -> Outcome {
+          HeaderTool chosen = choose_header_tool(ctx);
+          if (chosen.tool.outcome) return *chosen.tool.outcome;
+          McpClient& client = chosen.tool.session->client;
+          json message = request_with_meta(client, "param-header", "tools/call",
+                                           {{"name", chosen.tool.name}, {"arguments", chosen.tool.arguments}});
+          std::string header = c.header(chosen);
+          std::string shown = chosen.parameter.header() + (header.empty() ? " omitted" : ": " + header);
+          REQUIRE_OK(Exchange exchange, send_as_is(client, message, {{chosen.parameter.header(), header}}),
+                     "calling " + chosen.tool.name);
+          if (c.expect_refusal) {
+            REQUIRE(expect_refusal(exchange, jsonrpc::kHeaderMismatch, 400, "tools/call with " + shown));
+            return pass(shown + " for " + chosen.tool.name + ": " + compact(exchange.response["error"], 160));
+          }
+          if (exchange.http_status != 200 || !exchange.response.contains("result")) {
+            return fail("a correctly encoded " + chosen.parameter.header() + " was refused", "HTTP 200 with the tool's result",
+                        exchange.describe());
+          }
+          return pass(shown + " for " + chosen.tool.name);
+        },
+    });
+  }
 
   registry.add({
       .id = "transport-http.unknown-method-404",

@@ -3,6 +3,7 @@
 // code and W3C formats for trace context keys.
 #include "mcp/json_rpc.h"
 #include "mcp/protocol_version.h"
+#include "mcp/request_headers.h"
 #include "mcp/trace_context.h"
 #include "suites/per-request/per_request_support.h"
 #include "suites/suites.h"
@@ -280,6 +281,31 @@ void register_per_request(Registry& registry) {
           }
         }
         return pass(std::to_string(messages.size()) + " messages");
+      },
+  });
+
+  registry.add({
+      .id = "tools.x-mcp-header.valid",
+      .level = Level::kMust,
+      .requirement = "Every x-mcp-header annotation MUST be a non-empty HTTP token, case-insensitively unique in its "
+                     "inputSchema, on an integer, string or boolean parameter reachable through properties alone; "
+                     "otherwise the tool definition is invalid and HTTP clients drop the tool.",
+      .spec_ref = spec(kModernDocs, "basic/transports/streamable-http.mdx", "Schema Extension"),
+      .procedure = "Lists every tool and checks each inputSchema's x-mcp-header annotations against the constraints.",
+      .min_version = kFirstModernVersion,
+      .run = [](CheckContext& ctx) -> Outcome {
+        ToolListing tour = list_all_tools(ctx);
+        if (tour.outcome) return *tour.outcome;
+        std::size_t annotated = 0;
+        for (const json& tool : tour.tools) {
+          HeaderParameters declared = header_parameters(tool.value("inputSchema", json::object()));
+          if (!declared.invalid.empty()) {
+            return fail(tool.value("name", "?") + ": " + declared.invalid, "valid x-mcp-header annotations",
+                        compact(tool.value("inputSchema", json()), 300));
+          }
+          annotated += !declared.parameters.empty();
+        }
+        return pass(std::to_string(tour.tools.size()) + " tools, " + std::to_string(annotated) + " with header parameters");
       },
   });
 }

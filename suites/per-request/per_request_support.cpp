@@ -17,7 +17,7 @@ StatusOr<Exchange> send_as_is(McpClient& client, const json& message, const std:
   std::string method = message.value("method", "");
   if (HttpConnection* http = as_http(client)) {
     HttpRequestSpec spec = http_request("POST", client.timeout(), jsonrpc::serialize(message));
-    spec.headers = request_metadata_headers(message);
+    spec.headers = request_metadata_headers(message, &http->tool_header_book());
     for (const auto& [name, value] : headers) spec.headers[name] = value;
     exchange.reply = http->exchange(spec);
     if (exchange.reply.status == 0) return exchange.reply.error.ok() ? unavailable("no HTTP reply") : exchange.reply.error;

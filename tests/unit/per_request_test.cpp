@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "mcp/protocol_version.h"
+#include "harness/client/http_connection.h"
 #include "mcp/request_headers.h"
 #include "tests/unit/server_core_fixture.h"
 
@@ -142,8 +143,71 @@ TEST(RequestHeaders, EncodesUnsafeValuesAndDecodesThemBack) {
     EXPECT_EQ(decode_header_value(encoded), unsafe);
   }
   EXPECT_FALSE(decode_header_value("=?base64?!!!?=").has_value());
+  EXPECT_EQ(encode_header_value(""), "=?base64?" "?=") << "empty headers are dropped by many HTTP stacks";
+  EXPECT_EQ(decode_header_value("=?base64?" "?="), "");
   EXPECT_EQ(mcp_name_source("resources/read", {{"uri", "x://y"}}), "x://y");
   EXPECT_EQ(mcp_name_source("tools/list", {{"name", "n"}}), std::nullopt);
+}
+
+TEST(RequestHeaders, FindsHeaderParametersThroughPropertiesOnly) {
+  json schema = {{"type", "object"},
+                 {"properties",
+                  {{"region", {{"type", "string"}, {"x-mcp-header", "Region"}}},
+                   {"query", {{"type", "string"}}},
+                   {"target", {{"type", "object"}, {"properties", {{"shard", {{"type", "integer"}, {"x-mcp-header", "Shard"}}}}}}}}}};
+  HeaderParameters found = header_parameters(schema);
+  EXPECT_EQ(found.invalid, "");
+  ASSERT_EQ(found.parameters.size(), 2u);
+  EXPECT_EQ(found.parameters[0].header(), "Mcp-Param-Region");
+  EXPECT_EQ(found.parameters[1].path, (std::vector<std::string>{"target", "shard"}));
+  json arguments = {{"region", "us-west1"}, {"target", {{"shard", 42}}}};
+  EXPECT_EQ(header_parameter_text(found.parameters[0], arguments), "us-west1");
+  EXPECT_EQ(header_parameter_text(found.parameters[1], arguments), "42");
+  EXPECT_EQ(header_parameter_text(found.parameters[0], {{"region", nullptr}}), std::nullopt);
+  EXPECT_EQ(header_parameter_text(found.parameters[1], {{"region", "x"}}), std::nullopt);
+  EXPECT_TRUE(header_parameter_matches(found.parameters[1], "42.0", arguments)) << "integers compare numerically";
+  EXPECT_FALSE(header_parameter_matches(found.parameters[1], "43", arguments));
+  EXPECT_FALSE(header_parameter_matches(found.parameters[1], "42abc", arguments));
+  EXPECT_FALSE(header_parameter_matches(found.parameters[0], "us-east1", arguments));
+  EXPECT_FALSE(header_parameter_matches(found.parameters[0], "us-west1", json::object())) << "no body value to match";
+}
+
+TEST(RequestHeaders, RejectsDeclarationsTheSpecForbids) {
+  auto invalid = [](json property) {
+    return header_parameters({{"type", "object"}, {"properties", {{"p", property}}}}).invalid;
+  };
+  EXPECT_NE(invalid({{"type", "number"}, {"x-mcp-header", "P"}}), "");
+  EXPECT_NE(invalid({{"type", "string"}, {"x-mcp-header", ""}}), "");
+  EXPECT_NE(invalid({{"type", "string"}, {"x-mcp-header", "Two Words"}}), "");
+  EXPECT_NE(invalid({{"type", "string"}, {"x-mcp-header", "Line\r\nBreak"}}), "");
+  EXPECT_NE(invalid({{"type", "array"}, {"items", {{"type", "string"}, {"x-mcp-header", "Item"}}}}), "");
+  EXPECT_NE(invalid({{"anyOf", {{{"type", "string"}, {"x-mcp-header", "Either"}}}}}), "");
+  json twice = {{"type", "object"},
+                {"properties", {{"a", {{"type", "string"}, {"x-mcp-header", "Region"}}},
+                                {"b", {{"type", "string"}, {"x-mcp-header", "REGION"}}}}}};
+  EXPECT_NE(header_parameters(twice).invalid.find("declared twice"), std::string::npos);
+  EXPECT_EQ(invalid({{"type", "boolean"}, {"x-mcp-header", "Dry-Run"}}), "");
+}
+
+TEST(RequestHeaders, TheHarnessMirrorsListedHeaderParametersIntoItsToolCalls) {
+  harness::ToolHeaderBook book;
+  book.learn({{"tools",
+               {{{"name", "route_v1"},
+                 {"inputSchema", {{"type", "object"}, {"properties", {{"region", {{"type", "string"}, {"x-mcp-header", "Region"}}}}}}}},
+                {{"name", "broken_v1"},
+                 {"inputSchema", {{"type", "object"},
+                                  {"properties", {{"a", {{"type", "string"}, {"x-mcp-header", "Dup"}}},
+                                                  {"b", {{"type", "string"}, {"x-mcp-header", "DUP"}}}}}}}}}}});
+  json call = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", "tools/call"},
+               {"params", {{"name", "route_v1"}, {"arguments", {{"region", "Zürich"}}}}}};
+  auto headers = harness::request_metadata_headers(call, &book);
+  EXPECT_EQ(headers["Mcp-Name"], "route_v1");
+  ASSERT_TRUE(headers.count("Mcp-Param-Region")) << "the listed tool's parameter is mirrored";
+  EXPECT_EQ(decode_header_value(headers["Mcp-Param-Region"]), "Zürich") << "non-ASCII values are Base64-encoded";
+  call["params"]["arguments"] = json::object();
+  EXPECT_FALSE(harness::request_metadata_headers(call, &book).count("Mcp-Param-Region")) << "no value, no header";
+  EXPECT_TRUE(book.parameters("broken_v1").empty()) << "a tool with an invalid declaration is left out";
+  EXPECT_FALSE(harness::request_metadata_headers(call).count("Mcp-Param-Region")) << "no book, no parameters";
 }
 
 }  // namespace

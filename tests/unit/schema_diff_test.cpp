@@ -87,6 +87,8 @@ const Case kCases[] = {
     {"BecameSideEffecting", [](json& t) { t["annotations"]["idempotentHint"] = false; }, ChangeKind::kBreaking, "no longer idempotent"},
     {"RetiredWithoutDeprecation", [](json& t) { t["lifecycle"] = {{"status", "retired"}, {"sunset", "2026-01-01"}, {"replacement", "x_v2"}}; }, ChangeKind::kBreaking, "retired without deprecation"},
     {"DeprecatedWithoutSunset", [](json& t) { t["lifecycle"] = {{"status", "deprecated"}, {"replacement", "x_v2"}}; }, ChangeKind::kBreaking, "without a sunset"},
+    {"HeaderParameterAdded", [](json& t) { in_prop(t, "customer")["x-mcp-header"] = "Customer"; }, ChangeKind::kBreaking, "x-mcp-header \"none\" -> \"Customer\""},
+    {"HeaderParameterAddedInItems", [](json& t) { in_prop(t, "lines")["items"]["properties"]["qty"]["x-mcp-header"] = "Qty"; }, ChangeKind::kBreaking, "x-mcp-header"},
     {"ClosedToExtraInputs", [](json& t) { in_prop(t, "lines")["items"]["additionalProperties"] = false; }, ChangeKind::kBreaking, "additional properties no longer allowed"},
     // Additive: everything that worked still works.
     {"NewOptionalInput", [](json& t) { in_prop(t, "po_number") = {{"type", "string"}}; }, ChangeKind::kAdditive, "new optional input \"po_number\""},
