@@ -88,6 +88,19 @@ std::string unrequested_types(const json& agreed, const json& requested) {
   return "";
 }
 
+// tools/list with `level` as its per-request log level, on a server that declares
+// logging; `skipped` when it does not.
+struct LoggedAnswer {
+  json response;
+  std::optional<Outcome> skipped;
+};
+StatusOr<LoggedAnswer> tools_list_at_level(CheckContext& ctx, const std::string& level) {
+  ASSIGN_OR_RETURN(Session s, open_session(ctx));
+  if (!s.has_capability("logging")) return LoggedAnswer{nullptr, skip_without_capability("logging")};
+  ASSIGN_OR_RETURN(json response, s.client.request("tools/list", {{"_meta", {{protocol::kMetaLogLevel, level}}}}));
+  return LoggedAnswer{std::move(response), std::nullopt};
+}
+
 }  // namespace
 
 void register_per_request_interactions(Registry& registry) {
@@ -290,10 +303,9 @@ void register_per_request_interactions(Registry& registry) {
       .procedure = "Sends tools/list with logLevel \"debug\" and expects its result.",
       .min_version = kFirstModernVersion,
       .run = [](CheckContext& ctx) -> Outcome {
-        REQUIRE_OK(Session s, open_session(ctx), "server/discover");
-        if (!s.has_capability("logging")) return skip_without_capability("logging");
-        REQUIRE_OK(json response, s.client.request("tools/list", {{"_meta", {{protocol::kMetaLogLevel, "debug"}}}}),
-                   "tools/list with a log level");
+        REQUIRE_OK(LoggedAnswer answer, tools_list_at_level(ctx, "debug"), "tools/list with a log level");
+        if (answer.skipped) return *answer.skipped;
+        const json& response = answer.response;
         if (!response.contains("result")) {
           return fail("a request with a valid log level was refused", "tools/list's result", compact(response));
         }
@@ -346,10 +358,9 @@ void register_per_request_interactions(Registry& registry) {
       .procedure = "Sends tools/list with logLevel \"verbose\".",
       .min_version = kFirstModernVersion,
       .run = [](CheckContext& ctx) -> Outcome {
-        REQUIRE_OK(Session s, open_session(ctx), "server/discover");
-        if (!s.has_capability("logging")) return skip_without_capability("logging");
-        REQUIRE_OK(json response, s.client.request("tools/list", {{"_meta", {{protocol::kMetaLogLevel, "verbose"}}}}),
-                   "tools/list with an invalid log level");
+        REQUIRE_OK(LoggedAnswer answer, tools_list_at_level(ctx, "verbose"), "tools/list with an invalid log level");
+        if (answer.skipped) return *answer.skipped;
+        const json& response = answer.response;
         if (!response.contains("error") || !response["error"].is_object() ||
             response["error"].value("code", 0) != jsonrpc::kInvalidParams) {
           return fail("an invalid log level was not refused with -32602", "error -32602", compact(response));
