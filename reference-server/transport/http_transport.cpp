@@ -166,7 +166,11 @@ std::string header_mismatch(const httplib::Request& req, const jsonrpc::Message&
 // Mcp-Param-* headers of the tool's x-mcp-header parameters against the arguments.
 std::string header_parameter_mismatch(const httplib::Request& req, const jsonrpc::Message& message,
                                       const std::vector<HeaderParameter>& parameters, bool decode_values) {
-  const json& arguments = message.params().contains("arguments") ? message.params()["arguments"] : json::object();
+  if (parameters.empty()) return "";
+  static const json kNoArguments = json::object();
+  const json& arguments = message.params().contains("arguments") ? message.params()["arguments"] : kNoArguments;
+  // Values are quoted only in part: an error should not echo kilobytes back.
+  auto shown = [](const std::string& value) { return value.size() > 64 ? value.substr(0, 64) + "..." : value; };
   for (const HeaderParameter& parameter : parameters) {
     bool in_body = header_parameter_text(parameter, arguments).has_value();
     if (!req.has_header(parameter.header())) {
@@ -178,8 +182,8 @@ std::string header_parameter_mismatch(const httplib::Request& req, const jsonrpc
     if (!header) return "the " + parameter.header() + " header is not valid =?base64?...?= text";
     if (!in_body) return parameter.header() + " is present but the arguments carry no value for it";
     if (!header_parameter_matches(parameter, *header, arguments)) {
-      return parameter.header() + " header '" + *header + "' does not match the argument '" +
-             *header_parameter_text(parameter, arguments) + "'";
+      return parameter.header() + " header '" + shown(*header) + "' does not match the argument '" +
+             shown(*header_parameter_text(parameter, arguments)) + "'";
     }
   }
   return "";
