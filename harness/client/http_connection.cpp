@@ -231,11 +231,14 @@ std::map<std::string, std::string> request_metadata_headers(const nlohmann::json
   if (!message.is_object() || !message.contains("method") || !message["method"].is_string()) return headers;
   std::string method = message["method"];
   headers["Mcp-Method"] = method;
-  const nlohmann::json params = message.value("params", nlohmann::json::object());
+  // By reference: this runs for every POST, and arguments may be large.
+  static const nlohmann::json kNone = nlohmann::json::object();
+  auto found = message.find("params");
+  const nlohmann::json& params = found != message.end() ? *found : kNone;
   auto name = mcp_name_source(method, params);
   if (name) headers["Mcp-Name"] = encode_header_value(*name);
   if (book && name && method == "tools/call") {
-    const nlohmann::json arguments = params.is_object() ? params.value("arguments", nlohmann::json::object()) : nlohmann::json();
+    const nlohmann::json& arguments = params.is_object() && params.contains("arguments") ? params["arguments"] : kNone;
     for (const HeaderParameter& parameter : book->parameters(*name)) {
       if (auto text = header_parameter_text(parameter, arguments)) headers[parameter.header()] = encode_header_value(*text);
     }
