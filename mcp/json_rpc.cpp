@@ -52,6 +52,18 @@ int nesting_depth(std::string_view text, int limit) {
   return deepest;
 }
 
+std::optional<json> parse_untrusted(std::string_view text, int max_depth) {
+  if (nesting_depth(text, max_depth) > max_depth) return std::nullopt;
+  json value = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) return std::nullopt;
+  return value;
+}
+
+json parse_untrusted_value(std::string_view text) {
+  std::optional<json> value = parse_untrusted(text);
+  return value ? std::move(*value) : json(json::value_t::discarded);
+}
+
 ParseOutcome parse(std::string_view text, int max_depth) {
   if (nesting_depth(text, max_depth) > max_depth) {
     // Answer with the request's id when it can be read: nlohmann's parser is iterative,

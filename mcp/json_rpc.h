@@ -67,6 +67,15 @@ ParseOutcome classify(const json& value);
 // Deepest nesting of arrays/objects in text (strings are skipped); stops counting at limit+1.
 int nesting_depth(std::string_view text, int limit);
 
+// Parses JSON from the other side (a client, a server under test, a token, a stored
+// blob): nullopt when it is not JSON or nests deeper than max_depth. nlohmann parses
+// iteratively but copies and serialises recursively, so a value nested 200k deep
+// crashes whoever touches it next; every untrusted parse goes through here.
+std::optional<json> parse_untrusted(std::string_view text, int max_depth = kDefaultMaxDepth);
+// The same as a value: a discarded json (is_discarded()) when refused, as nlohmann's
+// parse(text, nullptr, false) answers.
+json parse_untrusted_value(std::string_view text);
+
 bool is_valid_id(const json& id);
 
 json make_request(const json& id, std::string_view method, json params = nullptr);

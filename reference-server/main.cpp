@@ -1,6 +1,7 @@
 // mcp-reference-server: a production-shaped MCP server that passes every harness check.
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 
 #include "reference-server/app/app.h"
@@ -14,6 +15,35 @@ namespace {
 int fail(const std::string& message) {
   std::cerr << "mcp-reference-server: " << message << "\n";
   return 2;
+}
+
+// What one HTTP client may hold (docs/security.md lists each bound and its default).
+void add_http_limits(CLI::App& app, mcp::server::HttpOptions& http) {
+  app.add_option("--max-sessions-per-principal", http.max_sessions_per_principal,
+                 "Open sessions one client (principal, or peer address without auth) may hold (HTTP)")
+      ->capture_default_str();
+  app.add_option("--max-connections", http.max_connections, "Open connections in all (HTTP)")->capture_default_str();
+  app.add_option("--max-connections-per-peer", http.max_connections_per_peer,
+                 "Open connections per client IP address; raise it behind a reverse proxy (HTTP)")
+      ->capture_default_str();
+  app.add_option("--max-inflight-per-client", http.max_inflight_per_client,
+                 "Tool calls, subscriptions and GET streams one client may run at once (HTTP)")
+      ->capture_default_str();
+  app.add_option_function<long long>(
+         "--header-timeout-ms", [&http](long long ms) { http.header_timeout = std::chrono::milliseconds(ms); },
+         "A request's headers must arrive within this time of its first byte (HTTP, default 10000)")
+      ->check(CLI::Range(100LL, 3600000LL));
+  app.add_option_function<long long>(
+         "--request-timeout-ms", [&http](long long ms) { http.request_timeout = std::chrono::milliseconds(ms); },
+         "A request's headers and body must arrive within this time (HTTP, default 30000)")
+      ->check(CLI::Range(100LL, 3600000LL));
+  app.add_option_function<long long>(
+         "--unused-session-timeout", [&http](long long s) { http.unused_session_timeout = std::chrono::seconds(s); },
+         "Seconds before a session that made no request after initialize ends (HTTP, default 60)")
+      ->check(CLI::Range(1LL, 86400LL));
+  app.add_option("--metrics-token", http.metrics_token,
+                 "Bearer token /metrics requires; without one, /metrics answers loopback peers only (HTTP; "
+                 "also MCP_METRICS_TOKEN)");
 }
 
 }  // namespace
@@ -33,9 +63,7 @@ int main(int argc, char** argv) {
   app.add_option("--port-file", port_file, "Write the bound port to this file once listening (HTTP)");
   app.add_option("--allowed-origin", http_options.allowed_origins, "Extra allowed Origin (repeatable)");
   app.add_option("--allowed-host", http_options.allowed_hosts, "Extra allowed Host name (repeatable)");
-  app.add_option("--max-sessions-per-principal", http_options.max_sessions_per_principal,
-                 "With auth: open sessions one principal may hold (HTTP)")
-      ->capture_default_str();
+  add_http_limits(app, http_options);
   app.add_option("--config", config_file, "JSON configuration file (database, page_size, tool_lifecycle, limits)");
   std::string redis, log_file, auth_mode;
   app.add_option("--auth", auth_mode,
@@ -86,6 +114,9 @@ int main(int argc, char** argv) {
     return mcp::server::serve_stdio(server, stdio_options);
   }
   http_options.authenticator = *authenticator;
+  if (const char* token = std::getenv("MCP_METRICS_TOKEN"); token && http_options.metrics_token.empty()) {
+    http_options.metrics_token = token;
+  }
 
   http_options.metrics = [app = created->get()] { return app->metrics(); };
   mcp::server::HttpServerTransport transport(server, http_options);

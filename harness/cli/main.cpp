@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/cli/commands.h"
+#include "harness/engine/crash_note.h"
 #include "harness/engine/runner.h"
 #include "harness/launch/launcher.h"
 #include "harness/report/reports.h"
@@ -81,6 +82,7 @@ struct RunArgs {
 };
 
 int run(RunArgs& args, const std::vector<std::string>& command) {
+  install_crash_note(args.report_json);
   std::vector<const CheckSpec*> checks = builtin_checks().select(args.suites);
   if (checks.empty()) return usage_error("no check matches the --suite patterns (see 'mcp-harness list-checks')");
   Profile profile;

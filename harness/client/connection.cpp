@@ -1,13 +1,26 @@
 #include "harness/client/connection.h"
 
+#include <algorithm>
+
 namespace mcp::harness {
+
+namespace {
+bool is_notification(const nlohmann::json& message) {
+  return message.is_object() && message.contains("method") && !message.contains("id");
+}
+}  // namespace
 
 void Connection::deliver(nlohmann::json message) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (inbox_.size() >= kMaxQueued) {
-      ++overflow_;  // a flooding server: keep the harness's memory bounded
-      return;
+      // A flooding server: memory stays bounded, and what gives way is a notification,
+      // never a response a check is waiting for (10^6 legal notifications must not cost
+      // the initialize response). Only an inbox of nothing but responses drops its oldest.
+      ++overflow_;
+      if (is_notification(message)) return;
+      auto oldest = std::find_if(inbox_.begin(), inbox_.end(), is_notification);
+      inbox_.erase(oldest != inbox_.end() ? oldest : inbox_.begin());
     }
     inbox_.push_back(std::move(message));
   }

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <mutex>
 
+#include "mcp/guarded_stream.h"
 #include "mcp/json_rpc.h"
 #include "mcp/protocol_version.h"
 #include "mcp/request_headers.h"
@@ -15,6 +16,33 @@ namespace mcp::harness {
 namespace {
 
 constexpr std::size_t kMaxBodyBytes = 8 * 1024 * 1024;
+// A server under test may flood: an SSE reply keeps at most this many events and
+// bytes, and a status line with headers at most kMaxHeadBytes (httplib 0.11 caps none).
+constexpr std::size_t kMaxEvents = 10000;
+constexpr std::size_t kMaxHeadBytes = 256 * 1024;
+
+// cpp-httplib's client reading every response through mcp::GuardedSocketStream: one
+// deadline for the whole response (headers included: a server trickling header bytes
+// restarts httplib's read timeout on each one) and a cap on the head's size.
+class GuardedClient final : public httplib::ClientImpl {
+ public:
+  GuardedClient(const std::string& host, int port) : httplib::ClientImpl(host, port) {}
+  void set_deadline(std::chrono::milliseconds timeout) {
+    limits_.max_head_bytes = kMaxHeadBytes;
+    limits_.head_timeout = limits_.message_timeout = limits_.idle_timeout = limits_.write_timeout = timeout;
+  }
+  StreamBreach breach() const { return breach_; }
+
+ private:
+  bool process_socket(const Socket& socket, std::function<bool(httplib::Stream&)> callback) override {
+    GuardedSocketStream stream(socket.sock, limits_);
+    bool ok = callback(stream);
+    breach_ = stream.breach();
+    return ok;
+  }
+  StreamLimits limits_;
+  StreamBreach breach_ = StreamBreach::kNone;
+};
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -23,9 +51,9 @@ std::string lower(std::string s) {
 
 void collect_message(HttpReply& reply, const std::string& text) {
   if (text.empty()) return;
-  nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
-  if (value.is_discarded()) reply.unparsable.push_back(text.substr(0, 500));
-  else reply.messages.push_back(std::move(value));
+  std::optional<nlohmann::json> value = jsonrpc::parse_untrusted(text);
+  if (!value) reply.unparsable.push_back(text.substr(0, 500));
+  else reply.messages.push_back(std::move(*value));
 }
 
 }  // namespace
@@ -74,7 +102,7 @@ std::string HttpReply::content_type() const {
 // request would make the harness, not the server, what a load run measures.
 struct HttpConnection::KeepAlive {
   std::mutex mutex;
-  std::unique_ptr<httplib::Client> client;
+  std::unique_ptr<GuardedClient> client;
   Clock::time_point last_used{};
 };
 
@@ -92,20 +120,21 @@ HttpReply HttpConnection::exchange(const HttpRequestSpec& spec) {
   // Streams read only in part (max_events) and requests made while another is in flight
   // (a GET stream beside POSTs) get a connection of their own.
   std::unique_lock<std::mutex> reuse(keep_alive_->mutex, std::defer_lock);
-  std::unique_ptr<httplib::Client> own;
-  httplib::Client* chosen = nullptr;
+  std::unique_ptr<GuardedClient> own;
+  GuardedClient* chosen = nullptr;
   if (spec.method == "POST" && spec.max_events == 0 && reuse.try_lock()) {
     if (keep_alive_->client && Clock::now() - keep_alive_->last_used > kMaxIdleReuse) keep_alive_->client.reset();
     if (!keep_alive_->client) {
-      keep_alive_->client = std::make_unique<httplib::Client>(url_.host, url_.port);
+      keep_alive_->client = std::make_unique<GuardedClient>(url_.host, url_.port);
       keep_alive_->client->set_keep_alive(true);
     }
     chosen = keep_alive_->client.get();
   } else {
-    own = std::make_unique<httplib::Client>(url_.host, url_.port);
+    own = std::make_unique<GuardedClient>(url_.host, url_.port);
     chosen = own.get();
   }
-  httplib::Client& client = *chosen;
+  GuardedClient& client = *chosen;
+  client.set_deadline(spec.timeout);
   auto seconds = std::chrono::duration_cast<std::chrono::seconds>(spec.timeout);
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(spec.timeout - seconds);
   client.set_connection_timeout(seconds.count(), micros.count());
@@ -150,6 +179,8 @@ HttpReply HttpConnection::exchange(const HttpRequestSpec& spec) {
   SseParser parser;
   bool is_sse = false;
   bool stopped_early = false;
+  std::size_t sse_bytes = 0;
+  std::string flood;  // why a flooding reply was cut off, if it was
   request.response_handler = [&](const httplib::Response& response) {
     reply.status = response.status;
     for (const auto& [name, value] : response.headers) reply.headers[lower(name)] = value;
@@ -160,9 +191,17 @@ HttpReply HttpConnection::exchange(const HttpRequestSpec& spec) {
     if (is_sse) {
       std::vector<SseEvent> events;
       parser.feed(std::string_view(data, length), events);
+      sse_bytes += length;
       for (SseEvent& e : events) {
+        if (reply.events.size() >= kMaxEvents) break;
         collect_message(reply, e.data);
         reply.events.push_back(std::move(e));
+      }
+      if (reply.events.size() >= kMaxEvents || sse_bytes > kMaxBodyBytes) {
+        flood = "the SSE reply exceeded " + std::to_string(kMaxEvents) + " events or " + std::to_string(kMaxBodyBytes) +
+                " bytes; the rest was not read";
+        stopped_early = true;
+        return false;
       }
       if (spec.max_events && reply.events.size() >= spec.max_events) {
         stopped_early = true;
@@ -181,6 +220,10 @@ HttpReply HttpConnection::exchange(const HttpRequestSpec& spec) {
   httplib::Response response;
   httplib::Error error = httplib::Error::Success;
   bool ok = client.send(request, response, error);
+  // The deadline ended a reply whose head had arrived: what was read so far stands,
+  // as when the content receiver stops at the deadline itself.
+  bool timed_out = client.breach() != StreamBreach::kNone && client.breach() != StreamBreach::kHeadTooLarge;
+  if (!ok && timed_out && reply.status != 0) stopped_early = true;
   // A reply cut short or failed leaves the kept-alive connection in an unknown state.
   // So does a refusal the server sent before reading the body (an oversized header,
   // say): some servers then read the unread body as the next request.
@@ -192,9 +235,16 @@ HttpReply HttpConnection::exchange(const HttpRequestSpec& spec) {
     // httplib names "Connection" for a refused or unroutable connect: say it in words.
     std::string why = error == httplib::Error::Connection ? "could not connect (nothing listening there, or unreachable)"
                                                           : httplib::to_string(error);
+    if (client.breach() == StreamBreach::kHeadTooLarge) {
+      why = "the response's status line and headers exceeded " + std::to_string(kMaxHeadBytes) + " bytes";
+    } else if (client.breach() != StreamBreach::kNone) {
+      why = std::string("no complete response before the deadline (") + breach_name(client.breach()) + ")";
+    }
     reply.error = unavailable("HTTP " + spec.method + " failed: " + why);
   }
-  if (!ok && stopped_early && spec.max_events == 0) {
+  if (!flood.empty()) {
+    reply.error = resource_exhausted(flood);
+  } else if (!ok && stopped_early && spec.max_events == 0) {
     reply.error = deadline_exceeded("reply still streaming at the deadline");
   }
 
@@ -277,7 +327,7 @@ Status HttpConnection::post(const std::string& text, std::map<std::string, std::
   if (reply.status >= 400) {
     // An HTTP error whose body answers this request still delivered the answer; any
     // other HTTP error means no answer will come, so say so now instead of waiting.
-    nlohmann::json sent = nlohmann::json::parse(text, nullptr, false);
+    nlohmann::json sent = jsonrpc::parse_untrusted(text).value_or(nlohmann::json());
     nlohmann::json id = sent.is_object() ? sent.value("id", nlohmann::json()) : nlohmann::json();
     bool answered = !id.is_null() && std::any_of(reply.messages.begin(), reply.messages.end(), [&](const nlohmann::json& m) {
       return m.is_object() && !m.contains("method") && m.value("id", nlohmann::json()) == id;

@@ -36,8 +36,7 @@ void StdioConnection::read_stdout() {
   std::vector<char> buffer(64 * 1024);
   int fd = process_->stdout_fd();
   for (;;) {
-    ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
+    ssize_t n = process_->read_until_released(fd, buffer.data(), buffer.size());
     if (n <= 0) break;
     lines.clear();
     std::size_t before = reader.oversized_lines();
@@ -47,15 +46,17 @@ void StdioConnection::read_stdout() {
       transcript_.add("note", "server wrote a stdout line over " + std::to_string(kMaxLineBytes) + " bytes; dropped");
     }
     for (std::string& line : lines) {
-      nlohmann::json value = nlohmann::json::parse(line, nullptr, false);
-      if (value.is_discarded()) {
-        transcript_.add("recv", line + "    <- not JSON");
+      // Depth-bounded: a reply nested 200k deep would crash whoever copies it next.
+      std::optional<nlohmann::json> value = jsonrpc::parse_untrusted(line);
+      if (!value) {
+        transcript_.add("recv", line.substr(0, 2000) + "    <- not JSON, or nested deeper than " +
+                                    std::to_string(jsonrpc::kDefaultMaxDepth) + " levels");
         std::lock_guard<std::mutex> lock(noise_mutex_);
         if (noise_.size() < kMaxNoiseLines) noise_.push_back(line);
         continue;
       }
       transcript_.add("recv", line);
-      deliver(std::move(value));
+      deliver(std::move(*value));
     }
   }
   if (!reader.partial().empty()) {
@@ -63,6 +64,7 @@ void StdioConnection::read_stdout() {
     noise_.push_back(reader.partial() + "  (no terminating newline)");
   }
   mark_closed("server closed its stdout");
+  reader_done_ = true;
 }
 
 Status StdioConnection::send(const nlohmann::json& message) { return send_raw(jsonrpc::serialize(message) + "\n"); }
@@ -105,7 +107,11 @@ void StdioConnection::close() {
   close_input();
   if (!process_->wait_for(std::chrono::milliseconds(1000))) process_->terminate();
   else process_->terminate(std::chrono::milliseconds(0));  // reap leftover children of the group
-  if (reader_.joinable()) reader_.join();
+  if (reader_.joinable()) {
+    // A child that escaped the group may still hold stdout: wait for EOF only briefly.
+    process_->release_readers_after(reader_done_, std::chrono::milliseconds(500));
+    reader_.join();
+  }
 }
 
 std::string StdioConnection::diagnostics() {

@@ -34,6 +34,7 @@ class StdioConnection final : public Connection {
 
   std::unique_ptr<Subprocess> process_;
   std::thread reader_;
+  std::atomic<bool> reader_done_{false};
   mutable std::mutex noise_mutex_;
   std::vector<std::string> noise_;
   std::atomic<std::size_t> oversized_lines_{0};

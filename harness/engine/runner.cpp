@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "harness/engine/crash_note.h"
 #include "mcp/json_rpc.h"
 #include "mcp/protocol_version.h"
 
@@ -87,6 +88,7 @@ RunReport run_checks(const std::vector<const CheckSpec*>& checks, const TargetCo
 
   for (std::size_t i = 0; i < checks.size(); ++i) {
     const CheckSpec& spec = *checks[i];
+    note_running_check(spec.id, i, checks.size(), report.count(Verdict::kFail));
     if (observer.on_start) observer.on_start(i, checks.size(), spec);
     CheckResult result;
     result.spec = &spec;

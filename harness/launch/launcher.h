@@ -17,6 +17,7 @@ class ServerLauncher {
       const std::vector<std::pair<std::string, std::string>>& extra_env = {});
   ~ServerLauncher();
   std::string stderr_tail() const { return process_->stderr_tail(); }
+  Subprocess& process() { return *process_; }
 
  private:
   explicit ServerLauncher(std::unique_ptr<Subprocess> process) : process_(std::move(process)) {}

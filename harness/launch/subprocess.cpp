@@ -1,6 +1,7 @@
 #include "harness/launch/subprocess.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -104,6 +105,12 @@ StatusOr<std::unique_ptr<Subprocess>> Subprocess::spawn(const SpawnOptions& opti
   }
 
   std::unique_ptr<Subprocess> process(new Subprocess());
+  if (::pipe2(process->release_pipe_, O_CLOEXEC) != 0) {
+    ::killpg(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    close_fd(err_pipe[0]);
+    return internal_error(std::string("pipe: ") + std::strerror(errno));
+  }
   process->pid_ = pid;
   process->stdin_fd_ = in_pipe[1];
   process->stdout_fd_ = out_pipe[0];
@@ -113,11 +120,43 @@ StatusOr<std::unique_ptr<Subprocess>> Subprocess::spawn(const SpawnOptions& opti
   return process;
 }
 
+ssize_t Subprocess::read_until_released(int fd, char* buffer, std::size_t size) const {
+  for (;;) {
+    pollfd fds[2] = {{fd, POLLIN, 0}, {release_pipe_[0], POLLIN, 0}};
+    int ready = ::poll(fds, 2, -1);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) return -1;
+    // Data first: what the server wrote before it was released is still read.
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      ssize_t n = ::read(fd, buffer, size);
+      if (n < 0 && errno == EINTR) continue;
+      return n;
+    }
+    if (fds[1].revents) return 0;
+  }
+}
+
+void Subprocess::release_readers() {
+  char byte = 1;
+  if (release_pipe_[1] >= 0) (void)!::write(release_pipe_[1], &byte, 1);
+}
+
+void Subprocess::release_readers_after(const std::atomic<bool>& done, std::chrono::milliseconds grace) {
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  while (!done && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (!done) release_readers();
+}
+
+void Subprocess::join_stderr() {
+  if (!stderr_thread_.joinable()) return;
+  release_readers_after(stderr_done_, std::chrono::milliseconds(500));
+  stderr_thread_.join();
+}
+
 void Subprocess::capture_stderr(int fd, std::size_t limit) {
   char buffer[8192];
   for (;;) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
+    ssize_t n = read_until_released(fd, buffer, sizeof buffer);
     if (n <= 0) break;
     std::lock_guard<std::mutex> lock(stderr_mutex_);
     stderr_.append(buffer, static_cast<std::size_t>(n));
@@ -129,13 +168,16 @@ void Subprocess::capture_stderr(int fd, std::size_t limit) {
     }
   }
   ::close(fd);
+  stderr_done_ = true;
 }
 
 Subprocess::~Subprocess() {
   terminate(std::chrono::milliseconds(500));
   close_stdin();
   close_fd(stdout_fd_);
-  if (stderr_thread_.joinable()) stderr_thread_.join();
+  join_stderr();
+  close_fd(release_pipe_[0]);
+  close_fd(release_pipe_[1]);
 }
 
 void Subprocess::close_stdin() { close_fd(stdin_fd_); }
@@ -146,7 +188,7 @@ std::string Subprocess::stderr_tail() const {
 }
 
 std::string Subprocess::stderr_complete() {
-  if (stderr_thread_.joinable()) stderr_thread_.join();
+  join_stderr();
   return stderr_tail();
 }
 

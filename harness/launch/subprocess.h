@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <atomic>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -55,9 +56,18 @@ class Subprocess {
   // SIGTERM to the process group, then SIGKILL after `grace`.
   ExitStatus terminate(std::chrono::milliseconds grace = std::chrono::milliseconds(1500));
 
+  // read() on one of the child's pipes that also returns 0 (as at EOF) once
+  // release_readers() was called: a server's child that left the process group
+  // (setsid) can hold the pipe open forever, and no reader may wait on it past close.
+  ssize_t read_until_released(int fd, char* buffer, std::size_t size) const;
+  void release_readers();
+  // Waits up to `grace` for `done` (a reader reaching EOF by itself), then releases the readers.
+  void release_readers_after(const std::atomic<bool>& done, std::chrono::milliseconds grace);
+
  private:
   Subprocess() = default;
   void capture_stderr(int fd, std::size_t limit);
+  void join_stderr();
 
   pid_t pid_ = -1;
   int stdin_fd_ = -1;
@@ -66,6 +76,8 @@ class Subprocess {
   mutable std::mutex stderr_mutex_;
   std::string stderr_;
   std::thread stderr_thread_;
+  std::atomic<bool> stderr_done_{false};
+  int release_pipe_[2] = {-1, -1};  // readable once the readers are released
 };
 
 // Splits a command line the way a POSIX shell would for simple quoting ('', "", \).

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "mcp/base64.h"
+#include "mcp/json_rpc.h"
 
 namespace mcp::harness {
 
@@ -101,7 +102,7 @@ StatusOr<std::shared_ptr<OtlpReceiver>> OtlpReceiver::start() {
       res.set_content(R"j({"error":"this receiver takes OTLP/HTTP with JSON encoding (application/json)"})j", "application/json");
       return;
     }
-    json body = json::parse(req.body, nullptr, false);
+    json body = jsonrpc::parse_untrusted_value(req.body);
     if (body.is_discarded()) {
       res.status = 400;
       return;

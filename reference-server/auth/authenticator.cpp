@@ -1,5 +1,7 @@
 #include "reference-server/auth/authenticator.h"
 
+#include <strings.h>
+
 #include <chrono>
 #include <cstdlib>
 
@@ -88,9 +90,8 @@ std::optional<json> BearerAuthenticator::protected_resource_metadata() const {
 std::string BearerAuthenticator::token_from(const RequestView& request) const {
   // Only the Authorization header: a token in the query string ends up in access logs (RFC 6750 §2.3, MCP spec).
   std::string header = request.header("Authorization");
-  if (header.size() > 7 && (header.compare(0, 7, "Bearer ") == 0 || header.compare(0, 7, "bearer ") == 0)) {
-    return header.substr(7);
-  }
+  // The scheme is case-insensitive (RFC 9110 §11.1): "BEARER x" is a bearer token too.
+  if (header.size() > 7 && strncasecmp(header.c_str(), "Bearer ", 7) == 0) return header.substr(7);
   return "";
 }
 

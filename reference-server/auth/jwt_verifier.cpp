@@ -10,9 +10,29 @@ using json = nlohmann::json;
 
 namespace {
 
+Status refused(std::string reason) { return {StatusCode::kUnauthenticated, std::move(reason)}; }
+
+// Times past this (year 33658) are not times a real issuer writes; the bound also
+// keeps every conversion and subtraction below well defined (1e20 overflowed).
+constexpr double kLatestTime = 1e12;
+
 std::optional<long long> numeric_claim(const json& claims, const char* name) {
   if (!claims.contains(name) || !claims[name].is_number()) return std::nullopt;
-  return static_cast<long long>(claims[name].get<double>());
+  double value = claims[name].get<double>();
+  if (!(value >= 0 && value <= kLatestTime)) return std::nullopt;  // refused by check_time_claims first
+  return static_cast<long long>(value);
+}
+
+// exp, nbf and iat, when present, are numbers of seconds in [0, kLatestTime] (RFC 7519 §2 NumericDate).
+Status check_time_claims(const json& claims) {
+  for (const char* name : {"exp", "nbf", "iat"}) {
+    if (!claims.contains(name)) continue;
+    const json& value = claims[name];
+    if (!value.is_number() || !(value.get<double>() >= 0 && value.get<double>() <= kLatestTime)) {
+      return refused(std::string("token claim ") + name + " is not a valid time");
+    }
+  }
+  return ok_status();
 }
 
 std::set<std::string> scopes_of(const json& claims) {
@@ -23,8 +43,6 @@ std::set<std::string> scopes_of(const json& claims) {
   }
   return scopes;
 }
-
-Status refused(std::string reason) { return {StatusCode::kUnauthenticated, std::move(reason)}; }
 
 }  // namespace
 
@@ -48,6 +66,9 @@ StatusOr<Principal> JwtVerifier::verify(std::string_view token, long long now) {
   const jose::DecodedJwt& jwt = *decoded;
   std::string alg = jsonrpc::string_member(jwt.header, "alg");
   if (!algorithm_allowed(alg)) return refused("token algorithm is not accepted");
+  // RFC 7515 §4.1.11: a recipient that does not understand a critical extension MUST
+  // reject the JWS; this server understands none.
+  if (jwt.header.contains("crit")) return refused("token has critical header parameters this server does not process");
   auto key = key_for(jwt);
   if (!key.ok()) {
     if (key.status().code() == StatusCode::kUnavailable) return key.status();
@@ -57,6 +78,7 @@ StatusOr<Principal> JwtVerifier::verify(std::string_view token, long long now) {
   const json& claims = jwt.payload;
   RETURN_IF_ERROR(check_issuer(claims));
   RETURN_IF_ERROR(check_audience(claims));
+  RETURN_IF_ERROR(check_time_claims(claims));
   RETURN_IF_ERROR(check_expiry(claims, now));
   RETURN_IF_ERROR(check_not_before(claims, now));
   RETURN_IF_ERROR(check_lifetime(claims));

@@ -21,12 +21,12 @@ StatusOr<json> fetch_json(const std::string& url, std::chrono::seconds timeout) 
   auto response = client.Get(path == std::string::npos ? "/" : url.substr(path));
   if (!response) return unavailable("cannot fetch " + url + ": " + httplib::to_string(response.error()));
   if (response->status != 200) return unavailable("fetching " + url + " answered HTTP " + std::to_string(response->status));
-  json body = json::parse(response->body, nullptr, false);
-  if (!body.is_object()) return unavailable(url + " did not return a JSON object");
-  return body;
+  std::optional<json> body = jsonrpc::parse_untrusted(response->body);
+  if (!body || !body->is_object()) return unavailable(url + " did not return a JSON object");
+  return std::move(*body);
 }
 
-StatusOr<std::string> RemoteJwks::discover_jwks_uri() {
+StatusOr<std::string> RemoteJwks::discover_jwks_uri() const {
   // RFC 8414 §3.1: the well-known segment goes between the host and any issuer path.
   std::size_t scheme = issuer_.find("://");
   std::size_t path = scheme == std::string::npos ? std::string::npos : issuer_.find('/', scheme + 3);
@@ -46,14 +46,12 @@ StatusOr<std::string> RemoteJwks::discover_jwks_uri() {
   return unavailable("no authorization server metadata found for issuer " + issuer_);
 }
 
-Status RemoteJwks::refresh() {
-  last_refresh_ = std::chrono::steady_clock::now();
-  fetched_ = true;
-  if (jwks_uri_.empty()) {
-    ASSIGN_OR_RETURN(jwks_uri_, discover_jwks_uri());
+StatusOr<std::map<std::string, jose::Key>> RemoteJwks::fetch_keys(std::string& jwks_uri) const {
+  if (jwks_uri.empty()) {
+    ASSIGN_OR_RETURN(jwks_uri, discover_jwks_uri());
   }
-  ASSIGN_OR_RETURN(json document, fetch_json(jwks_uri_));
-  if (!document["keys"].is_array()) return unavailable("JWKS at " + jwks_uri_ + " has no keys array");
+  ASSIGN_OR_RETURN(json document, fetch_json(jwks_uri));
+  if (!document["keys"].is_array()) return unavailable("JWKS at " + jwks_uri + " has no keys array");
   std::map<std::string, jose::Key> keys;
   for (const json& jwk : document["keys"]) {
     if (!jwk.is_object() || !jwk["kid"].is_string() || (jwk.contains("use") && jsonrpc::string_member(jwk, "use") != "sig")) continue;
@@ -64,20 +62,34 @@ Status RemoteJwks::refresh() {
     }
     keys.emplace(jwk["kid"].get<std::string>(), *key);
   }
-  keys_ = std::move(keys);
-  log_event("info", "jwks_refreshed", {{"jwks_uri", jwks_uri_}, {"keys", keys_.size()}});
-  return ok_status();
+  log_event("info", "jwks_refreshed", {{"jwks_uri", jwks_uri}, {"keys", keys.size()}});
+  return keys;
 }
 
 StatusOr<jose::Key> RemoteJwks::key_for(const std::string& kid) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
   if (auto it = keys_.find(kid); it != keys_.end()) return it->second;
-  bool may_refresh = !fetched_ || std::chrono::steady_clock::now() - last_refresh_ >= refresh_floor_;
+  // Before the first key set arrives there is nothing to serve from: wait for it.
+  refreshed_.wait(lock, [this] { return fetched_ || !refreshing_; });
+  if (auto it = keys_.find(kid); it != keys_.end()) return it->second;
+  bool may_refresh = !refreshing_ && (!fetched_ || std::chrono::steady_clock::now() - last_refresh_ >= refresh_floor_);
   if (!may_refresh) return not_found("token key id is unknown to the issuer");
-  if (Status refreshed = refresh(); !refreshed.ok()) {
-    log_event("error", "jwks_unavailable", {{"error", refreshed.message()}});
-    return unavailable("the issuer's keys are unavailable");
+  refreshing_ = true;
+  last_refresh_ = std::chrono::steady_clock::now();
+  std::string jwks_uri = jwks_uri_;
+  lock.unlock();
+  auto fetched = fetch_keys(jwks_uri);  // seconds, perhaps: no lock held
+  lock.lock();
+  refreshing_ = false;
+  fetched_ = true;
+  refreshed_.notify_all();
+  if (!fetched.ok()) {
+    log_event("error", "jwks_unavailable", {{"error", fetched.status().message()}});
+    if (keys_.empty()) return unavailable("the issuer's keys are unavailable");
+    return not_found("token key id is unknown to the issuer");
   }
+  jwks_uri_ = jwks_uri;
+  keys_ = std::move(fetched).value();
   if (auto it = keys_.find(kid); it != keys_.end()) return it->second;
   return not_found("token key id is unknown to the issuer");
 }

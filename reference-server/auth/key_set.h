@@ -2,10 +2,13 @@
 // comes from configuration or from the issuer's authorization server metadata
 // (RFC 8414). A token naming an unknown kid triggers a refetch (the issuer may
 // have rotated), but no more often than the refresh floor, so forged kids cannot
-// turn the server into a load generator against the issuer.
+// turn the server into a load generator against the issuer. The fetch runs outside
+// the lock: requests with known kids are served from the cache meanwhile, so a
+// forged kid cannot stall valid requests behind a slow issuer.
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <string>
@@ -29,16 +32,19 @@ class RemoteJwks final : public KeySet {
   StatusOr<jose::Key> key_for(const std::string& kid) override;
 
  private:
-  Status refresh();  // mutex_ held
-  StatusOr<std::string> discover_jwks_uri();
+  // Fetches the key set without holding mutex_ (the JWKS location is discovered first when not configured).
+  StatusOr<std::map<std::string, jose::Key>> fetch_keys(std::string& jwks_uri) const;
+  StatusOr<std::string> discover_jwks_uri() const;
 
   std::string issuer_;
   std::string jwks_uri_;
   std::chrono::seconds refresh_floor_;
   std::mutex mutex_;
+  std::condition_variable refreshed_;
   std::map<std::string, jose::Key> keys_;
   std::chrono::steady_clock::time_point last_refresh_{};
-  bool fetched_ = false;
+  bool fetched_ = false;     // a fetch has completed (keys_ may still be empty)
+  bool refreshing_ = false;  // a fetch is under way on some thread
 };
 
 // GET url (http or https) and parse the body as a JSON object.

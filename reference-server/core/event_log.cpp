@@ -13,6 +13,40 @@ namespace mcp::server {
 namespace {
 std::mutex mutex;
 std::FILE* output = nullptr;  // null: stderr
+
+// Strings longer than this are cut in log lines: a client controls many of them (a
+// method, a correlation id, an argument), and logs must not grow by what it sends.
+constexpr std::size_t kMaxLoggedString = 512;
+constexpr std::size_t kMaxLoggedItems = 64;  // per array or object
+
+// The fields, with long strings cut and long arrays and objects shortened, in place.
+void bound_for_log(nlohmann::json& value) {
+  if (value.is_string()) {
+    std::string& text = value.get_ref<std::string&>();
+    if (text.size() > kMaxLoggedString) {
+      std::size_t total = text.size();
+      text.resize(kMaxLoggedString);
+      text += "...(" + std::to_string(total) + " bytes)";
+    }
+  } else if (value.is_array()) {
+    if (value.size() > kMaxLoggedItems) {
+      std::size_t total = value.size();
+      value.erase(value.begin() + kMaxLoggedItems, value.end());
+      value.push_back("...(" + std::to_string(total) + " items)");
+    }
+    for (nlohmann::json& item : value) bound_for_log(item);
+  } else if (value.is_object()) {
+    std::size_t kept = 0;
+    for (auto it = value.begin(); it != value.end();) {
+      if (++kept > kMaxLoggedItems) {
+        it = value.erase(it);
+      } else {
+        bound_for_log(*it);
+        ++it;
+      }
+    }
+  }
+}
 }  // namespace
 
 bool set_log_file(const std::string& path) {
@@ -34,6 +68,7 @@ void log_event(std::string_view level, std::string_view event, nlohmann::json fi
   char stamp[32];
   std::tm utc{};
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&seconds, &utc));
+  bound_for_log(fields);
   fields["ts"] = stamp;
   // Lines written while a request is handled name its turn and span.
   if (!fields.contains("correlation_id")) {

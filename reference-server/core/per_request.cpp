@@ -94,6 +94,7 @@ std::optional<json> McpServer::dispatch_per_request(const jsonrpc::Message& mess
   // does in the legacy era), so one agent run's limits do not spill onto another's.
   std::string run = jsonrpc::string_member(meta, "dev.mcp-harness/run-id");
   request.set_principal(connection.authenticated() || run.empty() ? connection.principal() : "run:" + run);
+  request.set_owner(connection.owner());  // a run id names limits' scope, never whose data this is
   request.begin(version, meta[protocol::kMetaClientCapabilities], meta.value(protocol::kMetaClientInfo, json::object()));
   if (auto level = meta.find(protocol::kMetaLogLevel); level != meta.end()) {
     request.set_log_level(log_severity(level->get<std::string>()));
@@ -101,9 +102,13 @@ std::optional<json> McpServer::dispatch_per_request(const jsonrpc::Message& mess
   // A retry after an InputRequiredResult: earlier answers in requestState, new ones in inputResponses.
   json answers = json::object();
   if (auto state = params.find("requestState"); state != params.end()) {
-    std::optional<json> decoded = state->is_string() ? decode_request_state(state->get<std::string>()) : std::nullopt;
-    if (!decoded) return respond(id, meta_error("requestState is not one this server issued"));
-    answers = std::move(*decoded);
+    if (!state->is_string()) return respond(id, meta_error("requestState must be a string"));
+    static const json kNoArguments = json::object();
+    RequestBinding binding{request.principal(), jsonrpc::string_member(params, "name"),
+                           params.contains("arguments") ? params["arguments"] : kNoArguments};
+    StatusOr<json> opened = request_state_.open(state->get<std::string>(), binding, RequestStateSealer::now());
+    if (!opened.ok()) return respond(id, meta_error(opened.status().message()));
+    answers = std::move(opened).value();
   }
   if (auto responses = params.find("inputResponses"); responses != params.end()) {
     if (!responses->is_object()) return respond(id, meta_error("inputResponses must be an object"));

@@ -80,7 +80,8 @@ std::optional<std::size_t> decode_cursor(std::string_view list, const std::strin
   return offset;
 }
 
-McpServer::McpServer(ServerOptions options) : options_(std::move(options)) {
+McpServer::McpServer(ServerOptions options)
+    : options_(std::move(options)), request_state_(options_.request_state_key) {
   if (options_.supported_versions.empty()) {
     options_.supported_versions = protocol::legacy_version_names();
     for (std::string& modern : protocol::modern_version_names()) options_.supported_versions.push_back(std::move(modern));
@@ -286,7 +287,10 @@ McpServer::Outcome McpServer::invoke_tool(const RegisteredTool& tool, const json
     try {
       result = tool.handler(context);
     } catch (const InputRequired& asked) {
-      result = asked.result();
+      result = asked.result(asked.answered.empty() ? ""
+                                                   : request_state_.seal(asked.answered,
+                                                                         {r.session.principal(), tool.spec.name, arguments},
+                                                                         RequestStateSealer::now()));
     } catch (const MissingClientCapability& missing) {
       std::string message = "This request needs the client capability \"" + missing.capability + "\"";
       refused = RpcError{jsonrpc::kMissingRequiredClientCapability, message,

@@ -14,6 +14,7 @@
 
 #include "mcp/json_rpc.h"
 #include "reference-server/core/catalog.h"
+#include "reference-server/core/request_state.h"
 #include "reference-server/core/session.h"
 #include "reference-server/core/tool_registry.h"
 #include "reference-server/filters/filter.h"
@@ -28,6 +29,8 @@ struct ServerOptions {
   std::size_t page_size = 3;  // small by default so that clients meet pagination
   // Empty = every revision: the legacy ones through initialize, the modern ones per request.
   std::vector<std::string> supported_versions;
+  // HMAC key for input-required requestState (empty: random per process; replicas share one).
+  std::string request_state_key;
 };
 
 // What a transport needs from the protocol core. McpServer is the implementation;
@@ -161,6 +164,7 @@ class McpServer : public MessageHandler {
   std::map<std::string, Method, std::less<>> per_request_methods_;
   nlohmann::json initialize_meta_ = nlohmann::json::object();
   std::shared_ptr<RequestObserver> observer_;
+  RequestStateSealer request_state_;
   mutable std::mutex executions_mutex_;
   std::map<std::string, long long> executions_;
 };

@@ -24,6 +24,16 @@ void Session::set_principal(std::string principal) {
   principal_ = std::move(principal);
 }
 
+void Session::set_owner(std::string owner) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  owner_ = std::move(owner);
+}
+
+std::string Session::owner() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return owner_ ? *owner_ : principal_;
+}
+
 std::string Session::principal() const {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!principal_.empty()) return principal_;
@@ -73,7 +83,7 @@ CancelFlag Session::track_request(const nlohmann::json& id) {
   }
   auto early = std::find_if(cancelled_early_.begin(), cancelled_early_.end(),
                             [key = id_key(id)](const auto& entry) { return entry.first == key; });
-  auto flag = std::make_shared<std::atomic<bool>>(early != cancelled_early_.end());
+  auto flag = std::make_shared<std::atomic<bool>>(ended_ || early != cancelled_early_.end());
   if (early != cancelled_early_.end()) cancelled_early_.erase(early);
   in_flight_[id_key(id)] = flag;
   return flag;
@@ -100,6 +110,7 @@ void Session::cancel_all() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     for (auto& [key, flag] : in_flight_) flag->store(true);
+    ended_ = true;
   }
   client_requests_.close();
 }

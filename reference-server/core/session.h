@@ -45,6 +45,10 @@ class Session {
   void set_principal(std::string principal);
   std::string principal() const;
   bool authenticated() const;  // set_principal was called
+  // Whose data a call reads and writes (invoices, idempotency records): the
+  // authenticated subject, or "" for anonymous callers, who share one space.
+  void set_owner(std::string owner);
+  std::string owner() const;
 
   // Returns false when the session is already initialized.
   bool begin(const std::string& version, const nlohmann::json& client_capabilities, const nlohmann::json& client_info);
@@ -62,7 +66,8 @@ class Session {
   CancelFlag track_request(const nlohmann::json& id);
   void finish_request(const nlohmann::json& id);
   void cancel_request(const nlohmann::json& id);
-  // Cancels every in-flight request and wakes every tool waiting on the client: the session is over.
+  // Cancels every in-flight request and wakes every tool waiting on the client: the
+  // session is over, and requests that start later start cancelled.
   void cancel_all();
 
   // Requests to the client (sampling, elicitation) and their answers.
@@ -85,10 +90,12 @@ class Session {
   bool client_ready_ = false;
   std::string protocol_version_;
   std::string principal_;
+  std::optional<std::string> owner_;
   nlohmann::json client_capabilities_ = nlohmann::json::object();
   nlohmann::json client_info_ = nlohmann::json::object();
   std::optional<int> log_level_;
   std::map<std::string, CancelFlag> in_flight_;
+  bool ended_ = false;  // cancel_all() ran
   // Cancellations that arrived before their request was tracked (a worker thread had not
   // started it yet): a request tracked within a second starts cancelled. Kept briefly and
   // bounded, since a late cancellation of a finished request must not hit a reused id.

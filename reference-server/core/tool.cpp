@@ -14,9 +14,11 @@ using json = nlohmann::json;
 
 bool ToolContext::cancelled() const {
   if (cancelled_ && cancelled_->load()) return true;
-  // Legacy streams may drop without cancelling (the client sends notifications/cancelled);
-  // from 2026-07-28 closing the response stream is the cancellation.
-  if (cancelled_ && !out_.open() && protocol::is_modern(session_.protocol_version())) {
+  // From 2026-07-28 closing the response stream is the cancellation. Legacy transports
+  // say a disconnect SHOULD NOT be read as one, so that a resumable stream can redeliver;
+  // this server's streams are not resumable, so a call whose stream closed can deliver
+  // to no one, and running on would let abandoned calls hold threads (docs/security.md).
+  if (cancelled_ && !out_.open()) {
     cancelled_->store(true);
     return true;
   }
@@ -63,20 +65,10 @@ StatusOr<json> ToolContext::ask_client(const std::string& method, json params, s
   throw InputRequired{key, {{"method", method}, {"params", std::move(params)}}, std::move(answered)};
 }
 
-json InputRequired::result() const {
+json InputRequired::result(const std::string& request_state) const {
   json result = {{"resultType", "input_required"}, {"inputRequests", {{key, request}}}};
-  if (!answered.empty()) result["requestState"] = encode_request_state(answered);
+  if (!request_state.empty()) result["requestState"] = request_state;
   return result;
-}
-
-std::string encode_request_state(const json& answered) { return base64url_encode(jsonrpc::serialize(answered)); }
-
-std::optional<json> decode_request_state(const std::string& state) {
-  auto raw = base64_decode(state);
-  if (!raw) return std::nullopt;
-  json answered = json::parse(*raw, nullptr, false);
-  if (!answered.is_object()) return std::nullopt;
-  return answered;
 }
 
 ToolResult text_result(const std::string& text) {

@@ -32,18 +32,14 @@ struct InputRequired {
   std::string key;          // "input-N": the Nth question this call asks
   nlohmann::json request;   // {method, params}
   nlohmann::json answered;  // every answer the call has so far, carried in requestState
-  nlohmann::json result() const;
+  // requestState: `answered`, sealed by the server (core/request_state.h); empty when none.
+  nlohmann::json result(const std::string& request_state) const;
 };
 // ask_client for a capability the request's clientCapabilities did not declare (-32021).
 struct MissingClientCapability {
   std::string capability;
 };
 
-// requestState carries earlier answers; it is attacker-controlled input, decoded
-// strictly. The answers only shape the tool's reply, so tampering costs the caller
-// nothing it could not have answered itself (mrtr.mdx allows no integrity check then).
-std::string encode_request_state(const nlohmann::json& answered);
-std::optional<nlohmann::json> decode_request_state(const std::string& state);
 
 class ToolContext {
  public:

@@ -17,8 +17,9 @@ nlohmann::json object_schema(nlohmann::json properties, nlohmann::json required)
 nlohmann::json idempotency_key_property();
 nlohmann::json write_annotations();
 nlohmann::json read_annotations();
-// Runs an idempotent write and turns storage failures into tool errors.
-ToolResult idempotent_tool_result(Database& db, const std::string& tool, const nlohmann::json& arguments,
+// Runs an idempotent write for the caller's principal (ctx's session owner) with the
+// call's arguments, and turns storage failures into tool errors.
+ToolResult idempotent_tool_result(Database& db, const ToolContext& ctx, const std::string& tool,
                                   const std::function<StatusOr<nlohmann::json>(sqlite3*)>& write);
 
 }  // namespace mcp::server

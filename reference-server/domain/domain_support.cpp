@@ -21,12 +21,12 @@ json write_annotations() {
 
 json read_annotations() { return {{"readOnlyHint", true}, {"openWorldHint", false}}; }
 
-ToolResult idempotent_tool_result(Database& db, const std::string& tool, const json& arguments,
+ToolResult idempotent_tool_result(Database& db, const ToolContext& ctx, const std::string& tool,
                                   const std::function<StatusOr<json>(sqlite3*)>& write) {
-  json request = arguments;
+  json request = ctx.arguments();
   std::string key = request["idempotency_key"];
   request.erase("idempotency_key");
-  auto outcome = run_idempotent(db, tool, key, request, write);
+  auto outcome = run_idempotent(db, ctx.session().owner(), tool, key, request, write);
   if (!outcome.ok()) {
     std::string code = outcome.status().code() == StatusCode::kFailedPrecondition ? "idempotency_conflict"
                        : outcome.status().code() == StatusCode::kNotFound          ? "not_found"

@@ -29,10 +29,10 @@ json created_invoice_output(bool with_lines) {
   return {{"type", "object"}, {"properties", properties}, {"required", required}};
 }
 
-StatusOr<long long> insert_invoice(sqlite3* conn, const std::string& customer, const std::string& currency,
-                                   long long total) {
-  Statement insert(conn, "INSERT INTO invoices (customer, currency, total_cents) VALUES (?1, ?2, ?3)");
-  insert.bind(1, customer).bind(2, currency).bind(3, total).step();
+StatusOr<long long> insert_invoice(sqlite3* conn, const std::string& owner, const std::string& customer,
+                                   const std::string& currency, long long total) {
+  Statement insert(conn, "INSERT INTO invoices (owner, customer, currency, total_cents) VALUES (?1, ?2, ?3, ?4)");
+  insert.bind(1, owner).bind(2, customer).bind(3, currency).bind(4, total).step();
   if (!insert.error().empty()) return statement_error(insert, "inserting invoice");
   return static_cast<long long>(sqlite3_last_insert_rowid(conn));
 }
@@ -53,10 +53,10 @@ Status register_invoice_tools(McpServer& server, Database& db) {
        .annotations = write_annotations()},
       [&db](ToolContext& ctx) {
         const json& args = ctx.arguments();
-        return idempotent_tool_result(db, "create_invoice_v1", args, [&](sqlite3* conn) -> StatusOr<json> {
+        return idempotent_tool_result(db, ctx, "create_invoice_v1", [&](sqlite3* conn) -> StatusOr<json> {
           std::string customer = args["customer"];
           long long total = args["amount_cents"];
-          ASSIGN_OR_RETURN(long long id, insert_invoice(conn, customer, "USD", total));
+          ASSIGN_OR_RETURN(long long id, insert_invoice(conn, ctx.session().owner(), customer, "USD", total));
           return json{{"invoice_id", id}, {"customer", customer}, {"currency", "USD"}, {"total_cents", total}};
         });
       }));
@@ -78,11 +78,11 @@ Status register_invoice_tools(McpServer& server, Database& db) {
        .annotations = write_annotations()},
       [&db](ToolContext& ctx) {
         const json& args = ctx.arguments();
-        return idempotent_tool_result(db, "create_invoice_v2", args, [&](sqlite3* conn) -> StatusOr<json> {
+        return idempotent_tool_result(db, ctx, "create_invoice_v2", [&](sqlite3* conn) -> StatusOr<json> {
           long long total = 0;
           for (const json& line : args["line_items"]) total += line["quantity"].get<long long>() * line["unit_cents"].get<long long>();
           std::string customer = args["customer"], currency = args["currency"];
-          ASSIGN_OR_RETURN(long long id, insert_invoice(conn, customer, currency, total));
+          ASSIGN_OR_RETURN(long long id, insert_invoice(conn, ctx.session().owner(), customer, currency, total));
           long long position = 0;
           for (const json& line : args["line_items"]) {
             Statement insert(conn, "INSERT INTO invoice_lines VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -110,8 +110,9 @@ Status register_invoice_tools(McpServer& server, Database& db) {
         long long id = ctx.arguments()["invoice_id"];
         json invoice;
         Status status = db.read([&](sqlite3* conn) -> Status {
-          Statement select(conn, "SELECT customer, currency, total_cents, created_at FROM invoices WHERE id = ?1");
-          if (!select.bind(1, id).step()) return select.error().empty() ? not_found("") : statement_error(select, "reading invoice");
+          // Another principal's invoice does not exist for this caller.
+          Statement select(conn, "SELECT customer, currency, total_cents, created_at FROM invoices WHERE id = ?1 AND owner = ?2");
+          if (!select.bind(1, id).bind(2, ctx.session().owner()).step()) return select.error().empty() ? not_found("") : statement_error(select, "reading invoice");
           invoice = {{"invoice_id", id}, {"customer", select.text(0)}, {"currency", select.text(1)},
                      {"total_cents", select.integer(2)}, {"created_at", select.text(3)}, {"line_items", json::array()}};
           Statement lines(conn, "SELECT description, quantity, unit_cents FROM invoice_lines WHERE invoice_id = ?1 ORDER BY position");
@@ -153,8 +154,9 @@ Status register_invoice_tools(McpServer& server, Database& db) {
         Status status = db.read([&](sqlite3* conn) -> Status {
           Statement select(conn,
                            "SELECT currency, COUNT(*), SUM(total_cents) FROM invoices WHERE customer = ?1 "
-                           "AND (?2 = '' OR currency = ?2) GROUP BY currency ORDER BY currency");
-          select.bind(1, args["customer"].get<std::string>()).bind(2, args.value("currency", std::string()));
+                           "AND (?2 = '' OR currency = ?2) AND owner = ?3 GROUP BY currency ORDER BY currency");
+          select.bind(1, args["customer"].get<std::string>()).bind(2, args.value("currency", std::string()))
+              .bind(3, ctx.session().owner());
           while (select.step()) {
             summary["totals"].push_back(
                 {{"currency", select.text(0)}, {"invoice_count", select.integer(1)}, {"total_cents", select.integer(2)}});
@@ -195,8 +197,9 @@ Status register_invoice_tools(McpServer& server, Database& db) {
         Status status = db.read([&](sqlite3* conn) -> Status {
           Statement select(conn,
                            "SELECT id, customer, currency, total_cents FROM invoices WHERE id < ?1 AND (?2 = '' OR customer = ?2) "
-                           "ORDER BY id DESC LIMIT ?3");
-          select.bind(1, before).bind(2, args.value("customer", std::string())).bind(3, limit + 1);
+                           "AND owner = ?4 ORDER BY id DESC LIMIT ?3");
+          select.bind(1, before).bind(2, args.value("customer", std::string())).bind(3, limit + 1)
+              .bind(4, ctx.session().owner());
           while (select.step()) {
             if (static_cast<long long>(page["invoices"].size()) == limit) {
               page["next_cursor"] = base64url_encode("inv:" + std::to_string(page["invoices"].back()["invoice_id"].get<long long>()));

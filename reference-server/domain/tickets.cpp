@@ -78,7 +78,7 @@ Status register_ticket_tools(McpServer& server, Database& db) {
        .annotations = write_annotations()},
       [&db](ToolContext& ctx) {
         const json& args = ctx.arguments();
-        return idempotent_tool_result(db, "create_ticket_v1", args, [&](sqlite3* conn) -> StatusOr<json> {
+        return idempotent_tool_result(db, ctx, "create_ticket_v1", [&](sqlite3* conn) -> StatusOr<json> {
           Statement insert(conn, "INSERT INTO tickets (title, body, priority) VALUES (?1, ?2, ?3)");
           insert.bind(1, args["title"].get<std::string>()).bind(2, args.value("body", std::string()))
               .bind(3, args.value("priority", std::string("normal"))).step();
@@ -103,7 +103,7 @@ Status register_ticket_tools(McpServer& server, Database& db) {
         if (!args.contains("status") && !args.contains("priority")) {
           return error_result("nothing to update: give status and/or priority", {{"code", "invalid_arguments"}});
         }
-        return idempotent_tool_result(db, "update_ticket_v1", args, [&](sqlite3* conn) -> StatusOr<json> {
+        return idempotent_tool_result(db, ctx, "update_ticket_v1", [&](sqlite3* conn) -> StatusOr<json> {
           long long id = args["ticket_id"];
           ASSIGN_OR_RETURN(json current, read_ticket(conn, id));
           Statement update(conn,

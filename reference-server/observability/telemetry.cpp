@@ -30,6 +30,28 @@ bool sensitive(const std::string& name, const json& property) {
 
 std::string id_text(const json& id) { return id.is_string() ? id.get<std::string>() : id.dump(); }
 
+// The caller of the request this thread is handling (set by its Scope).
+thread_local std::string active_principal;
+
+// A key kept while the map has room, else its cost is summed under "_other".
+void add_bounded(std::map<std::string, long long>& map, const std::string& key, long long amount, std::size_t limit) {
+  auto it = map.find(key);
+  if (it == map.end() && map.size() >= limit) it = map.try_emplace("_other", 0).first;
+  else if (it == map.end()) it = map.emplace(key, 0).first;
+  it->second += amount;
+}
+
+// Prometheus label values escape backslash, double quote and newline (exposition format).
+std::string label(const std::string& value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') out += "\\n";
+    else out += c;
+  }
+  return out;
+}
+
 // What a result looked like, without its data: for logs.
 json result_shape(const json& result) {
   json counts = json::object();
@@ -58,7 +80,9 @@ class Scope final : public RequestScope {
     if (method_ == "tools/call") {
       tool_ = target;
       arguments_ = params.value("arguments", json::object());
+      known_tool_ = telemetry.server().tools().find(tool_) != nullptr;
     }
+    active_principal = session.principal();
     // Malformed trace context is ignored, never fatal: the span starts a new trace.
     std::optional<TraceParent> parent;
     if (auto tp = meta_.find("traceparent"); tp != meta_.end() && tp->is_string()) parent = parse_traceparent(tp->get<std::string>());
@@ -71,7 +95,10 @@ class Scope final : public RequestScope {
       correlation_ = span_->span().trace_id;  // one agent turn = one trace, unless the client names the turn
     }
     set_active_correlation_id(correlation_);
-    if (auto run = meta_.find("dev.mcp-harness/run-id"); run != meta_.end() && run->is_string()) run_ = run->get<std::string>();
+    // Run ids over 128 bytes are refused by the limits filter and never stored here.
+    if (auto run = meta_.find("dev.mcp-harness/run-id"); run != meta_.end() && run->is_string() && run->get<std::string>().size() <= 128) {
+      run_ = run->get<std::string>();
+    }
     span_->set_attribute("mcp.method.name", method_);
     span_->set_attribute("jsonrpc.request.id", id_text(id_));
     span_->set_attribute("jsonrpc.protocol.version", "2.0");
@@ -91,7 +118,10 @@ class Scope final : public RequestScope {
     }
   }
 
-  ~Scope() override { set_active_correlation_id({}); }
+  ~Scope() override {
+    set_active_correlation_id({});
+    active_principal.clear();
+  }
 
   void finish(std::optional<json>& response) override {
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
@@ -118,10 +148,13 @@ class Scope final : public RequestScope {
     }
     if (tool_.empty()) return;
     std::string principal = session_.principal();
-    long long cost = outcome == "ok" || outcome == "tool_error" ? telemetry_.options().cost_of(tool_) : 0;
-    telemetry_.record_call(tool_, outcome, seconds, cost, principal, session_.id(), run_);
+    long long cost = known_tool_ && (outcome == "ok" || outcome == "tool_error") ? telemetry_.options().cost_of(tool_) : 0;
+    telemetry_.record_call(known_tool_ ? tool_ : "unknown", outcome, seconds, cost, principal, session_.id(), run_);
+    // Redacted by name even when the tool is unknown: its arguments are a client's guess.
+    static const json kNoSchema = json::object();
     const RegisteredTool* tool = telemetry_.server().tools().find(tool_);
-    json arguments = telemetry_.options().redact && tool ? redact_arguments(arguments_, tool->spec.input_schema) : arguments_;
+    json arguments = telemetry_.options().redact ? redact_arguments(arguments_, tool ? tool->spec.input_schema : kNoSchema)
+                                                 : arguments_;
     json line = {{"correlation_id", correlation_}, {"trace_id", span_->span().trace_id}, {"span_id", span_->span().span_id},
                  {"session", session_.id()}, {"principal", principal}, {"tool", tool_}, {"arguments", arguments},
                  {"latency_ms", seconds * 1000}, {"outcome", outcome}, {"cost_units", cost}};
@@ -137,6 +170,7 @@ class Scope final : public RequestScope {
   json id_;
   json meta_;
   std::string tool_;
+  bool known_tool_ = false;
   json arguments_;
   std::string correlation_;
   std::string run_;
@@ -147,8 +181,14 @@ class Scope final : public RequestScope {
 }  // namespace
 
 json redact_arguments(const json& arguments, const json& schema) {
-  if (!arguments.is_object()) return arguments;
   static const json kNoSchema = json::object();
+  if (arguments.is_array()) {
+    const json& items = schema.is_object() && schema.contains("items") ? schema["items"] : kNoSchema;
+    json out = json::array();
+    for (const json& element : arguments) out.push_back(redact_arguments(element, items));
+    return out;
+  }
+  if (!arguments.is_object()) return arguments;
   const json* properties = &kNoSchema;
   if (schema.is_object()) {
     if (auto it = schema.find("properties"); it != schema.end() && it->is_object()) properties = &*it;
@@ -157,9 +197,7 @@ json redact_arguments(const json& arguments, const json& schema) {
   for (const auto& [name, value] : arguments.items()) {
     auto it = properties->find(name);
     const json& property = it != properties->end() ? *it : kNoSchema;
-    if (sensitive(name, property)) out[name] = "[REDACTED]";
-    else if (value.is_object()) out[name] = redact_arguments(value, property);
-    else out[name] = value;
+    out[name] = sensitive(name, property) ? json("[REDACTED]") : redact_arguments(value, property);
   }
   return out;
 }
@@ -178,17 +216,28 @@ void Telemetry::record_call(const std::string& tool, const std::string& outcome,
   stats.seconds_sum += seconds;
   stats.cost += cost;
   for (std::size_t i = 0; i < kLatencyBounds.size(); ++i) stats.buckets[i] += seconds <= kLatencyBounds[i];
-  cost_by_principal_[principal] += cost;
-  if (!session.empty()) cost_by_session_[session] += cost;
-  if (!run.empty()) cost_by_run_[run] += cost;
+  auto owner = costs_.find(principal);
+  if (owner == costs_.end()) owner = costs_.try_emplace(costs_.size() >= kMaxPrincipals ? "_other" : principal).first;
+  PrincipalCost& mine = owner->second;
+  mine.total += cost;
+  add_bounded(mine.by_tool, tool, cost, kMaxKeysPerPrincipal);
+  if (!session.empty()) add_bounded(mine.by_session, session, cost, kMaxKeysPerPrincipal);
+  if (!run.empty()) add_bounded(mine.by_run, run, cost, kMaxKeysPerPrincipal);
 }
 
-json Telemetry::cost_totals() const {
+json Telemetry::cost_totals() const { return cost_totals_of(active_principal); }
+
+json Telemetry::cost_totals_of(const std::string& principal) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  json by_tool = json::object();
-  for (const auto& [tool, stats] : tools_) by_tool[tool] = stats.cost;
-  return {{"unit", "cost units"}, {"by_tool", by_tool}, {"by_principal", cost_by_principal_},
-          {"by_session", cost_by_session_}, {"by_run", cost_by_run_}};
+  json totals = {{"unit", "cost units"}, {"by_tool", json::object()}, {"by_principal", json::object()},
+                 {"by_session", json::object()}, {"by_run", json::object()}};
+  auto mine = costs_.find(principal);
+  if (principal.empty() || mine == costs_.end()) return totals;
+  totals["by_tool"] = mine->second.by_tool;
+  totals["by_principal"][principal] = mine->second.total;
+  totals["by_session"] = mine->second.by_session;
+  totals["by_run"] = mine->second.by_run;
+  return totals;
 }
 
 std::string Telemetry::prometheus() const {
@@ -197,7 +246,7 @@ std::string Telemetry::prometheus() const {
   out += "# HELP mcp_tool_calls_total Tool calls by outcome.\n# TYPE mcp_tool_calls_total counter\n";
   for (const auto& [tool, stats] : tools_) {
     for (const auto& [outcome, n] : stats.outcomes) {
-      out += "mcp_tool_calls_total{tool=\"" + tool + "\",outcome=\"" + outcome + "\"} " + std::to_string(n) + "\n";
+      out += "mcp_tool_calls_total{tool=\"" + label(tool) + "\",outcome=\"" + outcome + "\"} " + std::to_string(n) + "\n";
     }
   }
   out += "# HELP mcp_tool_call_duration_seconds Tool call latency.\n# TYPE mcp_tool_call_duration_seconds histogram\n";
@@ -205,17 +254,17 @@ std::string Telemetry::prometheus() const {
   for (const auto& [tool, stats] : tools_) {
     for (std::size_t i = 0; i < kLatencyBounds.size(); ++i) {
       std::snprintf(number, sizeof number, "%g", kLatencyBounds[i]);
-      out += "mcp_tool_call_duration_seconds_bucket{tool=\"" + tool + "\",le=\"" + number + "\"} " +
+      out += "mcp_tool_call_duration_seconds_bucket{tool=\"" + label(tool) + "\",le=\"" + number + "\"} " +
              std::to_string(stats.buckets[i]) + "\n";
     }
-    out += "mcp_tool_call_duration_seconds_bucket{tool=\"" + tool + "\",le=\"+Inf\"} " + std::to_string(stats.count) + "\n";
+    out += "mcp_tool_call_duration_seconds_bucket{tool=\"" + label(tool) + "\",le=\"+Inf\"} " + std::to_string(stats.count) + "\n";
     std::snprintf(number, sizeof number, "%.6f", stats.seconds_sum);
-    out += "mcp_tool_call_duration_seconds_sum{tool=\"" + tool + "\"} " + number + "\n";
-    out += "mcp_tool_call_duration_seconds_count{tool=\"" + tool + "\"} " + std::to_string(stats.count) + "\n";
+    out += "mcp_tool_call_duration_seconds_sum{tool=\"" + label(tool) + "\"} " + number + "\n";
+    out += "mcp_tool_call_duration_seconds_count{tool=\"" + label(tool) + "\"} " + std::to_string(stats.count) + "\n";
   }
   out += "# HELP mcp_tool_cost_units_total Cost units spent by tool.\n# TYPE mcp_tool_cost_units_total counter\n";
   for (const auto& [tool, stats] : tools_) {
-    out += "mcp_tool_cost_units_total{tool=\"" + tool + "\"} " + std::to_string(stats.cost) + "\n";
+    out += "mcp_tool_cost_units_total{tool=\"" + label(tool) + "\"} " + std::to_string(stats.cost) + "\n";
   }
   return out;
 }

@@ -31,12 +31,20 @@ class Telemetry final : public RequestObserver {
 
   // Prometheus text exposition of calls, errors, refusals, latency and cost by tool.
   std::string prometheus() const;
-  // Cost units summed per principal, session and agent run.
+  // Cost units the caller of the request being handled on this thread spent, by tool,
+  // session and agent run: callers see their own, never other principals' ids.
   nlohmann::json cost_totals() const;
+  nlohmann::json cost_totals_of(const std::string& principal) const;
 
-  // Internal to the scope: records one finished tool call.
+  // Internal to the scope: records one finished tool call. `tool` is a registered
+  // tool's name or "unknown": a client cannot mint metric series or cost keys.
   void record_call(const std::string& tool, const std::string& outcome, double seconds, long long cost,
                    const std::string& principal, const std::string& session, const std::string& run);
+
+  // Bounds on what clients can grow: principals, and sessions and runs per principal,
+  // beyond which costs are summed under "_other".
+  static constexpr std::size_t kMaxPrincipals = 10000;
+  static constexpr std::size_t kMaxKeysPerPrincipal = 1000;
   McpServer& server() { return server_; }
   const TelemetryOptions& options() const { return options_; }
 
@@ -48,15 +56,21 @@ class Telemetry final : public RequestObserver {
     long long count = 0;
     long long cost = 0;
   };
+  struct PrincipalCost {
+    long long total = 0;
+    std::map<std::string, long long> by_tool, by_session, by_run;
+  };
   McpServer& server_;
   TelemetryOptions options_;
   mutable std::mutex mutex_;
   std::map<std::string, ToolStats> tools_;
-  std::map<std::string, long long> cost_by_principal_, cost_by_session_, cost_by_run_;
+  std::map<std::string, PrincipalCost> costs_;
 };
 
 // Arguments with sensitive values replaced: properties the schema marks writeOnly
-// or "x-sensitive", and names that look like secrets (password, token, api_key, ...).
+// or "x-sensitive", and names that look like secrets (password, token, api_key, ...),
+// at any depth, inside arrays too, with or without a schema (unknown tools' arguments
+// are redacted by name alone).
 nlohmann::json redact_arguments(const nlohmann::json& arguments, const nlohmann::json& schema);
 
 }  // namespace mcp::server::obs

@@ -38,6 +38,21 @@ const std::vector<const char*>& migrations() {
           result TEXT NOT NULL,
           PRIMARY KEY (tool, key));
       )sql",
+      // 2: data belongs to a principal: invoices have an owner, and idempotency keys are
+      // per principal (another principal replaying a key must not receive this one's result).
+      R"sql(
+        ALTER TABLE invoices ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+        CREATE INDEX invoices_by_owner ON invoices (owner, id);
+        CREATE TABLE idempotency_records (
+          principal TEXT NOT NULL,
+          tool TEXT NOT NULL,
+          key TEXT NOT NULL,
+          request TEXT NOT NULL,
+          result TEXT NOT NULL,
+          PRIMARY KEY (principal, tool, key));
+        INSERT INTO idempotency_records SELECT '', tool, key, request, result FROM idempotency_keys;
+        DROP TABLE idempotency_keys;
+      )sql",
   };
   return kMigrations;
 }
@@ -157,8 +172,12 @@ Status Database::migrate() {
   // user_version records how many migrations ran; BEGIN IMMEDIATE keeps two
   // processes starting together from applying the same one twice.
   return transaction([](sqlite3* db) -> Status {
-    Statement current(db, "PRAGMA user_version");
-    int applied = current.step() ? static_cast<int>(current.integer(0)) : 0;
+    int applied = 0;
+    {
+      // Finalized before any migration runs: an open statement locks the schema (DROP TABLE).
+      Statement current(db, "PRAGMA user_version");
+      applied = current.step() ? static_cast<int>(current.integer(0)) : 0;
+    }
     const auto& all = migrations();
     if (applied > static_cast<int>(all.size())) {
       return failed_precondition("database schema version " + std::to_string(applied) +

@@ -18,8 +18,10 @@ struct IdempotentOutcome {
 };
 
 // `request` is what identifies the call (arguments without the key). `write`
-// runs inside the transaction and returns the result to record.
-StatusOr<IdempotentOutcome> run_idempotent(Database& db, const std::string& tool, const std::string& key,
+// runs inside the transaction and returns the result to record. Keys are per
+// principal: the same key from another principal is another call.
+StatusOr<IdempotentOutcome> run_idempotent(Database& db, const std::string& principal, const std::string& tool,
+                                           const std::string& key,
                                            const nlohmann::json& request,
                                            const std::function<StatusOr<nlohmann::json>(sqlite3*)>& write);
 

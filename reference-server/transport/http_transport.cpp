@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -9,10 +10,13 @@
 #include <mutex>
 #include <random>
 
+#include "mcp/jose.h"
 #include "mcp/protocol_version.h"
 #include "mcp/request_headers.h"
 #include "mcp/sse.h"
+#include "reference-server/core/event_log.h"
 #include "reference-server/observability/telemetry.h"
+#include "reference-server/transport/guarded_http_server.h"
 
 namespace mcp::server {
 
@@ -23,16 +27,29 @@ std::string hostname_of(const std::string& authority) {
   std::string host = authority;
   if (auto scheme = host.find("://"); scheme != std::string::npos) host = host.substr(scheme + 3);
   if (auto slash = host.find('/'); slash != std::string::npos) host = host.substr(0, slash);
+  // Anything after the name but a ":port" of digits leaves the whole text as the name,
+  // which matches no allowed host ("[::1]evil.com" is not loopback).
+  auto is_port = [](std::string_view text) {
+    return !text.empty() && text.size() <= 5 && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
   if (!host.empty() && host.front() == '[') {
     auto close = host.find(']');
-    return close == std::string::npos ? host : host.substr(0, close + 1);
+    if (close == std::string::npos) return host;
+    std::string_view rest = std::string_view(host).substr(close + 1);
+    return rest.empty() || (rest.front() == ':' && is_port(rest.substr(1))) ? host.substr(0, close + 1) : host;
   }
-  if (auto colon = host.rfind(':'); colon != std::string::npos) host = host.substr(0, colon);
+  if (auto colon = host.rfind(':'); colon != std::string::npos) {
+    return is_port(std::string_view(host).substr(colon + 1)) ? host.substr(0, colon) : host;
+  }
   return host;
 }
 
 bool is_loopback_hostname(const std::string& hostname) {
   return hostname == "localhost" || hostname == "127.0.0.1" || hostname == "[::1]";
+}
+
+bool is_loopback_address(const std::string& ip) {
+  return ip.rfind("127.", 0) == 0 || ip == "::1" || ip.rfind("::ffff:127.", 0) == 0;
 }
 
 namespace {
@@ -50,8 +67,10 @@ struct HttpSession {
   explicit HttpSession(std::string id) : session(std::move(id)) {}
   Session session;
   std::string principal;  // the authenticated subject that opened it (empty without auth)
+  std::string client;     // who opened it, for per-client caps: the principal, else the peer address
   Channel channel;
   std::atomic<long long> last_used{0};
+  std::atomic<bool> used{false};  // a request beyond initialize arrived
   std::atomic<unsigned long long> next_event_id{1};
 };
 
@@ -76,14 +95,21 @@ class ChannelOutbound final : public Outbound {
   HttpSession& s_;
 };
 
+// Whether the client of the request this thread serves has closed its connection.
+bool client_gone() {
+  GuardedSocketStream* stream = GuardedHttpServer::current_stream();
+  return stream && stream->peer_closed();
+}
+
 class SseOutbound final : public Outbound {
  public:
   SseOutbound(httplib::DataSink& sink, HttpSession& s, bool session_wide_ids, const std::atomic<bool>& stopping)
       : sink_(sink), s_(s), session_wide_ids_(session_wide_ids), stopping_(stopping) {}
-  // A client that went away shows only when a write fails, so an idle stream is
-  // probed with an SSE comment now and then (the modern era cancels on close).
+  // A client that went away shows when its socket reports the close, or when a write
+  // fails, so an idle stream is also probed with an SSE comment now and then.
   bool open() const override {
     if (!writable_ || stopping_) return false;
+    if (client_gone()) return writable_ = false;
     if (Clock::now() - last_write_ > std::chrono::seconds(1)) write(": keep-alive\n\n");
     return writable_;
   }
@@ -125,6 +151,46 @@ void reply_refusal(httplib::Response& res, const auth::Refusal& refusal) {
   res.status = refusal.status;
   if (!refusal.www_authenticate.empty()) res.set_header("WWW-Authenticate", refusal.www_authenticate);
   res.set_content(refusal.body().dump(), "application/json");
+}
+
+// Who a caller is for per-client caps: the principal when authenticated, else the
+// peer address (every unauthenticated caller is the same empty principal).
+std::string client_key(const httplib::Request& req, const auth::Principal& principal) {
+  return principal.subject.empty() ? "peer:" + req.remote_addr : "principal:" + principal.subject;
+}
+
+// Requests in flight per client (tools/call, subscriptions/listen, GET streams): each
+// holds a thread while it runs, so one client's cap keeps threads for the others.
+class InflightLimiter {
+ public:
+  explicit InflightLimiter(std::size_t limit) : limit_(limit) {}
+  // A slot held until the returned pointer is released, or null when the client is at its cap.
+  std::shared_ptr<void> acquire(const std::string& client) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::size_t& held = held_[client];
+    if (held >= limit_) return nullptr;
+    ++held;
+    // Non-null, so that the caller can test it; the deleter gives the slot back.
+    return std::shared_ptr<void>(static_cast<void*>(this), [this, client](void*) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (auto it = held_.find(client); it != held_.end() && --it->second == 0) held_.erase(it);
+    });
+  }
+  std::size_t limit() const { return limit_; }
+
+ private:
+  std::size_t limit_;
+  std::mutex mutex_;
+  std::map<std::string, std::size_t> held_;
+};
+
+void reply_too_many_inflight(httplib::Response& res, std::size_t limit, const json& id = nullptr) {
+  res.status = 503;
+  res.set_header("Retry-After", "1");
+  res.set_content(jsonrpc::serialize(jsonrpc::make_error(
+                      id, -32000, "Too many requests in flight for this client; try again after 1 second",
+                      {{"reason", "too_many_in_flight"}, {"limit", limit}, {"retryAfterSeconds", 1}})),
+                  "application/json");
 }
 
 auth::RequestView view_of(const httplib::Request& req) {
@@ -197,10 +263,23 @@ bool modern_version_header(const httplib::Request& req) {
 
 }  // namespace
 
+ConnectionLimits connection_limits(const HttpOptions& options) {
+  ConnectionLimits limits;
+  limits.stream.max_head_bytes = options.max_header_bytes;
+  limits.stream.head_timeout = options.header_timeout;
+  limits.stream.message_timeout = options.request_timeout;
+  limits.stream.idle_timeout = options.header_timeout;
+  limits.core_threads = options.threads;
+  limits.max_connections = options.max_connections;
+  limits.max_connections_per_peer = options.max_connections_per_peer;
+  return limits;
+}
+
 struct HttpServerTransport::Impl {
   MessageHandler& server;
   HttpOptions options;
-  httplib::Server http;
+  GuardedHttpServer http;
+  InflightLimiter inflight;
   std::mutex sessions_mutex;
   std::map<std::string, std::shared_ptr<HttpSession>> sessions;
   std::shared_ptr<HttpSession> anonymous;  // only when a policy disables sessions
@@ -208,7 +287,8 @@ struct HttpServerTransport::Impl {
   std::atomic<std::size_t> open_streams{0};
   std::random_device entropy;
 
-  Impl(MessageHandler& s, HttpOptions o) : server(s), options(std::move(o)) {}
+  Impl(MessageHandler& s, HttpOptions o)
+      : server(s), options(std::move(o)), http(connection_limits(options)), inflight(options.max_inflight_per_client) {}
 
   std::shared_ptr<HttpSession> find_session(const std::string& id) {
     std::lock_guard<std::mutex> lock(sessions_mutex);
@@ -220,8 +300,9 @@ struct HttpServerTransport::Impl {
 
   void expire_idle_sessions() {
     long long cutoff = now_seconds() - options.session_idle_timeout.count();
+    long long unused_cutoff = now_seconds() - options.unused_session_timeout.count();
     for (auto it = sessions.begin(); it != sessions.end();) {
-      if (it->second->last_used < cutoff) {
+      if (it->second->last_used < (it->second->used ? cutoff : unused_cutoff)) {
         close_channel(*it->second);
         it = sessions.erase(it);
       } else {
@@ -242,11 +323,22 @@ struct HttpServerTransport::Impl {
 HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions options)
     : impl_(std::make_unique<Impl>(server, std::move(options))) {
   Impl& impl = *impl_;
-  impl.http.new_task_queue = [threads = impl.options.threads] { return new httplib::ThreadPool(threads); };
   impl.http.set_tcp_nodelay(true);
   impl.http.set_keep_alive_max_count(100000);
   impl.http.set_payload_max_length(impl.options.max_body_bytes);
-  impl.http.set_read_timeout(30, 0);
+  // An internal failure answers 500 with a generic JSON-RPC error; its text goes to the
+  // server's log, not to the client (httplib would put it in an EXCEPTION_WHAT header).
+  impl.http.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr failure) {
+    std::string what = "unknown";
+    try {
+      if (failure) std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    log_event("error", "http_internal_error", {{"method", req.method}, {"path", req.path}, {"what", what}});
+    reply_error(res, 500, jsonrpc::kInternalError, "Internal error");
+  });
 
   // Origin and Host checks guard every method: a browser page on another origin
   // must not reach a local server (DNS rebinding).
@@ -265,17 +357,24 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
   };
 
   // The caller's principal, or nullopt after answering 401/403/503 itself. Without an
-  // authenticator every caller is the same anonymous principal.
+  // authenticator every caller is the same anonymous principal. It runs on the headers
+  // alone, before any body is read: an unauthenticated caller's body is never read.
   auto authenticate = [this](const httplib::Request& req, httplib::Response& res) -> std::optional<auth::Principal> {
     auto& authenticator = impl_->options.authenticator;
     if (!authenticator) return auth::Principal{};
+    if (req.get_header_value_count("Authorization") > 1) {
+      // Proxies and servers disagree on which of two to use: refuse instead of choosing.
+      auth::audit("", req.method, "", false, "more than one Authorization header", "");
+      reply_error(res, 400, jsonrpc::kInvalidRequest, "Bad Request: more than one Authorization header");
+      GuardedHttpServer::close_after_response();
+      return std::nullopt;
+    }
     auth::Decision decision = authenticator->authenticate(view_of(req), auth::unix_now());
     if (decision.principal) return decision.principal;
-    json body = json::parse(req.body, nullptr, false);
-    std::string method = body.is_object() && body.contains("method") && body["method"].is_string()
-                             ? body["method"].get<std::string>() : req.method;
-    auth::audit("", method, "", false, decision.refusal.reason, body.is_object() ? correlation_of(body) : "");
+    std::string method = req.has_header("Mcp-Method") ? req.get_header_value("Mcp-Method") : req.method;
+    auth::audit("", method, "", false, decision.refusal.reason, "");
     reply_refusal(res, decision.refusal);
+    GuardedHttpServer::close_after_response();  // the body, if any, stays unread
     return std::nullopt;
   };
 
@@ -325,6 +424,11 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
                                                             const std::vector<jsonrpc::ParseOutcome>& batch) {
     auto hs = session_for(req, res, principal);
     if (!hs || !version_header_ok(req, res)) return;
+    if (batch.size() > impl_->options.max_batch_items) {
+      return reply_error(res, 413, jsonrpc::kInvalidRequest,
+                         "Batch too large: at most " + std::to_string(impl_->options.max_batch_items) + " messages");
+    }
+    hs->used = true;
     if (impl_->options.authenticator) {
       for (const jsonrpc::ParseOutcome& item : batch) {
         const auto* message = std::get_if<jsonrpc::Message>(&item);
@@ -359,10 +463,12 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
   };
 
   // Answers a request on an SSE stream: the notifications it causes, then its response.
-  auto stream_answer = [this](httplib::Response& res, std::shared_ptr<HttpSession> hs, const jsonrpc::Message& message) {
+  // `slot` is the request's in-flight slot, held until the stream ends.
+  auto stream_answer = [this](httplib::Response& res, std::shared_ptr<HttpSession> hs, const jsonrpc::Message& message,
+                              std::shared_ptr<void> slot) {
     res.set_header("Cache-Control", "no-cache");
     res.set_header("X-Accel-Buffering", "no");
-    res.set_chunked_content_provider("text/event-stream", [this, hs, message](std::size_t, httplib::DataSink& sink) {
+    res.set_chunked_content_provider("text/event-stream", [this, hs, message, slot](std::size_t, httplib::DataSink& sink) {
       SseOutbound out(sink, *hs, session_wide_event_ids(), impl_->stopping);
       auto response = impl_->server.handle_message(message, hs->session, out);
       if (response) out.send(*response);
@@ -375,7 +481,8 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
   // own Session. A stream only when notifications may precede the answer (progress,
   // log messages, a subscription), so that errors keep their HTTP status otherwise.
   auto serve_per_request = [this, tool_allowed, stream_answer](const httplib::Request& req, httplib::Response& res,
-                                                const auth::Principal& principal, const jsonrpc::Message& message) {
+                                                const auth::Principal& principal, const jsonrpc::Message& message,
+                                                std::shared_ptr<void> slot) {
     auto hs = std::make_shared<HttpSession>("");
     hs->principal = principal.subject;
     if (!principal.subject.empty()) hs->session.set_principal(principal.subject);
@@ -403,7 +510,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     const json& meta = message.params()["_meta"];
     bool notifies = message.method() == "subscriptions/listen" || meta.contains(protocol::kMetaLogLevel) ||
                     meta.contains("progressToken");
-    if (notifies) return stream_answer(res, hs, message);
+    if (notifies) return stream_answer(res, hs, message, std::move(slot));
     DiscardOutbound out;
     std::optional<json> response = impl_->server.handle_message(message, hs->session, out);
     if (!response) {
@@ -417,10 +524,10 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
 
   const std::string& path = impl.options.path;
 
-  impl.http.Post(path, [this, guarded, authenticate, session_for, version_header_ok, serve_batch, serve_per_request, tool_allowed, stream_answer](const httplib::Request& req, httplib::Response& res) {
-    if (!guarded(req, res)) return;
-    std::optional<auth::Principal> principal = authenticate(req, res);
-    if (!principal) return;
+  // One POST whose body was read within the limits.
+  auto serve_post = [this, session_for, version_header_ok, serve_batch, serve_per_request, tool_allowed, stream_answer](
+                        const httplib::Request& req, const std::string& body, httplib::Response& res,
+                        const std::optional<auth::Principal>& principal) {
     if (!accepts(req, "application/json") || !accepts(req, "text/event-stream")) {
       return reply_error(res, 406, jsonrpc::kInvalidRequest,
                          "Not Acceptable: Accept must list application/json and text/event-stream");
@@ -428,8 +535,8 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
       return reply_error(res, 415, jsonrpc::kInvalidRequest, "Unsupported Media Type: send application/json");
     }
-    if (auto batch = jsonrpc::parse_batch(req.body)) return serve_batch(req, res, *principal, *batch);
-    jsonrpc::ParseOutcome parsed = jsonrpc::parse(req.body);
+    if (auto batch = jsonrpc::parse_batch(body)) return serve_batch(req, res, *principal, *batch);
+    jsonrpc::ParseOutcome parsed = jsonrpc::parse(body);
     if (auto* rejection = std::get_if<jsonrpc::Rejection>(&parsed)) {
       res.status = 400;
       res.set_content(jsonrpc::serialize(impl_->server.reject(*rejection)), "application/json");
@@ -442,7 +549,14 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
       if (!meta.is_object()) meta = json::object();
       if (!meta.contains("traceparent")) meta["traceparent"] = traceparent;
     }
-    if (is_per_request(message) || modern_version_header(req)) return serve_per_request(req, res, *principal, message);
+    std::shared_ptr<void> slot;
+    if (message.is_request() && McpServer::is_long_running(message)) {
+      slot = impl_->inflight.acquire(client_key(req, *principal));
+      if (!slot) return reply_too_many_inflight(res, impl_->inflight.limit(), message.id());
+    }
+    if (is_per_request(message) || modern_version_header(req)) {
+      return serve_per_request(req, res, *principal, message, std::move(slot));
+    }
     bool initializing = message.is_request() && message.method() == "initialize";
 
     std::shared_ptr<HttpSession> hs;
@@ -452,23 +566,26 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
       if (impl_->sessions.size() >= impl_->options.max_sessions) {
         return reply_error(res, 503, jsonrpc::kInternalError, "Too many sessions; try again later");
       }
-      if (!principal->subject.empty()) {
-        std::size_t owned = 0;
-        for (const auto& [id, other] : impl_->sessions) owned += other->principal == principal->subject;
-        if (owned >= impl_->options.max_sessions_per_principal) {
-          return reply_error(res, 503, jsonrpc::kInternalError,
-                             "Too many sessions for this principal (" + std::to_string(owned) +
-                                 "); end some with DELETE or let idle ones expire");
-        }
+      // Per client: the principal with auth, the peer address without.
+      std::string client = client_key(req, *principal);
+      std::size_t owned = 0;
+      for (const auto& [id, other] : impl_->sessions) owned += other->client == client;
+      if (owned >= impl_->options.max_sessions_per_principal) {
+        return reply_error(res, 503, jsonrpc::kInternalError,
+                           std::string("Too many sessions for this ") +
+                               (principal->subject.empty() ? "client" : "principal") + " (" + std::to_string(owned) +
+                               "); end some with DELETE or let idle ones expire");
       }
       hs = std::make_shared<HttpSession>(new_session_id());
       hs->last_used = now_seconds();
       hs->principal = principal->subject;
+      hs->client = std::move(client);
       if (!principal->subject.empty()) hs->session.set_principal(principal->subject);
     } else {
       hs = session_for(req, res, *principal);
       if (!hs) return;
       if (!version_header_ok(req, res)) return;
+      if (message.is_request()) hs->used = true;
     }
 
     if (!tool_allowed(message, *principal, res)) return;
@@ -480,7 +597,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     }
     if (!initializing && message.method() == "tools/call" && streams_tool_calls()) {
       // Tool calls stream: progress and log notifications precede the response.
-      return stream_answer(res, hs, message);
+      return stream_answer(res, hs, message, std::move(slot));
     }
     ChannelOutbound out(*hs);
     std::optional<json> response = impl_->server.handle_message(message, hs->session, out);
@@ -495,11 +612,51 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     }
     res.status = status_for_response(*response);
     res.set_content(jsonrpc::serialize(*response), json_content_type());
+  };
+
+  // The body is read here, after the guard and authentication, and never past
+  // max_body_bytes: a Content-Length over it is refused unread, a chunked body as
+  // soon as it grows past it (httplib 0.11 caps neither for chunked bodies).
+  impl.http.Post(path, [this, guarded, authenticate, serve_post](const httplib::Request& req, httplib::Response& res,
+                                                                  const httplib::ContentReader& read_body) {
+    if (!guarded(req, res)) return GuardedHttpServer::close_after_response();
+    std::optional<auth::Principal> principal = authenticate(req, res);
+    if (!principal) return;
+    std::size_t limit = impl_->options.max_body_bytes;
+    auto too_large = [&] {
+      GuardedHttpServer::close_after_response();
+      reply_error(res, 413, jsonrpc::kInvalidRequest, "Payload Too Large: at most " + std::to_string(limit) + " bytes");
+    };
+    if (req.has_header("Content-Length") && req.get_header_value<uint64_t>("Content-Length") > limit) return too_large();
+    std::string body;
+    bool over = false;
+    bool complete = read_body([&](const char* data, std::size_t length) {
+      if (body.size() + length > limit) return !(over = true);
+      body.append(data, length);
+      return true;
+    });
+    if (over) return too_large();
+    if (!complete) {
+      GuardedHttpServer::close_after_response();
+      return reply_error(res, 400, jsonrpc::kInvalidRequest, "Bad Request: the body could not be read");
+    }
+    serve_post(req, body, res, principal);
   });
 
   if (impl.options.metrics) {
+    // Metrics name tools, principals' traffic and costs: a scraper presents the metrics
+    // token, and without one configured only loopback peers are served.
     impl.http.Get("/metrics", [this, guarded](const httplib::Request& req, httplib::Response& res) {
       if (!guarded(req, res)) return;
+      const std::string& token = impl_->options.metrics_token;
+      bool allowed = token.empty() ? is_loopback_address(req.remote_addr)
+                                   : jose::constant_time_equal(req.get_header_value("Authorization"), "Bearer " + token);
+      if (!allowed) {
+        res.set_header("WWW-Authenticate", "Bearer realm=\"metrics\"");
+        return reply_error(res, token.empty() ? 403 : 401, jsonrpc::kInvalidRequest,
+                           token.empty() ? "Forbidden: /metrics is served to loopback peers or with the metrics token"
+                                         : "Unauthorized: /metrics needs the metrics token");
+      }
       res.set_content(impl_->options.metrics(), "text/plain; version=0.0.4");
     });
   }
@@ -536,6 +693,8 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     }
     auto hs = session_for(req, res, *principal);
     if (!hs) return;
+    std::shared_ptr<void> slot = impl_->inflight.acquire(client_key(req, *principal));
+    if (!slot) return reply_too_many_inflight(res, impl_->inflight.limit());
     {
       std::lock_guard<std::mutex> lock(hs->channel.mutex);
       if (hs->channel.stream_open) {
@@ -551,7 +710,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
     res.set_header("X-Accel-Buffering", "no");
     res.set_chunked_content_provider(
         "text/event-stream",
-        [this, hs, idle = Clock::now()](std::size_t, httplib::DataSink& sink) mutable {
+        [this, hs, slot, idle = Clock::now()](std::size_t, httplib::DataSink& sink) mutable {
           std::unique_lock<std::mutex> lock(hs->channel.mutex);
           hs->channel.ready.wait_for(lock, std::chrono::milliseconds(250),
                                      [&] { return !hs->channel.queue.empty() || hs->channel.closed; });
@@ -559,6 +718,7 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
             sink.done();
             return true;
           }
+          if (client_gone()) return false;  // gives back its thread and in-flight slot now
           std::deque<json> batch;
           batch.swap(hs->channel.queue);
           lock.unlock();
@@ -623,8 +783,13 @@ void HttpServerTransport::serve() { impl_->http.listen_after_bind(); }
 void HttpServerTransport::stop() {
   impl_->stopping = true;
   {
+    // Shutting down (SIGTERM) cancels what sessions still run, so that stop() does not
+    // wait on long tool calls; per-request calls see their stream close (`stopping`).
     std::lock_guard<std::mutex> lock(impl_->sessions_mutex);
-    for (auto& [id, session] : impl_->sessions) Impl::close_channel(*session);
+    for (auto& [id, session] : impl_->sessions) {
+      session->session.cancel_all();
+      Impl::close_channel(*session);
+    }
   }
   impl_->http.stop();
 }

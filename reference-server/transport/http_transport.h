@@ -27,10 +27,24 @@ struct HttpOptions {
   std::size_t max_sessions = 10000;
   std::size_t max_sessions_per_principal = 100;  // with auth: one caller cannot take every session
   std::chrono::seconds session_idle_timeout{30 * 60};
-  std::size_t threads = 32;
+  // Sessions opened but never used for a call end sooner, so a flood of initializes
+  // cannot hold the session table for the whole idle timeout.
+  std::chrono::seconds unused_session_timeout{60};
+  std::size_t threads = 32;  // started up front; more as connections need them, up to max_connections
+  std::size_t max_connections = 512;
+  std::size_t max_connections_per_peer = 128;  // per client IP; raise it behind a reverse proxy
   std::size_t max_get_streams = 16;
+  // Requests that hold a thread while they run (tools/call, subscriptions/listen, GET
+  // streams) per client: the principal with auth, the peer address without.
+  std::size_t max_inflight_per_client = 16;
   std::size_t max_body_bytes = 4 * 1024 * 1024;
+  std::size_t max_header_bytes = 64 * 1024;  // request line and headers together (431 beyond)
+  std::chrono::milliseconds header_timeout{10000};   // the whole head, from its first byte (408 after)
+  std::chrono::milliseconds request_timeout{30000};  // head and body together
+  std::size_t max_batch_items = 64;  // 2025-03-26 batches
   std::function<std::string()> metrics;  // Prometheus text served on GET /metrics, if set
+  // Bearer token a scraper presents for /metrics; empty: only loopback peers are served.
+  std::string metrics_token;
   // Authentication for every request (null: open server). Sessions are bound to the
   // principal that opened them; tools/call is checked against the tool's scope.
   std::shared_ptr<auth::Authenticator> authenticator;
@@ -89,5 +103,7 @@ class HttpServerTransport {
 // The hostname of a Host header or an origin's authority, without port or brackets.
 std::string hostname_of(const std::string& authority);
 bool is_loopback_hostname(const std::string& hostname);
+// A peer IP address (as the socket reports it) in 127.0.0.0/8 or ::1.
+bool is_loopback_address(const std::string& ip);
 
 }  // namespace mcp::server

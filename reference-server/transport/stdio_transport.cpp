@@ -90,7 +90,9 @@ int serve_stdio(MessageHandler& server, const StdioOptions& options) {
       }
     }
   }
-  // stdin closed: nobody can read further answers, so stop running work and exit promptly.
+  // stdin closed: nobody can read further answers, so queued work never starts and
+  // running work is cancelled; the server exits promptly.
+  workers.discard_queued();
   session.cancel_all();
   workers.drain();
   return 0;

@@ -16,6 +16,13 @@ void WorkerPool::submit(std::function<void()> job) {
   ready_.notify_one();
 }
 
+std::size_t WorkerPool::discard_queued() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::size_t dropped = jobs_.size();
+  jobs_.clear();
+  return dropped;
+}
+
 void WorkerPool::drain() {
   {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -19,6 +19,8 @@ class WorkerPool {
   WorkerPool& operator=(const WorkerPool&) = delete;
 
   void submit(std::function<void()> job);
+  // Drops every job not yet started (their client is gone); returns how many.
+  std::size_t discard_queued();
   // Runs every queued job, then joins the threads.
   void drain();
 

@@ -133,7 +133,7 @@ void register_session_checks(Registry& registry) {
         std::string seen;
         for (const std::string& where : tried) {
           HttpReply reply = get_public(ctx, where);
-          json document = json::parse(reply.body, nullptr, false);
+          json document = jsonrpc::parse_untrusted_value(reply.body);
           if (reply.status == 200 && document.is_object()) return pass("found at " + where);
           seen += where + " -> " + describe_reply(reply) + "; ";
         }
@@ -156,7 +156,7 @@ void register_session_checks(Registry& registry) {
         if (target.skip) return *target.skip;
         HttpReply reply = get_public(ctx, well_known_path(ctx, true));
         if (reply.status != 200) reply = get_public(ctx, well_known_path(ctx, false));
-        json document = json::parse(reply.body, nullptr, false);
+        json document = jsonrpc::parse_untrusted_value(reply.body);
         if (reply.status != 200 || !document.is_object()) {
           return skip("no metadata document at the well-known URIs (auth.metadata.discoverable reports that)");
         }

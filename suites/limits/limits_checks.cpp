@@ -444,7 +444,7 @@ void register_limits(Registry& registry) {
         auto count = [&]() -> StatusOr<long long> {
           ASSIGN_OR_RETURN(json response, client.request("resources/read", {{"uri", s.limits.executions_resource}}));
           if (!response.contains("result")) return failed_precondition("cannot read " + s.limits.executions_resource);
-          json counts = json::parse(response["result"]["contents"][0].value("text", "{}"), nullptr, false);
+          json counts = jsonrpc::parse_untrusted_value(response["result"]["contents"][0].value("text", "{}"));
           return counts.is_object() ? counts.value(s.tool, 0LL) : 0LL;
         };
         REQUIRE_OK(long long before, count(), "reading executions");

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "harness/telemetry/silent_collector.h"
+#include "mcp/json_rpc.h"
 #include "mcp/trace_context.h"
 #include "suites/suite_support.h"
 #include "suites/suites.h"
@@ -284,7 +285,7 @@ void register_observability(Registry& registry) {
           std::optional<Outcome> closest;
           for (const std::string& line : lines) {
             if (line.find(turn) == std::string::npos) continue;
-            json entry = json::parse(line, nullptr, false);
+            json entry = jsonrpc::parse_untrusted_value(line);
             if (!entry.is_object()) {
               closest = fail("a log line of the call is not JSON", "one JSON object per line", line);
               continue;
@@ -337,7 +338,7 @@ void register_observability(Registry& registry) {
         for (const std::string& line : *lines) {
           if (line.empty()) continue;
           ++count;
-          if (!json::parse(line, nullptr, false).is_object()) return fail("a stderr line is not a JSON object", "JSON lines", line);
+          if (!jsonrpc::parse_untrusted_value(line).is_object()) return fail("a stderr line is not a JSON object", "JSON lines", line);
         }
         return pass(std::to_string(count) + " lines");
       },

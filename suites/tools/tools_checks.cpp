@@ -278,7 +278,7 @@ void register_tools(Registry& registry) {
           ++structured;
           for (const json& block : result.value("content", json::array())) {
             if (!block.is_object() || block.value("type", "") != "text" || !block["text"].is_string()) continue;
-            if (json::parse(block["text"].get<std::string>(), nullptr, false) == result["structuredContent"]) return std::nullopt;
+            if (jsonrpc::parse_untrusted_value(block["text"].get<std::string>()) == result["structuredContent"]) return std::nullopt;
           }
           return fail(tool["name"].get<std::string>() + " returned structuredContent without its JSON in a text block",
                       "a text block holding " + compact(result["structuredContent"]), compact(result));

@@ -1,10 +1,14 @@
 // Versioning (production profile, docs/profile.md "Versioning"): tools carry a
 // version suffix, versions evolve additively, deprecation runs on a schedule and
 // is visible, retired versions say where to go, and the tool list is stable.
+#include <algorithm>
+#include <cctype>
 #include <map>
+#include <optional>
 #include <regex>
 
 #include "harness/versioning/lockfile.h"
+#include "mcp/json_rpc.h"
 #include "harness/versioning/schema_diff.h"
 #include "suites/suite_support.h"
 #include "suites/suites.h"
@@ -47,6 +51,54 @@ std::optional<std::pair<std::string, json>> callable_in_status(const std::vector
 // Tool names without descriptions of volatile details: what must not change between lists.
 json comparable(const std::vector<json>& tools) { return make_lock(tools); }
 
+// A name split into base and version by the profile's pattern. The default pattern is
+// matched by hand; a custom one by std::regex, whose matcher recurses per character, so
+// names longer than any real tool's (a hostile server's 100k-character name overflowed
+// the stack) are never given to it.
+struct SplitName {
+  std::string base;
+  long version = 0;
+};
+
+class VersionedNames {
+ public:
+  static constexpr std::size_t kMaxName = 256;
+  explicit VersionedNames(const VersioningProfile& profile)
+      : default_(profile.name_pattern == VersioningProfile{}.name_pattern),
+        pattern_(default_ ? std::regex() : std::regex(profile.name_pattern)) {}
+
+  std::optional<SplitName> split(const std::string& name) const {
+    if (name.empty() || name.size() > kMaxName) return std::nullopt;
+    std::string base, digits;
+    if (default_) {
+      std::size_t at = name.rfind("_v");
+      if (at == std::string::npos || at == 0) return std::nullopt;
+      base = name.substr(0, at);
+      digits = name.substr(at + 2);
+      if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return std::nullopt;
+      }
+    } else {
+      std::smatch m;
+      if (!std::regex_match(name, m, pattern_)) return std::nullopt;
+      base = m[1];
+      digits = m[2];
+    }
+    // Nine digits at most: std::stol must not throw on a hostile version number.
+    if (digits.empty() || digits.size() > 9 || !std::all_of(digits.begin(), digits.end(), ::isdigit)) return std::nullopt;
+    return SplitName{base, std::stol(digits)};
+  }
+
+ private:
+  bool default_;
+  std::regex pattern_;
+};
+
+// A name as a failure message quotes it: long ones cut.
+std::string shown_name(const std::string& name) {
+  return name.size() > 80 ? name.substr(0, 80) + "...(" + std::to_string(name.size()) + " characters)" : name;
+}
+
 }  // namespace
 
 void register_versioning(Registry& registry) {
@@ -59,11 +111,11 @@ void register_versioning(Registry& registry) {
       .run = [](CheckContext& ctx) -> Outcome {
         ToolListing listing = list_all_tools(ctx);
         if (listing.outcome) return *listing.outcome;
-        std::regex pattern(ctx.target().profile.versioning.name_pattern);
+        VersionedNames names(ctx.target().profile.versioning);
         std::vector<std::string> unversioned;
         for (const json& tool : listing.tools) {
-          std::string name = tool.value("name", "");
-          if (!std::regex_match(name, pattern)) unversioned.push_back(name);
+          std::string name = jsonrpc::string_member(tool, "name");
+          if (!names.split(name)) unversioned.push_back(shown_name(name));
         }
         if (!unversioned.empty()) {
           std::string names;
@@ -86,12 +138,10 @@ void register_versioning(Registry& registry) {
         ToolListing listing = list_all_tools(ctx);
         if (listing.outcome) return *listing.outcome;
         const VersioningProfile& profile = ctx.target().profile.versioning;
-        std::regex pattern(profile.name_pattern);
+        VersionedNames names(profile);
         std::map<std::string, std::map<long, const json*>> groups;
         for (const json& tool : listing.tools) {
-          std::smatch m;
-          std::string name = tool.value("name", "");
-          if (std::regex_match(name, m, pattern)) groups[m[1]][std::stol(m[2])] = &tool;
+          if (auto split = names.split(jsonrpc::string_member(tool, "name"))) groups[split->base][split->version] = &tool;
         }
         if (groups.empty()) return skip("no tool name matches the version pattern");
         for (const auto& [base, versions] : groups) {

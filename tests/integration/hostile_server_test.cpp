@@ -2,8 +2,11 @@
 // processes behind.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <thread>
 
+#include "harness/launch/launcher.h"
+#include "harness/launch/subprocess.h"
 #include "tests/support/test_support.h"
 
 namespace mcp::testing {
@@ -141,6 +144,94 @@ TEST(HostileServers, FuzzerSurvivesAServerThatDiesOnTheFirstToolCall) {
                                std::chrono::seconds(60));
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
   EXPECT_NE(run.out.find("FAIL crash in t"), std::string::npos) << run.out;
+  EXPECT_FALSE(run.timed_out);
+}
+
+// ---- The attacker's review, harness side (docs/security.md, findings 14-18) ----
+
+std::string hostile_script() { return source_dir() + "/tests/hostile/hostile_server.py"; }
+
+// An HTTP server from tests/hostile/hostile_server.py, stopped at the end of the test.
+class HostileHttpServer {
+ public:
+  explicit HostileHttpServer(const std::string& mode) : port_(free_port()) {
+    harness::SpawnOptions options;
+    options.argv = {"python3", hostile_script(), mode, std::to_string(port_)};
+    options.pipe_stdin = false;
+    options.pipe_stdout = false;
+    process_ = std::move(harness::Subprocess::spawn(options)).value();
+    for (int i = 0; i < 100 && !harness::tcp_port_open("127.0.0.1", port_, std::chrono::milliseconds(100)); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/mcp"; }
+
+ private:
+  int port_;
+  std::unique_ptr<harness::Subprocess> process_;
+};
+
+ProgramRun harness_http(const std::string& url, std::vector<std::string> extra = {}) {
+  std::vector<std::string> argv = {harness(), "run", "--quiet", "--timeout", "1000", "--url", url};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return run_program(argv, std::chrono::seconds(90));
+}
+
+// Finding 14: a child that left the process group (setsid) and kept stdout hung close() for ever.
+TEST(HostileServers, AChildThatEscapesTheProcessGroupCannotHangTheHarness) {
+  std::string server = "setsid sleep 318 & exec " + bin_dir() + "/mcp-reference-server --stdio";
+  ProgramRun run = harness_stdio({"sh", "-c", server}, {"--suite", "lifecycle.initialize.*"});
+  (void)run_program({"pkill", "-f", "sleep 318"});
+  EXPECT_FALSE(run.timed_out) << "the harness waited on a pipe the escaped child holds";
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_LT(run.seconds, 40);
+}
+
+// Finding 15: a server trickling response-header bytes defeated --timeout.
+TEST(HostileServers, TricklingResponseHeadersEndAtTheDeadline) {
+  HostileHttpServer server("trickle-headers");
+  ProgramRun run = harness_http(server.url());
+  EXPECT_FALSE(run.timed_out);
+  EXPECT_EQ(run.exit_code, 3) << run.out << run.err;
+  EXPECT_LT(run.seconds, 20) << "a 1 s deadline per request";
+  EXPECT_NE(run.err.find("before the deadline"), std::string::npos) << run.err;
+}
+
+// Finding 16: an SSE flood reached 1.96 GB and a header flood 676 MB.
+TEST(HostileServers, FloodsOfEventsOrHeadersKeepTheHarnessMemoryBounded) {
+  for (const char* mode : {"sse-flood", "header-flood"}) {
+    HostileHttpServer server(mode);
+    ProgramRun run = harness_http(server.url());
+    EXPECT_FALSE(run.timed_out) << mode;
+    EXPECT_EQ(run.exit_code, 3) << mode << ": " << run.out << run.err;
+    EXPECT_LT(run.max_rss_kib, 300 * 1024) << mode << ": the harness's memory grew with the flood";
+  }
+}
+
+// Finding 17: a reply nested 200k deep crashed the harness (a recursive copy).
+TEST(HostileServers, ADeeplyNestedReplyIsRejectedNotACrash) {
+  ProgramRun run = harness_stdio({"python3", hostile_script(), "deep-init"});
+  EXPECT_EQ(run.exit_code, 3) << run.out << run.err;
+  EXPECT_NE(run.err.find("no response to initialize"), std::string::npos) << run.err;
+}
+
+// Finding 17: a 100,000-character tool name overflowed std::regex's recursion.
+TEST(HostileServers, AHugeToolNameIsReportedNotACrash) {
+  std::string report = temp_path("long-name.json");
+  ProgramRun run = harness_stdio({"python3", hostile_script(), "long-tool-name"},
+                                 {"--suite", "versioning.*", "--suite", "tools.names.*", "--report-json", report});
+  EXPECT_TRUE(run.exit_code == 0 || run.exit_code == 1) << "a verdict, not a crash: " << run.exit_code << run.err;
+  nlohmann::json parsed = nlohmann::json::parse(read_file(report), nullptr, false);
+  ASSERT_TRUE(parsed.is_object()) << "no report was written";
+  bool flagged = false;
+  for (const auto& check : parsed["checks"]) flagged |= check["id"] == "versioning.names.suffix" && check["status"] == "fail";
+  EXPECT_TRUE(flagged) << "the unversioned (overlong) name is a finding, not a crash";
+}
+
+// Finding 18: with the inbox full of legal notifications the initialize response was dropped.
+TEST(HostileServers, ANotificationFloodDoesNotCostTheResponse) {
+  ProgramRun run = harness_stdio({"python3", hostile_script(), "notification-flood"}, {"--suite", "lifecycle.initialize.*"});
+  EXPECT_NE(run.exit_code, 3) << "the initialize response was lost behind 200,000 notifications: " << run.err;
   EXPECT_FALSE(run.timed_out);
 }
 

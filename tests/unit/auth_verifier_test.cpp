@@ -125,6 +125,44 @@ TEST_F(Verifier, PlatformTokensHaveCappedLifetimesAndSingleUseJtis) {
   EXPECT_EQ(v.verify(token(c), kNow).status().message(), "platform token has no jti");
 }
 
+TEST_F(Verifier, RefusesCriticalHeadersAndImpossibleTimes) {
+  auto v = verifier();
+  // RFC 7515 §4.1.11: crit names extensions the recipient must understand; this server understands none.
+  EXPECT_EQ(v.verify(*jose::encode_jwt({{"kid", "k1"}, {"crit", {"exp"}}}, claims(), *key_), kNow).status().message(),
+            "token has critical header parameters this server does not process");
+  // Values that overflowed a conversion to long long (undefined behaviour) or went negative.
+  for (const auto& [name, value] : std::vector<std::pair<std::string, json>>{
+           {"nbf", 1e20}, {"iat", 1e20}, {"exp", 1e300}, {"iat", -1e19}, {"nbf", -5}, {"exp", "soon"}}) {
+    json c = claims();
+    c[name] = value;
+    EXPECT_EQ(refusal(c), "token claim " + name + " is not a valid time") << name << " = " << value;
+  }
+}
+
+TEST_F(Verifier, ANegativeIssuedAtCannotDefeatThePlatformLifetimeCap) {
+  config_.mode = AuthMode::kSignedToken;
+  config_.max_lifetime_seconds = 300;
+  json c = claims();
+  c["iat"] = -1e19;  // exp - iat would overflow to a "short" lifetime
+  EXPECT_NE(refusal(c), "accepted");
+}
+
+TEST_F(Verifier, TheBearerSchemeIsCaseInsensitive) {
+  BearerAuthenticator authenticator(
+      config_, std::make_shared<JwtVerifier>(config_, std::make_shared<StaticKeys>(std::map<std::string, jose::Key>{{"k1", *key_}})));
+  int jti = 0;
+  for (std::string scheme : {"Bearer ", "bearer ", "BEARER ", "bEaReR "}) {
+    json c = claims();
+    c["jti"] = "scheme-" + std::to_string(++jti);
+    std::string credential = scheme + token(c);
+    RequestView view{[&](const std::string& name) { return name == "Authorization" ? credential : std::string(); },
+                     [](const std::string&) { return std::string(); }};
+    Decision decision = authenticator.authenticate(view, kNow);
+    ASSERT_TRUE(decision.principal.has_value()) << scheme << ": " << decision.refusal.reason;
+    EXPECT_EQ(decision.principal->subject, "alice");
+  }
+}
+
 TEST(Gateway, VerifiesSignatureAndFreshness) {
   AuthConfig config;
   config.mode = AuthMode::kGateway;

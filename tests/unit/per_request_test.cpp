@@ -2,6 +2,7 @@
 // required retries with requestState, subscriptions/listen; and the HTTP header codec.
 #include <thread>
 
+#include "mcp/base64.h"
 #include "mcp/protocol_version.h"
 #include "harness/client/http_connection.h"
 #include "mcp/request_headers.h"
@@ -100,6 +101,66 @@ TEST_F(ServerCore, RequestStateCarriesEarlierAnswersAcrossRounds) {
                                     {"inputResponses", {{"input-2", accept("B")}}}},
                      3);
   EXPECT_EQ(round3["result"]["content"][0]["text"], "AB") << round3;
+}
+
+TEST_F(ServerCore, RequestStateIsBoundToPrincipalRequestAndExpiry) {
+  // Two rounds of greet_user_v1's sibling: the second round's requestState carries answer 1.
+  ASSERT_TRUE(server.tools()
+                  .add({.name = "confirm_twice_v1",
+                        .input_schema = {{"type", "object"}, {"properties", {{"x", {{"type", "string"}}}}}},
+                        .annotations = {{"readOnlyHint", true}}},
+                       [](ToolContext& ctx) {
+                         json schema = {{"type", "object"}, {"properties", {{"ok", {{"type", "boolean"}}}}}};
+                         (void)ctx.ask_client("elicitation/create", {{"message", "sure?"}, {"requestedSchema", schema}});
+                         (void)ctx.ask_client("elicitation/create", {{"message", "really?"}, {"requestedSchema", schema}});
+                         return text_result("done");
+                       })
+                  .ok());
+  json capable = meta({{"elicitation", json::object()}});
+  json yes = {{"action", "accept"}, {"content", {{"ok", true}}}};
+  json args = {{"x", "a"}};
+  json round2 = call("tools/call", {{"name", "confirm_twice_v1"}, {"arguments", args}, {"_meta", capable},
+                                    {"inputResponses", {{"input-1", yes}}}});
+  std::string state = round2["result"]["requestState"].get<std::string>();
+  auto retry = [&](const json& arguments, const std::string& with_state, const std::string& run = "") {
+    json m = capable;
+    if (!run.empty()) m["dev.mcp-harness/run-id"] = run;
+    return call("tools/call", {{"name", "confirm_twice_v1"}, {"arguments", arguments}, {"_meta", m},
+                               {"requestState", with_state}, {"inputResponses", {{"input-2", yes}}}});
+  };
+  EXPECT_EQ(retry(args, state)["result"]["content"][0]["text"], "done") << "the genuine state completes the call";
+  EXPECT_EQ(error_code(retry({{"x", "b"}}, state)), jsonrpc::kInvalidParams) << "bound to the request's arguments";
+  EXPECT_EQ(error_code(retry(args, state, "another-run")), jsonrpc::kInvalidParams) << "bound to the principal";
+  std::string tampered = state;
+  tampered[2] = tampered[2] == 'A' ? 'B' : 'A';
+  json refused = retry(args, tampered);
+  EXPECT_EQ(error_code(refused), jsonrpc::kInvalidParams);
+  EXPECT_NE(refused["error"]["message"].get<std::string>().find("failed verification"), std::string::npos) << refused;
+}
+
+TEST(RequestState, SealedStateOpensOnlyUnchangedInTimeAndForItsBinding) {
+  RequestStateSealer sealer("k", std::chrono::seconds(60));
+  RequestBinding binding{"alice", "t_v1", {{"a", 1}}};
+  std::string state = sealer.seal({{"input-1", 42}}, binding, 1000);
+  StatusOr<json> opened = sealer.open(state, binding, 1059);
+  ASSERT_TRUE(opened.ok()) << opened.status().to_string();
+  EXPECT_EQ((*opened)["input-1"], 42);
+  EXPECT_NE(sealer.open(state, binding, 1061).status().message().find("expired"), std::string::npos);
+  EXPECT_FALSE(sealer.open(state, {"bob", "t_v1", {{"a", 1}}}, 1000).ok());
+  EXPECT_FALSE(sealer.open(state, {"alice", "t_v2", {{"a", 1}}}, 1000).ok());
+  EXPECT_FALSE(RequestStateSealer("other key").open(state, binding, 1000).ok());
+  EXPECT_FALSE(sealer.open("no-dot", binding, 1000).ok());
+  EXPECT_FALSE(sealer.open(std::string(2 << 20, 'A') + ".x", binding, 1000).ok()) << "oversized state is refused unread";
+}
+
+TEST_F(ServerCore, DeeplyNestedRequestStateIsRefusedNotDecoded) {
+  // The attack that crashed the server: base64 of JSON nested 200k deep (533 KB).
+  std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  json capable = meta({{"elicitation", json::object()}});
+  json r = call("tools/call", {{"name", "greet_user_v1"}, {"_meta", capable}, {"requestState", base64url_encode(deep)}});
+  EXPECT_EQ(error_code(r), jsonrpc::kInvalidParams) << r;
+  EXPECT_FALSE(jsonrpc::parse_untrusted(deep).has_value()) << "the shared untrusted parser bounds depth";
+  EXPECT_TRUE(jsonrpc::parse_untrusted("[[1]]").has_value());
 }
 
 TEST_F(ServerCore, LogsOnlyForRequestsThatAskAndListensUntilCancelled) {

@@ -47,7 +47,7 @@ class ReferenceAppTest : public ::testing::Test {
 
 TEST_F(ReferenceAppTest, MigrationsRunAndTheDomainWorks) {
   start();
-  EXPECT_EQ(app_->database().schema_version(), 1);
+  EXPECT_EQ(app_->database().schema_version(), 2);
   json invoice = call("create_invoice_v2", {{"customer", "ACME"}, {"currency", "GBP"},
                                             {"line_items", {{{"description", "a"}, {"quantity", 2}, {"unit_cents", 5}},
                                                             {{"description", "b"}, {"quantity", 1}, {"unit_cents", 7}}}},
@@ -64,6 +64,34 @@ TEST_F(ReferenceAppTest, MigrationsRunAndTheDomainWorks) {
                                            {"idempotency_key", "x"}});
   EXPECT_EQ(replay["structuredContent"]["invoice_id"], id);
   EXPECT_EQ(replay["structuredContent"]["replayed"], true);
+}
+
+TEST_F(ReferenceAppTest, InvoicesAndIdempotencyKeysBelongToTheirPrincipal) {
+  start();
+  session_.set_principal("alice");
+  json line = {{{"description", "a"}, {"quantity", 1}, {"unit_cents", 100}}};
+  json mine = call("create_invoice_v2", {{"customer", "ACME"}, {"currency", "EUR"}, {"line_items", line}, {"idempotency_key", "k"}});
+  long long invoice = mine["structuredContent"]["invoice_id"];
+
+  Session other("other");
+  auto as_bob = [&](const std::string& tool, json args) {
+    return app_->server()
+        .handle_message(jsonrpc::Message{jsonrpc::Kind::kRequest,
+                                         jsonrpc::make_request(++id_, "tools/call", {{"name", tool}, {"arguments", args}})},
+                        other, out_)
+        .value_or(json())["result"];
+  };
+  other.set_principal("bob");
+  (void)app_->server().handle_message(
+      jsonrpc::Message{jsonrpc::Kind::kRequest, jsonrpc::make_request(++id_, "initialize", {{"protocolVersion", "2025-11-25"},
+                                                                                            {"capabilities", json::object()}})},
+      other, out_);
+  json replayed = as_bob("create_invoice_v2", {{"customer", "ACME"}, {"currency", "EUR"}, {"line_items", line}, {"idempotency_key", "k"}});
+  EXPECT_FALSE(replayed["structuredContent"]["replayed"].get<bool>()) << "bob's key k is not alice's key k: " << replayed;
+  EXPECT_NE(replayed["structuredContent"]["invoice_id"], invoice) << "bob must not receive alice's invoice";
+  EXPECT_EQ(as_bob("get_invoice_v1", {{"invoice_id", invoice}})["structuredContent"]["code"], "not_found");
+  EXPECT_EQ(as_bob("list_invoices_v1", json::object())["structuredContent"]["invoices"].size(), 1u) << "only bob's own";
+  EXPECT_EQ(call("get_invoice_v1", {{"invoice_id", invoice}})["structuredContent"]["total_cents"], 100);
 }
 
 TEST_F(ReferenceAppTest, ListInvoicesPaginatesWithItsOwnCursor) {

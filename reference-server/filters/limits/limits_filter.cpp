@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "mcp/json_rpc.h"
 #include "reference-server/core/event_log.h"
 
 namespace mcp::server {
@@ -55,6 +56,7 @@ StatusOr<LimitsConfig> LimitsConfig::from_json(const json& value, const ToolRegi
       if (key == "budget") {
         config.budget_units = v.value("units", config.budget_units);
         config.budget_window_seconds = v.value("window_seconds", config.budget_window_seconds);
+        config.budget_principal_units = v.value("principal_units", config.budget_principal_units);
       } else if (key == "rate") {
         config.rate.per_second = v.value("per_second", config.rate.per_second);
         config.rate.burst = v.value("burst", config.rate.burst);
@@ -109,7 +111,7 @@ json LimitsConfig::declaration() const {
   for (const auto& [tool, rule] : tool_rates) tools[tool] = {{"per_second", rule.per_second}, {"burst", rule.burst}};
   for (const auto& [tool, cost] : tool_costs) tools[tool]["cost"] = cost;
   json declared = {{"budget", {{"units", budget_units}, {"window_seconds", budget_window_seconds}, {"scope", "session"},
-                               {"run_id_meta_key", kRunIdMetaKey}}},
+                               {"run_id_meta_key", kRunIdMetaKey}, {"principal_units", principal_units()}}},
                    {"rate", {{"per_second", rate.per_second}, {"burst", rate.burst}, {"scope", "principal+tool"}}},
                    {"tools", tools}};
   if (!executions_resource.empty()) declared["executions_resource"] = executions_resource;
@@ -138,14 +140,37 @@ FilterVerdict LimitsFilter::on_call(const ToolCall& call) {
          {"retry_after_seconds", retry}, {"retry_at", at}});
   }
 
-  std::string scope = "session", scope_id = call.session.id();
-  if (auto run = call.request_meta.find(kRunIdMetaKey); run != call.request_meta.end() && run->is_string() && !run->get<std::string>().empty()) {
-    scope = "run";
-    scope_id = run->get<std::string>();
+  std::string run = jsonrpc::string_member(call.request_meta, kRunIdMetaKey);
+  if (run.size() > kMaxRunIdBytes) {
+    return FilterVerdict::respond(error_result(
+        "The run id in _meta." + std::string(kRunIdMetaKey) + " is longer than " + std::to_string(kMaxRunIdBytes) + " bytes.",
+        {{"code", "invalid_run_id"}, {"limit", kMaxRunIdBytes}}));
+  }
+  // A run's budget belongs to the principal running it: another principal naming the
+  // same run id spends its own. Every run of a principal also spends from the
+  // principal's ceiling, so that inventing run ids does not reset what it may spend.
+  struct Scope {
+    std::string name, id, key;
+    long long units;
+  };
+  std::vector<Scope> scopes;
+  if (run.empty()) {
+    scopes.push_back({"session", call.session.id(), config_.key_prefix + ":budget:session:" + call.session.id(), config_.budget_units});
+  } else {
+    scopes.push_back({"run", run, config_.key_prefix + ":budget:run:" + principal + "\n" + run, config_.budget_units});
+    scopes.push_back({"principal", principal, config_.key_prefix + ":budget:principal:" + principal, config_.principal_units()});
   }
   long long cost = config_.cost_of(call.tool);
-  auto window = store_->spend(config_.key_prefix + ":budget:" + scope + ":" + scope_id, cost, config_.budget_units,
-                              config_.budget_window_seconds);
+  std::string scope, scope_id;
+  long long scope_units = config_.budget_units;
+  StatusOr<WindowDecision> window = WindowDecision{};
+  for (const Scope& s : scopes) {
+    scope = s.name;
+    scope_id = s.id;
+    scope_units = s.units;
+    window = store_->spend(s.key, cost, s.units, config_.budget_window_seconds);
+    if (!window.ok() || !window->allowed) break;
+  }
   if (!window.ok()) {
     log_event("error", "limit_store_unavailable", {{"store", store_->describe()}, {"error", window.status().message()}});
     return FilterVerdict::respond(error_result("The server cannot check its limits right now; try again shortly.",
@@ -157,12 +182,12 @@ FilterVerdict LimitsFilter::on_call(const ToolCall& call) {
     log_event("info", "call_refused", {{"code", "budget_exhausted"}, {"tool", call.tool}, {"scope", scope}, {"id", scope_id}});
     return refuse(
         "budget exhausted: this " + scope + " has spent " + std::to_string(window->used) + " of " +
-            std::to_string(config_.budget_units) + " units in the current " + std::to_string(config_.budget_window_seconds) +
+            std::to_string(scope_units) + " units in the current " + std::to_string(config_.budget_window_seconds) +
             " s window (" + call.tool + " costs " + std::to_string(cost) + "); try again after " + seconds_text(retry) +
             " (" + at + ").",
         {{"code", "budget_exhausted"}, {"scope", scope}, {"tool", call.tool},
-         {"limit", {{"units", config_.budget_units}, {"window_seconds", config_.budget_window_seconds}}},
-         {"cost", cost}, {"remaining", std::max(0LL, config_.budget_units - window->used)},
+         {"limit", {{"units", scope_units}, {"window_seconds", config_.budget_window_seconds}}},
+         {"cost", cost}, {"remaining", std::max(0LL, scope_units - window->used)},
          {"retry_after_seconds", retry}, {"retry_at", at}});
   }
   return FilterVerdict::proceed();

@@ -19,6 +19,8 @@ namespace mcp::server {
 
 inline constexpr const char* kLimitsMetaKey = "dev.mcp-harness/limits";
 inline constexpr const char* kRunIdMetaKey = "dev.mcp-harness/run-id";
+// Longer run ids are refused: each one keys stored state.
+inline constexpr std::size_t kMaxRunIdBytes = 128;
 // The refusal object again in the result's _meta: revisions before 2025-06-18 have no structuredContent.
 inline constexpr const char* kRefusalMetaKey = "dev.mcp-harness/refusal";
 
@@ -30,6 +32,10 @@ struct RateRule {
 struct LimitsConfig {
   long long budget_units = 200;
   long long budget_window_seconds = 600;
+  // What all runs of one principal may spend in a window (0: ten runs' budgets), so that
+  // a client naming a new run id per call cannot spend without end.
+  long long budget_principal_units = 0;
+  long long principal_units() const { return budget_principal_units > 0 ? budget_principal_units : 10 * budget_units; }
   RateRule rate;
   std::map<std::string, RateRule> tool_rates;  // overrides per tool
   std::map<std::string, long long> tool_costs;  // budget units per call (default 1)

@@ -39,7 +39,7 @@ class MemoryStore final : public LimitStore {
     double now = now_seconds();
     long long start = static_cast<long long>(now) - static_cast<long long>(now) % window_seconds;
     Window& w = windows_[key];
-    if (w.start != start) w = Window{start, 0};
+    if (w.start != start) w = Window{start, 0, start + window_seconds};
     WindowDecision d;
     d.retry_after_seconds = static_cast<double>(start + window_seconds) - now;
     if (w.used + cost <= limit) {
@@ -47,6 +47,7 @@ class MemoryStore final : public LimitStore {
       d.allowed = true;
     }
     d.used = w.used;
+    prune(now);
     return d;
   }
 
@@ -60,16 +61,18 @@ class MemoryStore final : public LimitStore {
   struct Window {
     long long start = 0;
     long long used = 0;
+    long long end = 0;
   };
 
-  // Full buckets carry no information: drop them now and then to bound memory.
+  // Full buckets and ended windows carry no information: drop them now and then, so
+  // that state keyed by client-chosen ids (run ids) does not grow for ever.
   void prune(double now) {
-    if (++calls_ % 4096 != 0) return;
+    if (++calls_ % 1024 != 0) return;
     for (auto it = buckets_.begin(); it != buckets_.end();) {
       it = now - it->second.updated > 3600 ? buckets_.erase(it) : std::next(it);
     }
     for (auto it = windows_.begin(); it != windows_.end();) {
-      it = now - static_cast<double>(it->second.start) > 86400 ? windows_.erase(it) : std::next(it);
+      it = static_cast<double>(it->second.end) <= now ? windows_.erase(it) : std::next(it);
     }
   }
 
