@@ -59,6 +59,10 @@ std::optional<json> parse_untrusted(std::string_view text, int max_depth) {
   return value;
 }
 
+json parse_top_level(std::string_view text) {
+  return json::parse(text.begin(), text.end(), [](int depth, json::parse_event_t, json&) { return depth <= 1; }, false);
+}
+
 json parse_untrusted_value(std::string_view text) {
   std::optional<json> value = parse_untrusted(text);
   return value ? std::move(*value) : json(json::value_t::discarded);
@@ -66,10 +70,8 @@ json parse_untrusted_value(std::string_view text) {
 
 ParseOutcome parse(std::string_view text, int max_depth) {
   if (nesting_depth(text, max_depth) > max_depth) {
-    // Answer with the request's id when it can be read: nlohmann's parser is iterative,
-    // so a pass that keeps only the top two levels is safe at any depth.
-    json shallow = json::parse(
-        text.begin(), text.end(), [](int depth, json::parse_event_t, json&) { return depth <= 1; }, false);
+    // Answer with the request's id when it can be read.
+    json shallow = parse_top_level(text);
     json id = shallow.is_object() && shallow.contains("id") && is_valid_id(shallow["id"]) ? shallow["id"] : json();
     return Rejection{kInvalidRequest, "message nests deeper than " + std::to_string(max_depth) + " levels", id};
   }

@@ -75,6 +75,9 @@ std::optional<json> parse_untrusted(std::string_view text, int max_depth = kDefa
 // The same as a value: a discarded json (is_discarded()) when refused, as nlohmann's
 // parse(text, nullptr, false) answers.
 json parse_untrusted_value(std::string_view text);
+// The top level of a message of any depth (members nested deeper are dropped): enough
+// to read its id and method. Safe at any depth, since nlohmann's parser is iterative.
+json parse_top_level(std::string_view text);
 
 bool is_valid_id(const json& id);
 

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "mcp/json_rpc.h"
+#include "mcp/schema_example.h"
 
 namespace mcp::harness::suites {
 
@@ -22,45 +23,7 @@ StatusOr<Session> open_session(CheckContext& ctx) {
   return Session{std::move(client), std::move(response)};
 }
 
-namespace {
-
-std::optional<json> example_value(const json& schema, int depth) {
-  if (!schema.is_object() || depth > 4) return std::nullopt;
-  if (schema.contains("const")) return schema["const"];
-  if (schema.contains("enum") && schema["enum"].is_array() && !schema["enum"].empty()) return schema["enum"][0];
-  std::string type = schema.value("type", "");
-  if (type == "string") {
-    std::size_t length = std::max<std::size_t>(schema.value("minLength", 0), 5);
-    if (schema.contains("maxLength")) length = std::min<std::size_t>(length, schema["maxLength"].get<std::size_t>());
-    if (schema.contains("pattern") || schema.contains("format")) return std::nullopt;
-    return std::string(length, 'x');
-  }
-  if (type == "integer" || type == "number") {
-    double low = schema.value("minimum", 1.0), high = schema.value("maximum", low + 10);
-    double v = std::max(low, std::min(1.0, high));
-    if (type == "integer") return static_cast<long long>(v);
-    return v;
-  }
-  if (type == "boolean") return true;
-  if (type == "object") {
-    json object = json::object();
-    for (const json& name : schema.value("required", json::array())) {
-      if (!name.is_string()) return std::nullopt;
-      const json& properties = schema.value("properties", json::object());
-      if (!properties.contains(name.get<std::string>())) return std::nullopt;
-      auto value = example_value(properties[name.get<std::string>()], depth + 1);
-      if (!value) return std::nullopt;
-      object[name.get<std::string>()] = *value;
-    }
-    return object;
-  }
-  if (type == "array") return schema.value("minItems", 0) == 0 ? std::optional<json>(json::array()) : std::nullopt;
-  return std::nullopt;
-}
-
-}  // namespace
-
-std::optional<json> example_arguments(const json& input_schema) { return example_value(input_schema, 0); }
+std::optional<json> example_arguments(const json& input_schema) { return example_instance(input_schema); }
 
 bool is_current_version(const json& tool, const std::string& lifecycle_key) {
   json meta = tool.value("_meta", json::object());
@@ -69,8 +32,9 @@ bool is_current_version(const json& tool, const std::string& lifecycle_key) {
 }
 
 bool is_read_only(const json& tool) {
-  return tool.contains("annotations") && tool["annotations"].is_object() &&
-         tool["annotations"].value("readOnlyHint", false) == true;
+  // Compared, not read with value(): a hint of the wrong type must not throw.
+  return tool.contains("annotations") && tool["annotations"].is_object() && tool["annotations"].contains("readOnlyHint") &&
+         tool["annotations"]["readOnlyHint"] == true;
 }
 
 Failure expect_ping_answered_first(McpClient& client, const std::string& after) {
@@ -184,9 +148,19 @@ Outcome skip_without_capability(const std::string& capability) {
   return skip("the server does not declare the \"" + capability + "\" capability");
 }
 
+std::optional<Outcome> skip_unless_offered(Session& s, const ListFamily& list) {
+  if (!list.optional_method) return std::nullopt;
+  auto probe = s.client.request(list.method);
+  if (!probe.ok() || !probe->contains("error") || !(*probe)["error"].is_object()) return std::nullopt;
+  if ((*probe)["error"].value("code", 0) != jsonrpc::kMethodNotFound) return std::nullopt;
+  return skip("the server does not offer " + list.method + " (-32601), which the " + list.capability +
+              " capability does not promise");
+}
+
 Outcome check_pagination(CheckContext& ctx, const ListFamily& list) {
   REQUIRE_OK(Session s, open_session(ctx), "initializing");
   if (!s.has_capability(list.capability)) return skip_without_capability(list.capability);
+  if (auto skipped = skip_unless_offered(s, list)) return *skipped;
   REQUIRE_OK(ListWalk walk, walk_list(s.client, list.method, list.key), "walking " + list.method);
   std::set<std::string> seen;
   for (const json& item : walk.items) {
@@ -202,6 +176,7 @@ Outcome check_pagination(CheckContext& ctx, const ListFamily& list) {
 Outcome check_invalid_cursor(CheckContext& ctx, const ListFamily& list) {
   REQUIRE_OK(Session s, open_session(ctx), "initializing");
   if (!s.has_capability(list.capability)) return skip_without_capability(list.capability);
+  if (auto skipped = skip_unless_offered(s, list)) return *skipped;
   REQUIRE_OK(json response, s.client.request(list.method, {{"cursor", "mcp-harness-not-a-cursor"}}),
              list.method + " with an invalid cursor");
   REQUIRE(expect_error(response, jsonrpc::kInvalidParams, list.method + " with an invalid cursor"));

@@ -80,7 +80,12 @@ struct ListFamily {
   std::string method;      // "tools/list"
   std::string key;         // the result's array: "tools"
   std::string identity;    // what tells two items apart: "name", "uri", "uriTemplate"
+  // The capability does not promise the method (resources/templates/list): a server
+  // answering -32601 does not offer it, and the list's checks skip.
+  bool optional_method = false;
 };
+// A skip when `list` is optional and the server answers its method with -32601.
+std::optional<Outcome> skip_unless_offered(Session& s, const ListFamily& list);
 // Walks every page and fails when an item appears twice (skips without the capability).
 Outcome check_pagination(CheckContext& ctx, const ListFamily& list);
 // Sends a cursor the server never issued and expects -32602.

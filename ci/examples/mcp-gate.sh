@@ -3,7 +3,8 @@
 # reports written to OUT_DIR (JUnit for the CI's test view, HTML for people, JSON
 # for tools), and the harness's exit code as the job's verdict:
 #   0 every MUST check passed, 1 a MUST check failed, 2 usage error,
-#   3 the server could not be started or reached.
+#   3 the server could not be started or reached, 4 the harness failed on a check
+#   (no MUST failure; the run proves nothing about that check).
 # usage: mcp-gate.sh OUT_DIR TARGET...   (TARGET as for `mcp-harness run`, e.g.
 #        --stdio -- ./my-server --stdio, or --url URL --launch "CMD")
 # MCP_HARNESS names the harness binary (default: mcp-harness on PATH).
@@ -22,6 +23,7 @@ case $status in
   0) echo "mcp-gate: passed" ;;
   1) echo "mcp-gate: a MUST check failed; see $out/mcp-harness.html" ;;
   3) echo "mcp-gate: the server could not be started or reached" ;;
+  4) echo "mcp-gate: the harness failed on a check (not the server's failure); see $out/mcp-harness.html" ;;
   *) echo "mcp-gate: mcp-harness exited with $status" ;;
 esac
 exit $status

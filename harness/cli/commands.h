@@ -18,6 +18,9 @@ constexpr int kExitPassed = 0;
 constexpr int kExitChecksFailed = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitServerUnavailable = 3;
+// No MUST check failed, but the harness failed on at least one check: the run proves
+// nothing about those checks, so it is neither a pass nor the server's failure.
+constexpr int kExitHarnessError = 4;
 
 // Prints the message and a hint, returns kExitUsage.
 int usage_error(const std::string& message);

@@ -1,10 +1,12 @@
 // mcp-harness: runs conformance and production-profile checks against an MCP server,
 // records tool lock files (snapshot) and classifies changes between them (diff).
 // Exit codes: 0 no MUST check failed, 1 a MUST check failed, 2 usage error,
-// 3 the server could not be started or reached.
+// 3 the server could not be started or reached, 4 no MUST failure but a harness error.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -45,9 +47,11 @@ int list_checks(const std::string& format) {
   if (format == "json") {
     nlohmann::json out = nlohmann::json::array();
     for (const CheckSpec& c : registry.all()) {
-      out.push_back({{"id", c.id}, {"level", level_name(c.level)}, {"requirement", c.requirement},
-                     {"spec", c.spec_ref}, {"procedure", c.procedure}, {"transports", transports_of(c)},
-                     {"versions", versions_of(c)}});
+      nlohmann::json entry = {{"id", c.id}, {"level", level_name(c.level)}, {"requirement", c.requirement},
+                              {"spec", c.spec_ref}, {"procedure", c.procedure}, {"transports", transports_of(c)},
+                              {"versions", versions_of(c)}};
+      if (c.stdio_level) entry["stdio_level"] = {{"level", level_name(*c.stdio_level)}, {"reason", c.stdio_level_reason}};
+      out.push_back(std::move(entry));
     }
     std::cout << out.dump(2) << "\n";
     return kExitPassed;
@@ -60,7 +64,9 @@ int list_checks(const std::string& format) {
               << "| id | level | versions | transports | requirement | procedure | spec |\n"
               << "|---|---|---|---|---|---|---|\n";
     for (const CheckSpec& c : registry.all()) {
-      std::cout << "| `" << c.id << "` | " << level_name(c.level) << " | " << versions_of(c) << " | "
+      std::string level = level_name(c.level);
+      if (c.stdio_level) level += std::string(" (") + level_name(*c.stdio_level) + " on stdio: " + c.stdio_level_reason + ")";
+      std::cout << "| `" << c.id << "` | " << markdown_cell(level) << " | " << versions_of(c) << " | "
                 << transports_of(c) << " | " << markdown_cell(c.requirement) << " | " << markdown_cell(c.procedure)
                 << " | " << markdown_cell(c.spec_ref) << " |\n";
     }
@@ -76,6 +82,7 @@ int list_checks(const std::string& format) {
 struct RunArgs {
   TargetArgs target;
   std::vector<std::string> suites;
+  std::vector<std::string> levels;  // must | should | profile; empty: all
   std::string report_json, report_junit, report_html;
   std::string lock_file, profile_file;
   bool verbose = false, no_color = false;
@@ -84,6 +91,14 @@ struct RunArgs {
 int run(RunArgs& args, const std::vector<std::string>& command) {
   install_crash_note(args.report_json);
   std::vector<const CheckSpec*> checks = builtin_checks().select(args.suites);
+  if (!args.levels.empty()) {
+    // The level a check has as written; over stdio a few are lower (CheckSpec::stdio_level).
+    std::erase_if(checks, [&](const CheckSpec* c) {
+      std::string level = level_name(c->level);
+      for (char& ch : level) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      return std::find(args.levels.begin(), args.levels.end(), level) == args.levels.end();
+    });
+  }
   if (checks.empty()) return usage_error("no check matches the --suite patterns (see 'mcp-harness list-checks')");
   Profile profile;
   if (!args.profile_file.empty()) {
@@ -115,7 +130,9 @@ int run(RunArgs& args, const std::vector<std::string>& command) {
   RunReport report = run_checks(checks, target, console.observer());
   console.summary(report);
 
-  int status = report.must_failures() ? kExitChecksFailed : kExitPassed;
+  int status = report.must_failures()              ? kExitChecksFailed
+               : report.count(Verdict::kError) > 0 ? kExitHarnessError
+                                                   : kExitPassed;
   const std::pair<const std::string*, std::string (*)(const RunReport&)> outputs[] = {
       {&args.report_json, &render_json}, {&args.report_junit, &render_junit}, {&args.report_html, &render_html}};
   for (const auto& [path, render] : outputs) {
@@ -248,7 +265,8 @@ int main(int argc, char** argv) {
   }
 
   CLI::App app{"mcp-harness: prove an MCP server is ready for production.\n"
-               "Exit codes: 0 passed, 1 a MUST check failed, 2 usage error, 3 server could not be started."};
+               "Exit codes: 0 passed, 1 a MUST check failed, 2 usage error, 3 server could not be started, "
+               "4 a harness error (no MUST failure)."};
   app.require_subcommand(1);
   app.set_version_flag("--version", MCP_HARNESS_VERSION);
   RunArgs args;
@@ -258,7 +276,11 @@ int main(int argc, char** argv) {
       "  mcp-harness run --stdio -- ./build/bin/mcp-reference-server --stdio\n"
       "  mcp-harness run --url http://127.0.0.1:8080/mcp --launch \"./server --http --port 8080\"\n"
       "  mcp-harness run --suite 'tools.*' --report-html report.html --stdio -- npx my-server");
-  run_cmd->add_option("--suite", args.suites, "Only checks whose id matches this glob (repeatable), e.g. 'tools.*'");
+  run_cmd->add_option("--suite", args.suites,
+                      "Only checks whose id matches this glob (repeatable), e.g. 'tools.*'; '!glob' excludes, "
+                      "e.g. '!observability.*'");
+  run_cmd->add_option("--level", args.levels, "Only checks of these levels (repeatable): must, should, profile")
+      ->check(CLI::IsMember({"must", "should", "profile"}, CLI::ignore_case));
   run_cmd->add_option("--report-json", args.report_json, "Write a JSON report to this file");
   run_cmd->add_option("--report-junit", args.report_junit, "Write a JUnit XML report to this file");
   run_cmd->add_option("--report-html", args.report_html, "Write a self-contained HTML report to this file");

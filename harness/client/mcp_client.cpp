@@ -128,11 +128,24 @@ StatusOr<json> McpClient::receive_validated(Deadline deadline) {
 }
 
 StatusOr<json> McpClient::await_response(const json& id, Deadline deadline) {
+  json other_id;  // the id of a response that was not ours, if one came
   for (;;) {
-    ASSIGN_OR_RETURN(json message, receive_validated(deadline));
+    StatusOr<json> received = receive_validated(deadline);
+    if (!received.ok()) {
+      // Say what did come: an answer under another id ("1" for 1) is the server's
+      // JSON-RPC failure, not silence.
+      if (!other_id.is_null() && received.status().code() == StatusCode::kDeadlineExceeded) {
+        return Status(StatusCode::kFailedPrecondition,
+                      kMismatchedIdPrefix + jsonrpc::serialize(other_id) + " instead of " + jsonrpc::serialize(id) +
+                          " (JSON-RPC ids are echoed exactly: a string is not a number)");
+      }
+      return received.status();
+    }
+    json message = std::move(received).value();
     bool is_response = message.is_object() && !message.contains("method") &&
                        (message.contains("result") || message.contains("error"));
     if (is_response && message.value("id", json()) == id) return message;
+    if (is_response && message.contains("id")) other_id = message["id"];
     others_.push_back(std::move(message));
   }
 }

@@ -14,6 +14,10 @@
 
 namespace mcp::harness {
 
+// How a wait ends when the server answered, but under another id than the request's:
+// "the server answered with id "1" instead of 1 ...".
+inline const std::string kMismatchedIdPrefix = "the server answered with id ";
+
 struct SchemaViolation {
   std::string protocol_version;
   std::string pointer;

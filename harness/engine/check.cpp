@@ -1,5 +1,7 @@
 #include "harness/engine/check.h"
 
+#include <algorithm>
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -19,6 +21,7 @@ const char* verdict_name(Verdict verdict) {
     case Verdict::kPass: return "pass";
     case Verdict::kFail: return "fail";
     case Verdict::kSkip: return "skip";
+    case Verdict::kError: return "error";
   }
   return "?";
 }
@@ -28,6 +31,7 @@ Outcome fail(std::string message, std::string expected, std::string actual) {
   return {Verdict::kFail, std::move(message), std::move(expected), std::move(actual)};
 }
 Outcome skip(std::string reason) { return {Verdict::kSkip, std::move(reason), {}, {}}; }
+Outcome harness_error(std::string message) { return {Verdict::kError, std::move(message), {}, {}}; }
 
 bool CheckSpec::applies_to(unsigned transport, const std::string& version) const {
   if (!(transports & transport)) return false;
@@ -52,10 +56,18 @@ const CheckSpec* Registry::find(const std::string& id) const {
 }
 
 std::vector<const CheckSpec*> Registry::select(const std::vector<std::string>& globs) const {
+  auto matches = [](const std::string& glob, const std::string& id) { return glob_match(glob, id) || glob_match(glob + ".*", id); };
+  bool any_inclusion = std::any_of(globs.begin(), globs.end(), [](const std::string& g) { return g.empty() || g[0] != '!'; });
   std::vector<const CheckSpec*> out;
   for (const CheckSpec& c : checks_) {
-    bool chosen = globs.empty();
-    for (const std::string& g : globs) chosen = chosen || glob_match(g, c.id) || glob_match(g + ".*", c.id);
+    bool chosen = !any_inclusion;
+    for (const std::string& g : globs) {
+      if (!g.empty() && g[0] == '!') continue;
+      chosen = chosen || matches(g, c.id);
+    }
+    for (const std::string& g : globs) {
+      if (!g.empty() && g[0] == '!' && matches(g.substr(1), c.id)) chosen = false;  // exclusions win
+    }
     if (chosen) out.push_back(&c);
   }
   return out;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,11 +15,13 @@ namespace mcp::harness {
 class CheckContext;
 
 enum class Level { kMust, kShould, kProfile };
-enum class Verdict { kPass, kFail, kSkip };
+// kError: the harness itself failed while running the check (a bug, or a server reply
+// it could not handle). Never the server's failure: it counts apart, never as MUST.
+enum class Verdict { kPass, kFail, kSkip, kError };
 enum TransportMask : unsigned { kStdio = 1, kHttp = 2, kAnyTransport = 3 };
 
 const char* level_name(Level level);
-const char* verdict_name(Verdict verdict);  // "pass" | "fail" | "skip"
+const char* verdict_name(Verdict verdict);  // "pass" | "fail" | "skip" | "error"
 
 struct Outcome {
   Verdict verdict = Verdict::kPass;
@@ -30,10 +33,16 @@ struct Outcome {
 Outcome pass(std::string message = {});
 Outcome fail(std::string message, std::string expected = {}, std::string actual = {});
 Outcome skip(std::string reason);
+Outcome harness_error(std::string message);
 
 struct CheckSpec {
   std::string id;           // stable: area.subject.property
   Level level = Level::kMust;
+  // Over stdio, a lower level than `level`, and why: malformed input there is a
+  // situation only a client breaking "The client MUST NOT write anything to the
+  // server's stdin that is not a valid MCP message" can create.
+  std::optional<Level> stdio_level;
+  std::string stdio_level_reason;
   std::string requirement;  // one sentence: "The server MUST ..."
   std::string spec_ref;     // document and section, e.g. "2025-11-25/basic/lifecycle.mdx#version-negotiation"
   std::string procedure;    // what the check sends and what it expects
@@ -43,6 +52,7 @@ struct CheckSpec {
   std::function<Outcome(CheckContext&)> run;
 
   bool applies_to(unsigned transport, const std::string& version) const;
+  Level level_on(unsigned transport) const { return transport == kStdio && stdio_level ? *stdio_level : level; }
 };
 
 class Registry {
@@ -51,7 +61,8 @@ class Registry {
   void add(CheckSpec spec);
   const std::vector<CheckSpec>& all() const { return checks_; }
   const CheckSpec* find(const std::string& id) const;
-  // Checks whose id matches any glob ("tools.*", "*.pagination"); all when globs is empty.
+  // Checks whose id matches any glob ("tools.*", "*.pagination"), less those matching an
+  // exclusion ("!observability.*"); all (less exclusions) when no glob includes.
   std::vector<const CheckSpec*> select(const std::vector<std::string>& globs) const;
 
  private:

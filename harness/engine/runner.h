@@ -15,6 +15,7 @@ namespace mcp::harness {
 
 struct CheckResult {
   const CheckSpec* spec = nullptr;
+  Level level = Level::kMust;  // the spec's level on the run's transport (CheckSpec::level_on)
   Outcome outcome;
   double duration_ms = 0;
   std::vector<TranscriptEntry> transcript;

@@ -51,7 +51,12 @@ Failure expect_silence(McpClient& client, std::chrono::milliseconds quiet, const
 }
 
 Outcome fail_status(const Status& status, const std::string& doing) {
-  return fail(doing + ": " + status.message(), "a reply within the deadline", status.to_string());
+  // What was expected depends on what went wrong: silence, an HTTP refusal, a closed
+  // connection, an answer under another id.
+  std::string expected = status.code() == StatusCode::kDeadlineExceeded ? "a reply within the deadline"
+                         : status.code() == StatusCode::kUnavailable    ? "a connection that stays open"
+                                                                        : "a JSON-RPC answer to the request";
+  return fail(doing + ": " + status.message(), expected, status.to_string());
 }
 
 }  // namespace mcp::harness

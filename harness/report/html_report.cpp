@@ -22,7 +22,7 @@ main{padding:16px 28px}.filters{margin-bottom:12px}.filters button{margin-right:
 details{border:1px solid var(--line);border-radius:6px;margin-bottom:8px}
 summary{padding:8px 12px;cursor:pointer;display:flex;gap:10px;align-items:center}
 .badge{font-weight:600;font-size:12px;padding:2px 8px;border-radius:10px;color:#fff;min-width:46px;text-align:center}
-.badge.pass{background:var(--pass)}.badge.fail{background:var(--fail)}.badge.warn{background:var(--warn)}.badge.skip{background:var(--skip)}
+.badge.pass{background:var(--pass)}.badge.fail{background:var(--fail)}.badge.warn{background:var(--warn)}.badge.skip{background:var(--skip)}.badge.error{background:#8250df}
 .id{font-family:ui-monospace,SFMono-Regular,Menlo,monospace}.level{color:#57606a;font-size:12px}.msg{color:#57606a;flex:1;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .body{padding:4px 14px 14px;border-top:1px solid var(--line)}
 .kv{display:grid;grid-template-columns:110px 1fr;gap:4px 12px;margin:8px 0}.kv div:nth-child(odd){color:#57606a}
@@ -78,7 +78,7 @@ std::string waterfalls(const std::vector<ReceivedSpan>& spans) {
 }
 
 std::string status_class(const CheckResult& r) {
-  if (r.outcome.verdict == Verdict::kFail) return r.spec->level == Level::kMust ? "fail" : "warn";
+  if (r.outcome.verdict == Verdict::kFail) return r.level == Level::kMust ? "fail" : "warn";
   return verdict_name(r.outcome.verdict);
 }
 
@@ -101,6 +101,9 @@ std::string render_html(const RunReport& report) {
   out += "<div class=\"tile fail\"><b>" + std::to_string(report.count(Verdict::kFail)) + "</b>failed (" +
          std::to_string(must_failed) + " MUST)</div>";
   out += "<div class=\"tile skip\"><b>" + std::to_string(report.count(Verdict::kSkip)) + "</b>skipped</div>";
+  if (std::size_t errors = report.count(Verdict::kError)) {
+    out += "<div class=\"tile skip\"><b>" + std::to_string(errors) + "</b>harness errors (not the server's)</div>";
+  }
   out += "</div></header><main>";
   out += "<div class=\"filters\"><button data-k=\"all\" class=\"on\" onclick=\"show('all')\">All</button>"
          "<button data-k=\"fail\" onclick=\"show('fail')\">Failed (MUST)</button>"
@@ -109,12 +112,12 @@ std::string render_html(const RunReport& report) {
          "<button data-k=\"skip\" onclick=\"show('skip')\">Skipped</button></div>";
   for (const CheckResult& r : report.results) {
     std::string cls = status_class(r);
-    std::string label = cls == "warn" ? "WARN" : cls == "fail" ? "FAIL" : cls == "pass" ? "PASS" : "SKIP";
-    bool open = r.outcome.verdict == Verdict::kFail;
+    std::string label = cls == "warn" ? "WARN" : cls == "fail" ? "FAIL" : cls == "pass" ? "PASS" : cls == "error" ? "ERROR" : "SKIP";
+    bool open = r.outcome.verdict == Verdict::kFail || r.outcome.verdict == Verdict::kError;
     out += "<details class=\"check\" data-s=\"" + cls + "\" id=\"" + xml_escape(r.spec->id) + "\"" +
            (open ? " open" : "") + "><summary><span class=\"badge " + cls + "\">" + label +
            "</span><span class=\"id\">" + xml_escape(r.spec->id) + "</span><span class=\"level\">" +
-           level_name(r.spec->level) + "</span><span class=\"msg\">" + xml_escape(r.outcome.message) +
+           level_name(r.level) + "</span><span class=\"msg\">" + xml_escape(r.outcome.message) +
            "</span></summary><div class=\"body\"><div class=\"kv\">";
     out += "<div>Requirement</div><div>" + xml_escape(r.spec->requirement) + "</div>";
     out += "<div>Spec</div><div>" + xml_escape(r.spec->spec_ref) + "</div>";

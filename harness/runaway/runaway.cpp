@@ -9,6 +9,8 @@
 
 #include "harness/engine/refusal.h"
 #include "harness/engine/stats.h"
+#include "mcp/json_rpc.h"
+#include "mcp/schema_example.h"
 
 namespace mcp::harness {
 
@@ -158,16 +160,14 @@ StatusOr<RunawayReport> run_runaway(const TargetConfig& target, const RunawayOpt
   ASSIGN_OR_RETURN(ListWalk walk, walk_list(probe, "tools/list", "tools"));
   json arguments;
   for (const json& tool : walk.items) {
-    std::string name = tool.value("name", "");
-    bool read_only = tool.contains("annotations") && tool["annotations"].value("readOnlyHint", false) == true;
+    std::string name = jsonrpc::string_member(tool, "name");
+    bool read_only = tool.contains("annotations") && tool["annotations"].is_object() &&
+                     tool["annotations"].contains("readOnlyHint") && tool["annotations"]["readOnlyHint"] == true;
     if (!options.tool.empty() ? name != options.tool : !read_only) continue;
-    json schema = tool.value("inputSchema", json::object());
-    json args = json::object();
-    for (const json& required : schema.value("required", json::array())) {
-      json property = schema["properties"].value(required.get<std::string>(), json::object());
-      std::string type = property.value("type", "string");
-      args[required.get<std::string>()] = type == "string" ? json("runaway") : type == "boolean" ? json(true) : json(1);
-    }
+    // Any valid arguments will do; a schema nothing valid can be built for is passed over.
+    std::optional<json> example = example_instance(tool.value("inputSchema", json::object()));
+    if (!example) continue;
+    json args = std::move(*example);
     auto answer = probe.request("tools/call", {{"name", name}, {"arguments", args}});
     if (!options.tool.empty() || (answer.ok() && answer->contains("result") && !(*answer)["result"].value("isError", false))) {
       report.tool = name;

@@ -52,10 +52,18 @@ std::string describe(const BatchReply& reply) {
 
 }  // namespace
 
+// Over stdio only a client breaking its own MUST sends malformed input, so answering it
+// well is robustness (SHOULD) there; over HTTP anyone can, and the codes stay MUST.
+const char* const kStdioClientMust =
+    "only a client breaking \"The client MUST NOT write anything to the server's stdin that is not a valid MCP "
+    "message\" (basic/transports.mdx) sends this, so a server's answer is robustness";
+
 void register_jsonrpc(Registry& registry) {
   registry.add({
       .id = "jsonrpc.parse-error",
       .level = Level::kMust,
+      .stdio_level = Level::kShould,
+      .stdio_level_reason = kStdioClientMust,
       .requirement = "Invalid JSON MUST be answered with error -32700 (Parse error) and a null (or absent) id.",
       .spec_ref = spec("2025-11-25", kDoc, "Messages") + " (JSON-RPC 2.0 § 5.1)",
       .procedure = "Sends a truncated JSON object after initialization.",
@@ -77,6 +85,8 @@ void register_jsonrpc(Registry& registry) {
   registry.add({
       .id = "jsonrpc.invalid-request.version",
       .level = Level::kMust,
+      .stdio_level = Level::kShould,
+      .stdio_level_reason = kStdioClientMust,
       .requirement = "A message whose \"jsonrpc\" member is not \"2.0\" is not a valid request and MUST be answered "
                      "with error -32600 (Invalid Request).",
       .spec_ref = spec("2025-11-25", kDoc, "Requests") + " (JSON-RPC 2.0 § 4, § 5.1)",
@@ -90,6 +100,8 @@ void register_jsonrpc(Registry& registry) {
   registry.add({
       .id = "jsonrpc.invalid-request.method-type",
       .level = Level::kMust,
+      .stdio_level = Level::kShould,
+      .stdio_level_reason = kStdioClientMust,
       .requirement = "A request whose method is not a string MUST be answered with error -32600 (Invalid Request).",
       .spec_ref = spec("2025-11-25", kDoc, "Requests") + " (JSON-RPC 2.0 § 4, § 5.1)",
       .procedure = "Sends {\"jsonrpc\":\"2.0\",\"id\":\"bad-method\",\"method\":42}.",

@@ -126,8 +126,13 @@ void register_lifecycle(Registry& registry) {
 
   registry.add({
       .id = "lifecycle.pre-initialize.rejected",
-      .level = Level::kShould,
-      .requirement = "The server SHOULD refuse requests other than ping before initialization, with an error.",
+      // lifecycle.mdx binds the client here ("The client SHOULD NOT send requests other than
+      // pings before the server has responded to the initialize request"); no sentence binds
+      // the server, so refusing such requests is the production profile's expectation.
+      .level = Level::kProfile,
+      .requirement = "Profile: the server refuses requests other than ping before initialization, with an error. "
+                     "(lifecycle.mdx: \"The client SHOULD NOT send requests other than pings before the server has "
+                     "responded to the initialize request\" binds the client; nothing binds the server.)",
       .spec_ref = spec("2025-11-25", kDoc, "Initialization"),
       .procedure = "Sends tools/list as the very first message; expects a JSON-RPC error (over HTTP, a 4xx status "
                    "also refuses it).",

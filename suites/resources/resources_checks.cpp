@@ -13,7 +13,8 @@ namespace {
 const std::string kDoc = "server/resources.mdx";
 const std::string kPagination = "server/utilities/pagination.mdx";
 const ListFamily kResourceList{"resources", "resources/list", "resources", "uri"};
-const ListFamily kTemplateList{"resources", "resources/templates/list", "resourceTemplates", "uriTemplate"};
+// The resources capability promises resources/list and read; templates are optional.
+const ListFamily kTemplateList{"resources", "resources/templates/list", "resourceTemplates", "uriTemplate", true};
 
 bool declares_subscribe(const Session& s) {
   json resources = capabilities_of(s.initialize_response).value("resources", json::object());
@@ -129,6 +130,7 @@ void register_resources(Registry& registry) {
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (!s.has_capability("resources")) return skip_without_capability("resources");
+        if (auto skipped = skip_unless_offered(s, kTemplateList)) return *skipped;
         REQUIRE_OK(json response, s.client.request("resources/templates/list"), "resources/templates/list");
         REQUIRE(expect_result(response, "resources/templates/list"));
         REQUIRE(expect_schema(response["result"], s.client.protocol_version(), "ListResourceTemplatesResult",

@@ -33,17 +33,21 @@ void register_transport_http(Registry& registry) {
   registry.add({
       .id = "transport-http.notification-accepted-202",
       .level = Level::kMust,
-      .requirement = "If the server accepts a POSTed notification it MUST return 202 Accepted with no body.",
+      .requirement = "If the server accepts a POSTed notification it MUST return 202 Accepted with no body; if it "
+                     "cannot accept it, it MUST return an HTTP error status code.",
       .spec_ref = spec("2025-11-25", kDoc, "Sending Messages to the Server"),
-      .procedure = "POSTs notifications/cancelled for an unknown request id on an initialized session.",
+      .procedure = "POSTs notifications/cancelled for an unknown request id on an initialized session; expects 202 "
+                   "with no body, or an HTTP error status (whose body may be a JSON-RPC error without an id).",
       .transports = kHttp,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         HttpReply reply = as_http(s.client)->exchange(post(
             jsonrpc::serialize(jsonrpc::make_notification("notifications/cancelled", {{"requestId", "mcp-harness-none"}})),
             ctx.timeout()));
+        if (reply.status >= 400) return pass("refused with HTTP " + std::to_string(reply.status) + ", as the transport allows");
         if (reply.status != 202 || !reply.body.empty()) {
-          return fail("a notification was not answered with 202 and an empty body", "HTTP 202, no body", describe_reply(reply));
+          return fail("a notification was answered neither with 202 and an empty body nor with an HTTP error",
+                      "HTTP 202 with no body, or an HTTP error status", describe_reply(reply));
         }
         return pass();
       },

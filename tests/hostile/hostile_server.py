@@ -5,6 +5,7 @@ stdio modes read JSON-RPC lines on stdin and answer on stdout:
   deep-init             answers initialize with a result nested 200,000 levels deep
   long-tool-name        a correct server whose only tool has a 100,000-character name
   notification-flood    sends 200,000 legal notifications, then the initialize response
+  string-ids            a correct server, except that every response's id is a string ("1" for 1)
 HTTP modes listen on 127.0.0.1:PORT and answer every request the same way:
   trickle-headers       a status line, then one header byte every 0.5 s, for ever
   header-flood          a status line, then headers without end
@@ -46,6 +47,8 @@ def stdio(mode):
             answer = {"jsonrpc": "2.0", "id": rid, "result": {}}
         else:
             answer = {"jsonrpc": "2.0", "id": rid, "error": {"code": -32601, "message": "Method not found"}}
+        if mode == "string-ids":
+            answer["id"] = str(rid)
         sys.stdout.write(json.dumps(answer) + "\n")
         sys.stdout.flush()
 

@@ -228,6 +228,14 @@ TEST(HostileServers, AHugeToolNameIsReportedNotACrash) {
   EXPECT_TRUE(flagged) << "the unversioned (overlong) name is a finding, not a crash";
 }
 
+// Issue 20: an answer under another id is that, a JSON-RPC failure, not "no response" and exit 3.
+TEST(HostileServers, AnswersUnderAnotherIdAreReportedAsSuch) {
+  ProgramRun run = harness_stdio({"python3", hostile_script(), "string-ids"}, {"--suite", "jsonrpc.id-echo", "--suite", "ping.*"});
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_NE(run.out.find("jsonrpc.id-echo"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("the server answered with id \"1\" instead of 1"), std::string::npos) << run.out;
+}
+
 // Finding 18: with the inbox full of legal notifications the initialize response was dropped.
 TEST(HostileServers, ANotificationFloodDoesNotCostTheResponse) {
   ProgramRun run = harness_stdio({"python3", hostile_script(), "notification-flood"}, {"--suite", "lifecycle.initialize.*"});

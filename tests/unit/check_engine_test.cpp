@@ -47,6 +47,37 @@ TEST(BuiltinChecks, SelectionByGlobAndPrefix) {
   for (const CheckSpec* c : tools) EXPECT_EQ(c->id.rfind("tools.", 0), 0u) << c->id;
   EXPECT_EQ(registry.select({}).size(), registry.all().size());
   EXPECT_TRUE(registry.select({"no-such-area.*"}).empty());
+  // '!glob' excludes, alone (everything else) or beside inclusions.
+  auto without = registry.select({"!observability.*"});
+  EXPECT_EQ(without.size(), registry.all().size() - registry.select({"observability"}).size());
+  for (const CheckSpec* c : without) EXPECT_NE(c->id.rfind("observability.", 0), 0u) << c->id;
+  auto tools_but_list = registry.select({"tools.*", "!tools.list.*"});
+  ASSERT_FALSE(tools_but_list.empty());
+  for (const CheckSpec* c : tools_but_list) EXPECT_NE(c->id.rfind("tools.list.", 0), 0u) << c->id;
+}
+
+TEST(BuiltinChecks, MalformedStdioInputIsRobustnessNotAServerMust) {
+  // Over stdio only a client breaking its own MUST writes malformed input; over HTTP anyone can.
+  const CheckSpec* parse_error = builtin_checks().find("jsonrpc.parse-error");
+  ASSERT_NE(parse_error, nullptr);
+  EXPECT_EQ(parse_error->level_on(kHttp), Level::kMust);
+  EXPECT_EQ(parse_error->level_on(kStdio), Level::kShould);
+  EXPECT_NE(parse_error->stdio_level_reason.find("MUST NOT write anything"), std::string::npos);
+}
+
+TEST(Runner, AHarnessFaultIsAnErrorVerdictNotTheServersFailure) {
+  static CheckSpec throws{.id = "demo.throws", .level = Level::kMust, .requirement = "r", .spec_ref = "s", .procedure = "p",
+                          .run = [](CheckContext&) -> Outcome { throw std::runtime_error("generator bug"); }};
+  TargetConfig target;
+  target.transport = kStdio;
+  target.protocol_version = "2025-11-25";
+  RunReport report = run_checks({&throws}, target);
+  ASSERT_EQ(report.results.size(), 1u);
+  EXPECT_EQ(report.results[0].outcome.verdict, Verdict::kError);
+  EXPECT_NE(report.results[0].outcome.message.find("generator bug"), std::string::npos);
+  EXPECT_EQ(report.must_failures(), 0u) << "a harness fault never counts as a MUST failure";
+  EXPECT_NE(render_junit(report).find("<error message="), std::string::npos);
+  EXPECT_EQ(json::parse(render_json(report))["summary"]["harness_errors"], 1);
 }
 
 RunReport sample_report() {
@@ -59,15 +90,16 @@ RunReport sample_report() {
   report.transport = "stdio";
   report.protocol_version = "2025-11-25";
   report.started_at = "2026-01-01T00:00:00Z";
-  report.results.push_back({&must, fail("bad <tag>", "x", "y"), 1.0, {{0.5, "send", "{\"a\":1}"}}});
-  report.results.push_back({&should, fail("meh"), 1.0, {}});
-  report.results.push_back({&skipped, skip("not offered"), 0.0, {}});
+  report.results.push_back({&must, Level::kMust, fail("bad <tag>", "x", "y"), 1.0, {{0.5, "send", "{\"a\":1}"}}});
+  report.results.push_back({&should, Level::kShould, fail("meh"), 1.0, {}});
+  report.results.push_back({&skipped, skipped.level, skip("not offered"), 0.0, {}});
   return report;
 }
 
 TEST(Reports, JsonHasTheDocumentedShape) {
   json report = json::parse(render_json(sample_report()));
-  EXPECT_EQ(report["summary"], json({{"passed", 0}, {"failed", 2}, {"skipped", 1}, {"must_failed", 1}, {"total", 3}}));
+  EXPECT_EQ(report["summary"], json({{"passed", 0}, {"failed", 2}, {"skipped", 1}, {"harness_errors", 0}, {"must_failed", 1},
+                                     {"total", 3}}));
   ASSERT_EQ(report["checks"].size(), 3u);
   EXPECT_EQ(report["checks"][0]["id"], "demo.must");
   EXPECT_EQ(report["checks"][0]["level"], "MUST");
@@ -79,7 +111,11 @@ TEST(Reports, JsonHasTheDocumentedShape) {
 
 TEST(Reports, JunitEscapesAndCountsFailuresAndSkips) {
   std::string xml = render_junit(sample_report());
-  EXPECT_NE(xml.find("tests=\"3\" failures=\"2\" skipped=\"1\""), std::string::npos);
+  // Only MUST failures fail a test case: a SHOULD warning must not turn a green pipeline red.
+  EXPECT_NE(xml.find("tests=\"3\" failures=\"1\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("skipped=\"1\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<system-out>WARNING (SHOULD): meh"), std::string::npos) << xml;
+  EXPECT_EQ(xml.find("<failure message=\"meh\""), std::string::npos) << xml;
   EXPECT_NE(xml.find("bad &lt;tag&gt;"), std::string::npos);
   EXPECT_NE(xml.find("&lt;behave&gt; &amp; &quot;be&quot;"), std::string::npos);
   EXPECT_EQ(xml.find("<behave>"), std::string::npos);

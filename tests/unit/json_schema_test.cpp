@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "mcp/json_schema.h"
+#include "mcp/schema_example.h"
 
 namespace mcp {
 namespace {
@@ -96,6 +97,42 @@ TEST(JsonSchema, LocalRefsResolveRemoteRefsAreRefusedCyclesAreBounded) {
   EXPECT_FALSE(looping.validate(1, "/$defs/Loop").empty()) << "a $ref cycle ends with an error, not a stack overflow";
   EXPECT_TRUE(looping.has_definition("Name"));
   EXPECT_TRUE(looping.validate_definition("x", "Name").empty());
+}
+
+}  // namespace
+}  // namespace mcp
+
+// ---- example_instance: what checks send as "some valid call" of a tool ----
+namespace mcp {
+namespace {
+
+TEST(ExampleInstance, CoversTheVocabularyToolSchemasUse) {
+  using json = nlohmann::json;
+  // Each schema below broke the old generator (a harness error counted as a MUST failure).
+  std::vector<json> schemas = {
+      json::parse(R"({"type":"object","properties":{"flag":{"type":["boolean","string"]}},"required":["flag"]})"),
+      json::parse(R"({"type":"object","properties":{"v":{"anyOf":[{"type":"integer","minimum":3},{"type":"null"}]}},"required":["v"]})"),
+      json::parse(R"({"type":"object","$defs":{"id":{"type":"string","format":"uuid"}},"properties":{"id":{"$ref":"#/$defs/id"}},"required":["id"]})"),
+      json::parse(R"({"type":"object","properties":{"k":{"const":"fixed"},"e":{"enum":["a","b"]}},"required":["k","e"]})"),
+      json::parse(R"({"type":"object","properties":{"when":{"type":"string","format":"date-time"},"mail":{"type":"string","format":"email"}},"required":["when","mail"]})"),
+      json::parse(R"({"allOf":[{"type":"object","properties":{"a":{"type":"integer"}},"required":["a"]},{"properties":{"b":{"type":"string","minLength":7}},"required":["b"]}]})"),
+      json::parse(R"({"type":"object","properties":{"n":{"type":"number","minimum":0.5,"multipleOf":0.25},"xs":{"type":"array","minItems":2,"items":{"type":"integer"}}},"required":["n","xs"]})"),
+      json::parse(R"({"type":"object","properties":{"o":{"oneOf":[{"type":"string","maxLength":2},{"type":"integer"}]}},"required":["o"]})"),
+      json::parse(R"({"properties":{"x":{"type":"string"}},"required":["x"]})"),  // no "type": an object by its keywords
+  };
+  for (const json& schema : schemas) {
+    std::optional<json> value = example_instance(schema);
+    ASSERT_TRUE(value.has_value()) << schema.dump();
+    EXPECT_TRUE(SchemaValidator(schema).validate(*value).empty()) << schema.dump() << " -> " << value->dump();
+  }
+  EXPECT_EQ((*example_instance(schemas[3]))["k"], "fixed");
+}
+
+TEST(ExampleInstance, AnswersNothingRatherThanSomethingInvalid) {
+  using json = nlohmann::json;
+  EXPECT_FALSE(example_instance(json::parse(R"({"type":"string","pattern":"^[0-9]{4}$"})")).has_value());
+  EXPECT_FALSE(example_instance(json::parse(R"({"type":"object","required":["a"],"additionalProperties":false})")).has_value());
+  EXPECT_FALSE(example_instance(json::parse(R"({"type":"integer","minimum":5,"maximum":2})")).has_value());
 }
 
 }  // namespace

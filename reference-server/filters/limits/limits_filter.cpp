@@ -146,9 +146,11 @@ FilterVerdict LimitsFilter::on_call(const ToolCall& call) {
         "The run id in _meta." + std::string(kRunIdMetaKey) + " is longer than " + std::to_string(kMaxRunIdBytes) + " bytes.",
         {{"code", "invalid_run_id"}, {"limit", kMaxRunIdBytes}}));
   }
-  // A run's budget belongs to the principal running it: another principal naming the
-  // same run id spends its own. Every run of a principal also spends from the
-  // principal's ceiling, so that inventing run ids does not reset what it may spend.
+  // A run's budget belongs to the authenticated principal running it (the session's
+  // owner): another principal naming the same run id spends its own, while one
+  // anonymous agent run may span sessions. Every run also spends from its caller's
+  // ceiling (the principal: without authentication, the session), so that inventing
+  // run ids does not reset what a caller may spend.
   struct Scope {
     std::string name, id, key;
     long long units;
@@ -157,7 +159,7 @@ FilterVerdict LimitsFilter::on_call(const ToolCall& call) {
   if (run.empty()) {
     scopes.push_back({"session", call.session.id(), config_.key_prefix + ":budget:session:" + call.session.id(), config_.budget_units});
   } else {
-    scopes.push_back({"run", run, config_.key_prefix + ":budget:run:" + principal + "\n" + run, config_.budget_units});
+    scopes.push_back({"run", run, config_.key_prefix + ":budget:run:" + call.session.owner() + "\n" + run, config_.budget_units});
     scopes.push_back({"principal", principal, config_.key_prefix + ":budget:principal:" + principal, config_.principal_units()});
   }
   long long cost = config_.cost_of(call.tool);
