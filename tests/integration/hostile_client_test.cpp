@@ -41,7 +41,11 @@ class HostileClients : public ::testing::Test {
     EXPECT_TRUE(client.handshake(version).ok()) << "the legitimate client could not start a session";
     auto called = client.request("tools/call", {{"name", "echo_v1"}, {"arguments", {{"message", "still here"}}}});
     EXPECT_TRUE(called.ok() && called->contains("result")) << (called.ok() ? called->dump() : called.status().to_string());
-    return std::chrono::duration<double>(Clock::now() - start).count();
+    double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    // The figures docs/security.md quotes: how long a legitimate client waited, and the server's memory.
+    std::printf("FIGURE %s: legitimate client served in %.1f ms; server RSS %ld KiB\n",
+                ::testing::UnitTest::GetInstance()->current_test_info()->name(), seconds * 1000, server_rss());
+    return seconds;
   }
   // A raw HTTP POST of `body` with the headers an MCP client sends.
   static std::string post(const std::string& body, const std::string& extra_headers = "") {
@@ -55,6 +59,14 @@ class HostileClients : public ::testing::Test {
   std::unique_ptr<harness::ServerLauncher> server_;
   harness::Transcript transcript_;
 };
+
+// JSON objects nested 200,000 deep: an object, so that a server that decodes it keeps
+// and copies it (an array was refused as "not an object" before any copy).
+std::string deeply_nested_object() {
+  std::string nested;
+  for (int i = 0; i < 200000; ++i) nested += "{\"a\":";
+  return nested + "1" + std::string(200000, '}');
+}
 
 json modern_call(const std::string& tool, json params) {
   params["name"] = tool;
@@ -71,9 +83,8 @@ std::string modern_headers(const json& message) {
 
 // Finding 1: requestState holding base64 of JSON nested 200k deep (533 KB) crashed the server.
 TEST_F(HostileClients, DeeplyNestedRequestStateIsRefusedAndTheServerStaysUp) {
-  start();
-  std::string deep = std::string(200000, '[') + std::string(200000, ']');
-  json message = modern_call("greet_user_v1", {{"requestState", base64url_encode(deep)}});
+  ASSERT_NO_FATAL_FAILURE(start());
+  json message = modern_call("greet_user_v1", {{"requestState", base64url_encode(deeply_nested_object())}});
   auto attacker = RawSocket::connect(port_);
   ASSERT_TRUE(attacker->send(post(jsonrpc::serialize(message), modern_headers(message))));
   std::string answer = attacker->receive_response(std::chrono::seconds(5));
@@ -83,10 +94,7 @@ TEST_F(HostileClients, DeeplyNestedRequestStateIsRefusedAndTheServerStaysUp) {
 }
 
 TEST(HostileStdioClient, DeeplyNestedRequestStateIsRefusedAndTheServerStaysUp) {
-  std::string nested;
-  for (int i = 0; i < 200000; ++i) nested += "{\"a\":";
-  nested += "1" + std::string(200000, '}');
-  json message = modern_call("greet_user_v1", {{"requestState", base64url_encode(nested)}});
+  json message = modern_call("greet_user_v1", {{"requestState", base64url_encode(deeply_nested_object())}});
   std::string input = jsonrpc::serialize(message) + "\n" + jsonrpc::serialize(modern_call("echo_v1", {{"arguments", {{"message", "after"}}}})) + "\n";
   std::string path = temp_path("deep-state.jsonl");
   {
@@ -123,7 +131,7 @@ TEST(HostileStdioClient, QueuedWorkDoesNotRunAfterEof) {
 
 // Finding 2: slow headers held every thread (httplib restarts its read timeout per byte).
 TEST_F(HostileClients, TricklingHeadersGet408AndNeverLockOutOthers) {
-  start({"--header-timeout-ms", "1500"});
+  ASSERT_NO_FATAL_FAILURE(start({"--header-timeout-ms", "1500"}));
   std::vector<std::unique_ptr<RawSocket>> attackers;
   for (int i = 0; i < 40; ++i) {
     attackers.push_back(RawSocket::connect(port_));
@@ -145,7 +153,7 @@ TEST_F(HostileClients, TricklingHeadersGet408AndNeverLockOutOthers) {
 
 // Finding 2: open subscriptions/listen streams and GET streams are capped per client.
 TEST_F(HostileClients, OneClientsOpenStreamsAreCappedAndOthersAreServed) {
-  start({"--max-inflight-per-client", "8"});
+  ASSERT_NO_FATAL_FAILURE(start({"--max-inflight-per-client", "8"}));
   std::vector<std::unique_ptr<RawSocket>> streams;
   json listen = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", "subscriptions/listen"},
                  {"params", {{"notifications", json::object()},
@@ -169,7 +177,7 @@ TEST_F(HostileClients, OneClientsOpenStreamsAreCappedAndOthersAreServed) {
 
 // Finding 2: a legacy tool call whose client left is cancelled instead of holding its thread.
 TEST_F(HostileClients, AbandonedLegacyToolCallsAreCancelled) {
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   harness::McpClient session(connect(), nullptr, std::chrono::seconds(5));
   ASSERT_TRUE(session.handshake("2025-11-25").ok());
   std::string id = *dynamic_cast<harness::HttpConnection&>(session.connection()).session_id();
@@ -192,7 +200,7 @@ TEST_F(HostileClients, AbandonedLegacyToolCallsAreCancelled) {
 
 // Finding 3: a chunked body skipped the 4 MiB cap; 500k headers grew memory by 117 MB.
 TEST_F(HostileClients, ChunkedBodiesAndHeaderFloodsAreRefusedBeforeBuffering) {
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   long before = server_rss();
   auto chunked = RawSocket::connect(port_);
   ASSERT_TRUE(chunked->send("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -200,7 +208,7 @@ TEST_F(HostileClients, ChunkedBodiesAndHeaderFloodsAreRefusedBeforeBuffering) {
   std::string chunk(64 * 1024, ' ');
   std::string framed = "10000\r\n" + chunk + "\r\n";
   bool refused_early = false;
-  for (int i = 0; i < 200 && !refused_early; ++i) refused_early = !chunked->send(framed);  // 12.5 MiB offered
+  for (int i = 0; i < 640 && !refused_early; ++i) refused_early = !chunked->send(framed);  // 40 MiB offered
   std::string answer = chunked->receive_response(std::chrono::seconds(3));
   EXPECT_EQ(status_line(answer), "HTTP/1.1 413 Payload Too Large") << answer.substr(0, 200);
 
@@ -210,13 +218,14 @@ TEST_F(HostileClients, ChunkedBodiesAndHeaderFloodsAreRefusedBeforeBuffering) {
   (void)flood->send(headers);
   answer = flood->receive_response(std::chrono::seconds(3));
   EXPECT_EQ(status_line(answer), "HTTP/1.1 431 Request Header Fields Too Large") << answer.substr(0, 200);
-  EXPECT_LT(server_rss() - before, 16 * 1024) << "KiB grown while refusing oversized requests";
+  // Buffering what was offered would grow the server by 40 MiB or more; the cap is 4 MiB.
+  EXPECT_LT(server_rss() - before, 24 * 1024) << "KiB grown while refusing oversized requests";
   EXPECT_LT(legitimate_call(), 1.0);
 }
 
 // Finding 4: unknown tool names became permanent metric series; /metrics had no protection.
 TEST_F(HostileClients, UnknownToolNamesMintNoMetricsAndMetricsNeedTheToken) {
-  start({"--metrics-token", "s3cret"});
+  ASSERT_NO_FATAL_FAILURE(start({"--metrics-token", "s3cret"}));
   harness::McpClient client(connect(), nullptr, std::chrono::seconds(5));
   ASSERT_TRUE(client.handshake("2025-11-25").ok());
   std::string name = "evil\"} 1\nfake_metric{x=\"" + std::string(10000, 'n');
@@ -233,7 +242,7 @@ TEST_F(HostileClients, UnknownToolNamesMintNoMetricsAndMetricsNeedTheToken) {
 
 // Finding 6: mcp-ref://stats/cost showed every principal, run and session id.
 TEST_F(HostileClients, CostTotalsShowCallersOnlyTheirOwn) {
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   harness::McpClient victim(connect(), nullptr, std::chrono::seconds(5));
   ASSERT_TRUE(victim.handshake("2025-11-25").ok());
   ASSERT_TRUE(victim.request("tools/call", {{"name", "echo_v1"}, {"arguments", {{"message", "x"}}},
@@ -256,7 +265,7 @@ TEST_F(HostileClients, RunIdsAreBoundedAndInventingThemHitsThePrincipalCeiling) 
     std::fputs(R"({"limits": {"budget": {"units": 10, "principal_units": 30}}})", file);
     std::fclose(file);
   }
-  start({"--config", config});
+  ASSERT_NO_FATAL_FAILURE(start({"--config", config}));
   harness::McpClient client(connect(), nullptr, std::chrono::seconds(5));
   ASSERT_TRUE(client.handshake("2025-11-25").ok());
   auto long_run = client.request("tools/call", {{"name", "echo_v1"}, {"arguments", {{"message", "x"}}},
@@ -280,7 +289,7 @@ TEST_F(HostileClients, RunIdsAreBoundedAndInventingThemHitsThePrincipalCeiling) 
 
 // Finding 7: ~10,000 initializes locked every new client out for 30 minutes.
 TEST_F(HostileClients, SessionFloodsAreCappedPerPeerAndUnusedSessionsExpire) {
-  start({"--max-sessions-per-principal", "20", "--unused-session-timeout", "3"});
+  ASSERT_NO_FATAL_FAILURE(start({"--max-sessions-per-principal", "20", "--unused-session-timeout", "3"}));
   json init = jsonrpc::make_request(1, "initialize", {{"protocolVersion", "2025-11-25"}, {"capabilities", json::object()},
                                                       {"clientInfo", {{"name", "flood"}, {"version", "1"}}}});
   int refused = 0;
@@ -300,7 +309,7 @@ TEST_F(HostileClients, SessionFloodsAreCappedPerPeerAndUnusedSessionsExpire) {
 
 // Finding 8: 82k tools/list in one batch made an 87 MB response.
 TEST_F(HostileClients, BatchesAreCappedInItems) {
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   harness::McpClient client(connect(), nullptr, std::chrono::seconds(5));
   ASSERT_TRUE(client.handshake("2025-03-26").ok());
   json batch = json::array();
@@ -315,7 +324,7 @@ TEST_F(HostileClients, BatchesAreCappedInItems) {
 // Finding 12 and 13: duplicate Authorization headers, Host tricks, and what a 401 logs.
 TEST_F(HostileClients, DuplicateAuthorizationAndBracketedHostTricksAreRefused) {
   // The issuer is never reached: both requests are refused before any token is read.
-  start({"--auth", "signed-token"}, {{"MCP_AUTH_ISSUER", "http://127.0.0.1:9"}, {"MCP_AUTH_JWKS_URI", "http://127.0.0.1:9/jwks"}});
+  ASSERT_NO_FATAL_FAILURE(start({"--auth", "signed-token"}, {{"MCP_AUTH_ISSUER", "http://127.0.0.1:9"}, {"MCP_AUTH_JWKS_URI", "http://127.0.0.1:9/jwks"}}));
   auto twice = RawSocket::connect(port_);
   ASSERT_TRUE(twice->send(post("{}", "Authorization: Bearer a\r\nAuthorization: Bearer b\r\n")));
   EXPECT_EQ(status_line(twice->receive_response(std::chrono::seconds(2))), "HTTP/1.1 400 Bad Request");
@@ -326,7 +335,7 @@ TEST_F(HostileClients, DuplicateAuthorizationAndBracketedHostTricksAreRefused) {
 
 // Finding 13: SIGTERM cancels running legacy calls instead of waiting for them.
 TEST_F(HostileClients, SigtermEndsTheServerPromptlyDespiteLongCalls) {
-  start();
+  ASSERT_NO_FATAL_FAILURE(start());
   harness::McpClient session(connect(), nullptr, std::chrono::seconds(5));
   ASSERT_TRUE(session.handshake("2025-11-25").ok());
   std::string id = *dynamic_cast<harness::HttpConnection&>(session.connection()).session_id();
