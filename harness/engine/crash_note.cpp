@@ -53,7 +53,8 @@ std::string printable(const std::string& id) {
 
 void install_crash_note(const std::string& report_json_path) {
   std::snprintf(report_path, sizeof report_path, "%s", report_json_path.c_str());
-  std::snprintf(stderr_note, sizeof stderr_note, "mcp-harness: crashed before any check ran (a harness fault)\n");
+  std::snprintf(stderr_note, sizeof stderr_note, "mcp-harness: CRASHED before any check ran (a harness fault)\n");
+  std::snprintf(json_note, sizeof json_note, "{\"harness_crashed\":true,\"crashed_in_check\":null,\"checks_completed\":0}\n");
   stack_t stack{};
   stack.ss_sp = alternate_stack;
   stack.ss_size = sizeof alternate_stack;

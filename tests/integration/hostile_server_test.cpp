@@ -238,6 +238,21 @@ TEST(HostileServers, AnswersUnderAnotherIdAreReportedAsSuch) {
   EXPECT_NE(run.out.find("the server answered with id \"1\" instead of 1"), std::string::npos) << run.out;
 }
 
+// Finding 17: when the harness itself crashes, it names the check and leaves a report.
+TEST(HostileServers, AHarnessCrashStillNamesTheCheckAndWritesAReport) {
+  std::string report = temp_path("crash-report.json");
+  // SIGSEGV in the middle of a run against the reference server stands in for a harness bug.
+  std::string script = harness() + " run --quiet --report-json " + report + " --stdio -- " + bin_dir() +
+                       "/mcp-reference-server --stdio & pid=$!; sleep 1.5; kill -SEGV $pid; wait $pid";
+  ProgramRun run = run_program({"sh", "-c", script}, std::chrono::seconds(30));
+  EXPECT_NE(run.err.find("CRASHED while running check"), std::string::npos) << run.err;
+  nlohmann::json parsed = nlohmann::json::parse(read_file(report), nullptr, false);
+  ASSERT_TRUE(parsed.is_object()) << read_file(report);
+  EXPECT_EQ(parsed["harness_crashed"], true);
+  ASSERT_TRUE(parsed["crashed_in_check"].is_string()) << parsed;
+  EXPECT_FALSE(parsed["crashed_in_check"].get<std::string>().empty());
+}
+
 // Finding 18: with the inbox full of legal notifications the initialize response was dropped.
 TEST(HostileServers, ANotificationFloodDoesNotCostTheResponse) {
   ProgramRun run = harness_stdio({"python3", hostile_script(), "notification-flood"}, {"--suite", "lifecycle.initialize.*"});

@@ -94,6 +94,32 @@ TEST_F(ReferenceAppTest, InvoicesAndIdempotencyKeysBelongToTheirPrincipal) {
   EXPECT_EQ(call("get_invoice_v1", {{"invoice_id", invoice}})["structuredContent"]["total_cents"], 100);
 }
 
+TEST_F(ReferenceAppTest, ARunsBudgetBelongsToThePrincipalThatNamesIt) {
+  // Gateway or OAuth: bob naming alice's run id must not spend alice's budget.
+  AppConfig config;
+  config.limits = {{"budget", {{"units", 3}}}};
+  start(config);
+  auto call_as = [&](Session& session, const std::string& run) {
+    json params = {{"name", "echo_v1"}, {"arguments", {{"message", "x"}}}, {"_meta", {{"dev.mcp-harness/run-id", run}}}};
+    return app_->server()
+        .handle_message(jsonrpc::Message{jsonrpc::Kind::kRequest, jsonrpc::make_request(++id_, "tools/call", params)}, session, out_)
+        .value_or(json())["result"];
+  };
+  Session alice("a"), bob("b");
+  alice.set_principal("alice");
+  bob.set_principal("bob");
+  for (Session* s : {&alice, &bob}) {
+    (void)app_->server().handle_message(
+        jsonrpc::Message{jsonrpc::Kind::kRequest, jsonrpc::make_request(++id_, "initialize", {{"protocolVersion", "2025-11-25"},
+                                                                                              {"capabilities", json::object()}})},
+        *s, out_);
+  }
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(call_as(bob, "shared-run").value("isError", false)) << "bob's call " << i;
+  json refused = call_as(bob, "shared-run");
+  EXPECT_EQ(refused["structuredContent"]["code"], "budget_exhausted") << refused;
+  EXPECT_FALSE(call_as(alice, "shared-run").value("isError", false)) << "bob spent alice's run budget";
+}
+
 TEST_F(ReferenceAppTest, ListInvoicesPaginatesWithItsOwnCursor) {
   start();
   for (int i = 0; i < 5; ++i) {
