@@ -10,19 +10,24 @@ bool is_notification(const nlohmann::json& message) {
 }
 }  // namespace
 
+bool push_bounded(std::deque<nlohmann::json>& queue, nlohmann::json message, std::size_t max) {
+  if (queue.size() < max) {
+    queue.push_back(std::move(message));
+    return true;
+  }
+  if (is_notification(message)) return false;
+  auto oldest = std::find_if(queue.begin(), queue.end(), is_notification);
+  queue.erase(oldest != queue.end() ? oldest : queue.begin());
+  queue.push_back(std::move(message));
+  return false;
+}
+
 void Connection::deliver(nlohmann::json message) {
   {
+    // A flooding server: memory stays bounded, and 10^6 legal notifications must not
+    // cost the initialize response.
     std::lock_guard<std::mutex> lock(mutex_);
-    if (inbox_.size() >= kMaxQueued) {
-      // A flooding server: memory stays bounded, and what gives way is a notification,
-      // never a response a check is waiting for (10^6 legal notifications must not cost
-      // the initialize response). Only an inbox of nothing but responses drops its oldest.
-      ++overflow_;
-      if (is_notification(message)) return;
-      auto oldest = std::find_if(inbox_.begin(), inbox_.end(), is_notification);
-      inbox_.erase(oldest != inbox_.end() ? oldest : inbox_.begin());
-    }
-    inbox_.push_back(std::move(message));
+    if (!push_bounded(inbox_, std::move(message), kMaxQueued)) ++overflow_;
   }
   arrived_.notify_all();
 }

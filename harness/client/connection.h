@@ -16,6 +16,11 @@
 namespace mcp::harness {
 
 using Clock = std::chrono::steady_clock;
+
+// Appends a server message to a queue of at most `max`: when full, a notification gives
+// way (the new one, or else the oldest queued), never a response a check waits for; only
+// a queue of nothing but responses drops its oldest. False when something was dropped.
+bool push_bounded(std::deque<nlohmann::json>& queue, nlohmann::json message, std::size_t max);
 using Deadline = Clock::time_point;
 inline Deadline deadline_in(std::chrono::milliseconds ms) { return Clock::now() + ms; }
 

@@ -146,20 +146,24 @@ StatusOr<json> McpClient::await_response(const json& id, Deadline deadline) {
                        (message.contains("result") || message.contains("error"));
     if (is_response && message.value("id", json()) == id) return message;
     if (is_response && message.contains("id")) other_id = message["id"];
-    others_.push_back(std::move(message));
+    (void)push_bounded(others_, std::move(message), kMaxOthers);
   }
 }
 
 StatusOr<json> McpClient::next_message(Deadline deadline) {
   if (!others_.empty()) {
     json message = std::move(others_.front());
-    others_.erase(others_.begin());
+    others_.pop_front();
     return message;
   }
   return receive_validated(deadline);
 }
 
-std::vector<json> McpClient::take_others() { return std::exchange(others_, {}); }
+std::vector<json> McpClient::take_others() {
+  std::vector<json> taken(std::make_move_iterator(others_.begin()), std::make_move_iterator(others_.end()));
+  others_.clear();
+  return taken;
+}
 
 StatusOr<json> McpClient::handshake(const std::string& version) {
   version_ = version;

@@ -3,6 +3,7 @@
 // against the official schema of the negotiated protocol version.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -109,7 +110,8 @@ class McpClient {
   bool asked_for_logs_ = false;  // some request carried io.modelcontextprotocol/logLevel
   long long next_id_ = 1;
   std::map<std::string, std::string> pending_methods_;  // id (serialised) -> method
-  std::vector<nlohmann::json> others_;
+  static constexpr std::size_t kMaxOthers = 10000;
+  std::deque<nlohmann::json> others_;  // bounded like the inbox (push_bounded)
 };
 
 // Collects every item of a paginated list ("tools/list" -> "tools"), following

@@ -35,8 +35,9 @@ def stdio(mode):
                 continue
             if mode == "notification-flood":
                 note = '{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"x"}}\n'
-                for _ in range(200):
-                    sys.stdout.write(note * 1000)
+                block = note * 10000
+                for _ in range(20):
+                    sys.stdout.write(block)
             result = {"protocolVersion": version, "capabilities": {"tools": {}},
                       "serverInfo": {"name": "hostile", "version": "1"}}
             answer = {"jsonrpc": "2.0", "id": rid, "result": result}

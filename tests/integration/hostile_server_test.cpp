@@ -256,6 +256,7 @@ TEST(HostileServers, AHarnessCrashStillNamesTheCheckAndWritesAReport) {
 // Finding 18: with the inbox full of legal notifications the initialize response was dropped.
 TEST(HostileServers, ANotificationFloodDoesNotCostTheResponse) {
   ProgramRun run = harness_stdio({"python3", hostile_script(), "notification-flood"}, {"--suite", "lifecycle.initialize.*"});
+  // End to end; Inbox.AFloodOfNotificationsNeverCostsAResponse pins the rule itself.
   EXPECT_NE(run.exit_code, 3) << "the initialize response was lost behind 200,000 notifications: " << run.err;
   EXPECT_FALSE(run.timed_out);
 }

@@ -5,11 +5,13 @@
 #include <regex>
 #include <set>
 
+#include "harness/client/connection.h"
 #include "harness/engine/check.h"
 #include "harness/engine/profile.h"
 #include "harness/engine/refusal.h"
 #include "harness/engine/runner.h"
 #include "harness/report/reports.h"
+#include "mcp/json_rpc.h"
 
 namespace mcp::harness {
 namespace {
@@ -63,6 +65,33 @@ TEST(BuiltinChecks, MalformedStdioInputIsRobustnessNotAServerMust) {
   EXPECT_EQ(parse_error->level_on(kHttp), Level::kMust);
   EXPECT_EQ(parse_error->level_on(kStdio), Level::kShould);
   EXPECT_NE(parse_error->stdio_level_reason.find("MUST NOT write anything"), std::string::npos);
+}
+
+// A connection whose inbox the test fills directly, faster than anything reads it.
+class InboxOnly final : public Connection {
+ public:
+  using Connection::Connection;
+  Status send(const json&) override { return ok_status(); }
+  Status send_raw(const std::string&) override { return ok_status(); }
+  void close() override {}
+  void push(json message) { deliver(std::move(message)); }
+};
+
+TEST(Inbox, AFloodOfNotificationsNeverCostsAResponse) {
+  Transcript transcript;
+  InboxOnly connection(transcript);
+  for (int i = 0; i < 20000; ++i) connection.push(jsonrpc::make_notification("notifications/message", {{"level", "info"}}));
+  connection.push(jsonrpc::make_result(1, json::object()));  // the initialize response, behind a full inbox
+  std::size_t kept = 0;
+  bool response = false;
+  for (;;) {
+    auto message = connection.receive(deadline_in(std::chrono::milliseconds(0)));
+    if (!message.ok()) break;
+    ++kept;
+    response |= message->contains("result");
+  }
+  EXPECT_TRUE(response) << "the response was dropped to make room for notifications";
+  EXPECT_LE(kept, 10000u) << "the inbox is bounded";
 }
 
 TEST(Runner, AHarnessFaultIsAnErrorVerdictNotTheServersFailure) {
