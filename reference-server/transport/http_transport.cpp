@@ -261,8 +261,6 @@ bool modern_version_header(const httplib::Request& req) {
   return !header.empty() && protocol::is_modern(header);
 }
 
-}  // namespace
-
 ConnectionLimits connection_limits(const HttpOptions& options) {
   ConnectionLimits limits;
   limits.stream.max_head_bytes = options.max_header_bytes;
@@ -274,6 +272,8 @@ ConnectionLimits connection_limits(const HttpOptions& options) {
   limits.max_connections_per_peer = options.max_connections_per_peer;
   return limits;
 }
+
+}  // namespace
 
 struct HttpServerTransport::Impl {
   MessageHandler& server;
