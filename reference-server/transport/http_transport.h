@@ -36,7 +36,7 @@ struct HttpOptions {
   std::size_t max_get_streams = 16;
   // Requests that hold a thread while they run (tools/call, subscriptions/listen, GET
   // streams) per client: the principal with auth, the peer address without.
-  std::size_t max_inflight_per_client = 16;
+  std::size_t max_inflight_per_client = 32;
   std::size_t max_body_bytes = 4 * 1024 * 1024;
   std::size_t max_header_bytes = 64 * 1024;  // request line and headers together (431 beyond)
   std::chrono::milliseconds header_timeout{10000};   // the whole head, from its first byte (408 after)
