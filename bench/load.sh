@@ -21,10 +21,11 @@ export MCP_GATEWAY_SECRET="bench-$(date +%s)-gateway-secret"
 export OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:9"  # tracing on, collector down: export must not slow calls
 . "$root/bench/common.sh"
 
+reference_flags=()  # extra flags for the reference server (the idle-sessions run sets some)
 start_http() {  # system port [auth mode, default gateway]; sets server_pid
   if [ "$1" = reference ]; then
     MCP_AUTH_MODE="${3:-gateway}" "$bin/mcp-reference-server" --http --port "$2" --log-file /dev/null \
-      --config "$root/bench/load-config.json" >/dev/null 2>&1 &
+      --config "$root/bench/load-config.json" "${reference_flags[@]}" >/dev/null 2>&1 &
   else
     node "$root/bench/baseline/server.mjs" --http "$2" >/dev/null 2>&1 &
   fi
@@ -85,9 +86,11 @@ row "reference, no filters" "stdio, 64 in flight" "$(printf %.0f "$(get "$f" per
 
 # Idle sessions: what 1,000 initialized, then silent, sessions cost each server.
 idle=()
+# One loopback peer opens them all: the per-client session cap (100) is raised for it.
+reference_flags=(--max-sessions-per-principal 2000)
 for system in reference baseline; do
   port=$((19000 + RANDOM % 1000))
-  start_http "$system" "$port" none  # one principal may hold only 100 sessions under auth
+  start_http "$system" "$port" none
   idle+=("$(python3 "$root/bench/idle_sessions.py" "http://127.0.0.1:$port/mcp" "$server_pid" 1000 || echo '{}')")
   kill "$server_pid"
 done

@@ -9,6 +9,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <vector>
 
 namespace mcp {
 
@@ -56,8 +57,14 @@ class GuardedSocketStream final : public httplib::Stream {
 
  private:
   ssize_t read_bounded(char* ptr, size_t size);
+  // Fills buffer_ from the socket, waiting within the limits; the recv result.
+  ssize_t fill();
 
   int sock_;
+  // httplib reads a request's and a response's head one byte at a time: a buffer keeps
+  // that to one recv per packet, as httplib's own SocketStream does.
+  std::vector<char> buffer_ = std::vector<char>(16 * 1024);
+  std::size_t buffered_begin_ = 0, buffered_end_ = 0;
   StreamLimits limits_;
   StreamBreach breach_ = StreamBreach::kNone;
   bool message_started_ = false;
