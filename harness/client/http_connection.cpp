@@ -225,9 +225,11 @@ HttpReply HttpConnection::exchange(const HttpRequestSpec& spec) {
   httplib::Response response;
   httplib::Error error = httplib::Error::Success;
   bool ok = client.send(request, response, error);
+  // Read now: a failed kept-alive client is destroyed below.
+  StreamBreach breach = client.breach();
   // The deadline ended a reply whose head had arrived: what was read so far stands,
   // as when the content receiver stops at the deadline itself.
-  bool timed_out = client.breach() != StreamBreach::kNone && client.breach() != StreamBreach::kHeadTooLarge;
+  bool timed_out = breach != StreamBreach::kNone && breach != StreamBreach::kHeadTooLarge;
   if (!ok && timed_out && reply.status != 0) stopped_early = true;
   // A reply cut short or failed leaves the kept-alive connection in an unknown state.
   // So does a refusal the server sent before reading the body (an oversized header,
@@ -240,10 +242,10 @@ HttpReply HttpConnection::exchange(const HttpRequestSpec& spec) {
     // httplib names "Connection" for a refused or unroutable connect: say it in words.
     std::string why = error == httplib::Error::Connection ? "could not connect (nothing listening there, or unreachable)"
                                                           : httplib::to_string(error);
-    if (client.breach() == StreamBreach::kHeadTooLarge) {
+    if (breach == StreamBreach::kHeadTooLarge) {
       why = "the response's status line and headers exceeded " + std::to_string(kMaxHeadBytes) + " bytes";
-    } else if (client.breach() != StreamBreach::kNone) {
-      why = std::string("no complete response before the deadline (") + breach_name(client.breach()) + ")";
+    } else if (breach != StreamBreach::kNone) {
+      why = std::string("no complete response before the deadline (") + breach_name(breach) + ")";
     }
     reply.error = unavailable("HTTP " + spec.method + " failed: " + why);
   }
