@@ -80,7 +80,7 @@ class Scope final : public RequestScope {
     if (method_ == "tools/call") {
       tool_ = target;
       arguments_ = params.value("arguments", json::object());
-      known_tool_ = telemetry.server().tools().find(tool_) != nullptr;
+      registered_ = telemetry.server().tools().find(tool_);
     }
     active_principal = session.principal();
     // Malformed trace context is ignored, never fatal: the span starts a new trace.
@@ -148,13 +148,13 @@ class Scope final : public RequestScope {
     }
     if (tool_.empty()) return;
     std::string principal = session_.principal();
-    long long cost = known_tool_ && (outcome == "ok" || outcome == "tool_error") ? telemetry_.options().cost_of(tool_) : 0;
-    telemetry_.record_call(known_tool_ ? tool_ : "unknown", outcome, seconds, cost, principal, session_.id(), run_);
+    long long cost = registered_ && (outcome == "ok" || outcome == "tool_error") ? telemetry_.options().cost_of(tool_) : 0;
+    telemetry_.record_call(registered_ ? tool_ : "unknown", outcome, seconds, cost, principal, session_.id(), run_);
     // Redacted by name even when the tool is unknown: its arguments are a client's guess.
     static const json kNoSchema = json::object();
-    const RegisteredTool* tool = telemetry_.server().tools().find(tool_);
-    json arguments = telemetry_.options().redact ? redact_arguments(arguments_, tool ? tool->spec.input_schema : kNoSchema)
-                                                 : arguments_;
+    json arguments = telemetry_.options().redact
+                         ? redact_arguments(arguments_, registered_ ? registered_->spec.input_schema : kNoSchema)
+                         : arguments_;
     json line = {{"correlation_id", correlation_}, {"trace_id", span_->span().trace_id}, {"span_id", span_->span().span_id},
                  {"session", session_.id()}, {"principal", principal}, {"tool", tool_}, {"arguments", arguments},
                  {"latency_ms", seconds * 1000}, {"outcome", outcome}, {"cost_units", cost}};
@@ -170,7 +170,7 @@ class Scope final : public RequestScope {
   json id_;
   json meta_;
   std::string tool_;
-  bool known_tool_ = false;
+  const RegisteredTool* registered_ = nullptr;  // null for a name no tool has
   json arguments_;
   std::string correlation_;
   std::string run_;
