@@ -4,11 +4,9 @@
 
 namespace mcp::harness {
 
-namespace {
 bool is_notification(const nlohmann::json& message) {
   return message.is_object() && message.contains("method") && !message.contains("id");
 }
-}  // namespace
 
 bool push_bounded(std::deque<nlohmann::json>& queue, nlohmann::json message, std::size_t max) {
   if (queue.size() < max) {

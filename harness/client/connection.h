@@ -21,6 +21,7 @@ using Clock = std::chrono::steady_clock;
 // way (the new one, or else the oldest queued), never a response a check waits for; only
 // a queue of nothing but responses drops its oldest. False when something was dropped.
 bool push_bounded(std::deque<nlohmann::json>& queue, nlohmann::json message, std::size_t max);
+bool is_notification(const nlohmann::json& message);
 using Deadline = Clock::time_point;
 inline Deadline deadline_in(std::chrono::milliseconds ms) { return Clock::now() + ms; }
 

@@ -49,11 +49,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-bool is_notification_text(const std::string& text) {
-  nlohmann::json sent = jsonrpc::parse_top_level(text);
-  return sent.is_object() && sent.contains("method") && !sent.contains("id");
-}
-
 void collect_message(HttpReply& reply, const std::string& text) {
   if (text.empty()) return;
   std::optional<nlohmann::json> value = jsonrpc::parse_untrusted(text);
@@ -315,7 +310,7 @@ HttpReply HttpConnection::post_and_deliver(const std::string& body, std::map<std
   // A notification the server cannot accept is refused with an HTTP error whose body MAY
   // be a JSON-RPC error without an id (streamable-http.mdx): the transport's refusal, not
   // a response to a notification, so it does not reach the inbox.
-  if (reply.status >= 400 && is_notification_text(body)) return reply;
+  if (reply.status >= 400 && is_notification(jsonrpc::parse_top_level(body))) return reply;
   for (nlohmann::json& message : reply.messages) {
     if (message.is_object() && message.contains("result")) tool_headers_->learn(message["result"]);
     deliver(message);
@@ -344,7 +339,7 @@ Status HttpConnection::post(const std::string& text, std::map<std::string, std::
     bool answered = !id.is_null() && std::any_of(reply.messages.begin(), reply.messages.end(), [&](const nlohmann::json& m) {
       return m.is_object() && !m.contains("method") && m.value("id", nlohmann::json()) == id;
     });
-    if (!answered && is_notification_text(text)) {
+    if (!answered && is_notification(sent)) {
       transcript_.add("note", "the server refused the notification with HTTP " + std::to_string(reply.status) +
                                   ", as the transport allows a server that cannot accept it");
       return ok_status();

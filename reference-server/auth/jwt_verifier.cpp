@@ -16,19 +16,20 @@ Status refused(std::string reason) { return {StatusCode::kUnauthenticated, std::
 // keeps every conversion and subtraction below well defined (1e20 overflowed).
 constexpr double kLatestTime = 1e12;
 
+bool is_time(const json& value) {
+  return value.is_number() && value.get<double>() >= 0 && value.get<double>() <= kLatestTime;
+}
+
+// Absent, or out of range (which check_time_claims refuses first): nullopt, never an overflow.
 std::optional<long long> numeric_claim(const json& claims, const char* name) {
-  if (!claims.contains(name) || !claims[name].is_number()) return std::nullopt;
-  double value = claims[name].get<double>();
-  if (!(value >= 0 && value <= kLatestTime)) return std::nullopt;  // refused by check_time_claims first
-  return static_cast<long long>(value);
+  if (!claims.contains(name) || !is_time(claims[name])) return std::nullopt;
+  return static_cast<long long>(claims[name].get<double>());
 }
 
 // exp, nbf and iat, when present, are numbers of seconds in [0, kLatestTime] (RFC 7519 §2 NumericDate).
 Status check_time_claims(const json& claims) {
   for (const char* name : {"exp", "nbf", "iat"}) {
-    if (!claims.contains(name)) continue;
-    const json& value = claims[name];
-    if (!value.is_number() || !(value.get<double>() >= 0 && value.get<double>() <= kLatestTime)) {
+    if (claims.contains(name) && !is_time(claims[name])) {
       return refused(std::string("token claim ") + name + " is not a valid time");
     }
   }

@@ -7,6 +7,7 @@
 #include "mcp/protocol_version.h"
 #include "mcp/trace_context.h"
 #include "reference-server/core/event_log.h"
+#include "reference-server/filters/limits/limits_filter.h"
 #include "reference-server/observability/tracing.h"
 
 namespace mcp::server::obs {
@@ -33,12 +34,13 @@ std::string id_text(const json& id) { return id.is_string() ? id.get<std::string
 // The caller of the request this thread is handling (set by its Scope).
 thread_local std::string active_principal;
 
-// A key kept while the map has room, else its cost is summed under "_other".
-void add_bounded(std::map<std::string, long long>& map, const std::string& key, long long amount, std::size_t limit) {
+// The entry for `key` while the map has room, else the one for "_other": client-chosen
+// keys (principals, sessions, runs) cannot grow a map past `limit` (+1).
+template <typename Value>
+Value& bounded_slot(std::map<std::string, Value>& map, const std::string& key, std::size_t limit) {
   auto it = map.find(key);
-  if (it == map.end() && map.size() >= limit) it = map.try_emplace("_other", 0).first;
-  else if (it == map.end()) it = map.emplace(key, 0).first;
-  it->second += amount;
+  if (it != map.end()) return it->second;
+  return map[map.size() >= limit ? std::string("_other") : key];
 }
 
 // Prometheus label values escape backslash, double quote and newline (exposition format).
@@ -95,10 +97,8 @@ class Scope final : public RequestScope {
       correlation_ = span_->span().trace_id;  // one agent turn = one trace, unless the client names the turn
     }
     set_active_correlation_id(correlation_);
-    // Run ids over 128 bytes are refused by the limits filter and never stored here.
-    if (auto run = meta_.find("dev.mcp-harness/run-id"); run != meta_.end() && run->is_string() && run->get<std::string>().size() <= 128) {
-      run_ = run->get<std::string>();
-    }
+    // Run ids the limits filter refuses (too long) are never stored here.
+    if (std::string run = jsonrpc::string_member(meta_, kRunIdMetaKey); run.size() <= kMaxRunIdBytes) run_ = std::move(run);
     span_->set_attribute("mcp.method.name", method_);
     span_->set_attribute("jsonrpc.request.id", id_text(id_));
     span_->set_attribute("jsonrpc.protocol.version", "2.0");
@@ -216,13 +216,11 @@ void Telemetry::record_call(const std::string& tool, const std::string& outcome,
   stats.seconds_sum += seconds;
   stats.cost += cost;
   for (std::size_t i = 0; i < kLatencyBounds.size(); ++i) stats.buckets[i] += seconds <= kLatencyBounds[i];
-  auto owner = costs_.find(principal);
-  if (owner == costs_.end()) owner = costs_.try_emplace(costs_.size() >= kMaxPrincipals ? "_other" : principal).first;
-  PrincipalCost& mine = owner->second;
+  PrincipalCost& mine = bounded_slot(costs_, principal, kMaxPrincipals);
   mine.total += cost;
-  add_bounded(mine.by_tool, tool, cost, kMaxKeysPerPrincipal);
-  if (!session.empty()) add_bounded(mine.by_session, session, cost, kMaxKeysPerPrincipal);
-  if (!run.empty()) add_bounded(mine.by_run, run, cost, kMaxKeysPerPrincipal);
+  bounded_slot(mine.by_tool, tool, kMaxKeysPerPrincipal) += cost;
+  if (!session.empty()) bounded_slot(mine.by_session, session, kMaxKeysPerPrincipal) += cost;
+  if (!run.empty()) bounded_slot(mine.by_run, run, kMaxKeysPerPrincipal) += cost;
 }
 
 json Telemetry::cost_totals() const { return cost_totals_of(active_principal); }
