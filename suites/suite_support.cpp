@@ -9,13 +9,6 @@ namespace mcp::harness::suites {
 
 using json = nlohmann::json;
 
-json capabilities_of(const json& initialize_response) {
-  const json* result = initialize_response.contains("result") ? &initialize_response["result"] : nullptr;
-  if (result && result->is_object() && result->contains("capabilities") && (*result)["capabilities"].is_object()) {
-    return (*result)["capabilities"];
-  }
-  return json::object();
-}
 
 StatusOr<Session> open_session(CheckContext& ctx) {
   ASSIGN_OR_RETURN(McpClient client, ctx.client());
@@ -31,11 +24,7 @@ bool is_current_version(const json& tool, const std::string& lifecycle_key) {
          meta[lifecycle_key].value("status", "current") == "current";
 }
 
-bool is_read_only(const json& tool) {
-  // Compared, not read with value(): a hint of the wrong type must not throw.
-  return tool.contains("annotations") && tool["annotations"].is_object() && tool["annotations"].contains("readOnlyHint") &&
-         tool["annotations"]["readOnlyHint"] == true;
-}
+const ToolCallPolicy& call_policy(const CheckContext& ctx) { return ctx.target().profile.tools.callable; }
 
 Failure expect_ping_answered_first(McpClient& client, const std::string& after) {
   json id = client.next_id();
@@ -81,6 +70,9 @@ HttpRequestSpec client_request(const McpClient& client, const json& id, const st
 
 std::string harmless_method(const McpClient& client) { return client.per_request() ? "server/discover" : "ping"; }
 
+// How long a reply to malformed input may trail the answer to a request sent after it.
+constexpr std::chrono::milliseconds kAfterMarkerGrace{300};
+
 StatusOr<std::optional<json>> send_malformed(McpClient& client, const std::string& text) {
   // A ping round trip first: anything the server sent before it (say, a reply to a
   // notification) is set aside, so the reply judged below is the one to `text`.
@@ -98,11 +90,12 @@ StatusOr<std::optional<json>> send_malformed(McpClient& client, const std::strin
     if (reply.status >= 400 && reply.status < 500) return std::optional<json>();
     return failed_precondition("HTTP " + std::to_string(reply.status) + " with no JSON-RPC error for an invalid message");
   }
+  // Over stdio silence is an answer too: a request sent right behind `text` tells it
+  // apart from slowness without waiting out the whole deadline.
   RETURN_IF_ERROR(client.connection().send_raw(text + "\n"));
-  for (;;) {
-    ASSIGN_OR_RETURN(json message, client.next_message(deadline_in(client.timeout())));
-    if (!message.contains("method")) return std::optional<json>(message);
-  }
+  ASSIGN_OR_RETURN(json reply, client.next_reply_or_silence(harmless_method(client), deadline_in(client.timeout()),
+                                                            kAfterMarkerGrace));
+  return std::optional<json>(std::move(reply));
 }
 
 ToolListing list_all_tools(CheckContext& ctx) {
@@ -126,27 +119,24 @@ ToolListing list_all_tools(CheckContext& ctx) {
   return listing;
 }
 
-std::vector<std::pair<json, json>> callable_read_only_tools(const std::vector<json>& tools, std::size_t most,
-                                                            const std::function<bool(const json&)>& wanted) {
+std::vector<std::pair<json, json>> callable_tools(const ToolCallPolicy& policy, const std::vector<json>& tools,
+                                                  std::size_t most, const std::function<bool(const json&)>& wanted) {
   std::vector<std::pair<json, json>> out;
   for (const json& tool : tools) {
     if (out.size() == most) break;
-    if (!is_read_only(tool) || !tool.contains("inputSchema") || !wanted(tool)) continue;
+    if (!policy.allows(tool) || !tool.contains("inputSchema") || !wanted(tool)) continue;
     if (auto args = example_arguments(tool["inputSchema"])) out.emplace_back(tool, *args);
   }
   return out;
 }
 
-std::optional<std::pair<json, json>> callable_read_only_tool(const std::vector<json>& tools,
-                                                             const std::function<bool(const json&)>& wanted) {
-  auto found = callable_read_only_tools(tools, 1, wanted);
+std::optional<std::pair<json, json>> callable_tool(const ToolCallPolicy& policy, const std::vector<json>& tools,
+                                                   const std::function<bool(const json&)>& wanted) {
+  auto found = callable_tools(policy, tools, 1, wanted);
   if (found.empty()) return std::nullopt;
   return found.front();
 }
 
-Outcome skip_without_capability(const std::string& capability) {
-  return skip("the server does not declare the \"" + capability + "\" capability");
-}
 
 std::optional<Outcome> skip_unless_offered(Session& s, const ListFamily& list) {
   if (!list.optional_method) return std::nullopt;

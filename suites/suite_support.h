@@ -12,8 +12,6 @@
 
 namespace mcp::harness::suites {
 
-// The server's capabilities from an initialize response message (empty object if absent).
-nlohmann::json capabilities_of(const nlohmann::json& initialize_response);
 
 // An initialized session together with the initialize response.
 struct Session {
@@ -32,15 +30,19 @@ struct ToolListing {
 };
 ToolListing list_all_tools(CheckContext& ctx);
 
-// The first read-only tool accepted by `wanted` whose arguments can be built from
-// its schema: {tool, arguments}.
-std::optional<std::pair<nlohmann::json, nlohmann::json>> callable_read_only_tool(
-    const std::vector<nlohmann::json>& tools, const std::function<bool(const nlohmann::json&)>& wanted);
+// The run's tool-call policy (--call-tools, profile tools.callable).
+const ToolCallPolicy& call_policy(const CheckContext& ctx);
 
-// Every read-only tool accepted by `wanted` whose arguments can be built, at most `most`:
-// {tool, arguments}, in listing order.
-std::vector<std::pair<nlohmann::json, nlohmann::json>> callable_read_only_tools(
-    const std::vector<nlohmann::json>& tools, std::size_t most,
+// The first tool the policy allows and `wanted` accepts whose arguments can be built
+// from its schema: {tool, arguments}.
+std::optional<std::pair<nlohmann::json, nlohmann::json>> callable_tool(
+    const ToolCallPolicy& policy, const std::vector<nlohmann::json>& tools,
+    const std::function<bool(const nlohmann::json&)>& wanted);
+
+// Every tool the policy allows and `wanted` accepts whose arguments can be built, at
+// most `most`: {tool, arguments}, in listing order.
+std::vector<std::pair<nlohmann::json, nlohmann::json>> callable_tools(
+    const ToolCallPolicy& policy, const std::vector<nlohmann::json>& tools, std::size_t most,
     const std::function<bool(const nlohmann::json&)>& wanted = [](const nlohmann::json&) { return true; });
 
 // Arguments satisfying a simple input schema (required properties of scalar types,
@@ -50,8 +52,6 @@ std::optional<nlohmann::json> example_arguments(const nlohmann::json& input_sche
 // A tool whose lifecycle (_meta[lifecycle_key].status) is current, or undeclared.
 bool is_current_version(const nlohmann::json& tool, const std::string& lifecycle_key);
 
-// Tools a check may call without side effects: annotated readOnlyHint: true.
-bool is_read_only(const nlohmann::json& tool);
 
 // Sends a ping and fails unless its response is the very next message: proves that
 // nothing answered an earlier notification.
@@ -72,7 +72,6 @@ std::string harmless_method(const McpClient& client);
 // when an HTTP server refused them with a 4xx status and no body (which HTTP allows).
 StatusOr<std::optional<nlohmann::json>> send_malformed(McpClient& client, const std::string& text);
 
-Outcome skip_without_capability(const std::string& capability);
 
 // A paginated list method: tools/list, resources/list, resources/templates/list, prompts/list.
 struct ListFamily {

@@ -21,6 +21,8 @@ constexpr int kExitServerUnavailable = 3;
 // No MUST check failed, but the harness failed on at least one check: the run proves
 // nothing about those checks, so it is neither a pass nor the server's failure.
 constexpr int kExitHarnessError = 4;
+// fuzz: the tool-call policy left no tool to fuzz, so nothing about the tools was tested.
+constexpr int kExitNothingTested = 5;
 
 // Prints the message and a hint, returns kExitUsage.
 int usage_error(const std::string& message);
@@ -36,12 +38,15 @@ struct TargetArgs {
   // Only `run` judges exported spans (it turns this on); elsewhere the receiver would just tax the run.
   bool receive_traces = false;
   std::string auth_mode, auth_token, auth_scopes;
+  std::string call_tools;  // empty: the profile's tools.callable (default read-only)
 
   void add_to(CLI::App* cmd) {
     cmd->add_flag("--stdio", stdio, "The server is the command after '--', speaking stdio");
     cmd->add_option("--url", url, "The server's Streamable HTTP endpoint, e.g. http://127.0.0.1:8080/mcp");
     cmd->add_option("--launch", launch, "Start this command first and stop it at the end (with --url)");
-    cmd->add_option("--launch-timeout", launch_timeout_ms, "How long --launch waits for the URL, in ms")->capture_default_str();
+    cmd->add_option("--launch-timeout", launch_timeout_ms,
+                    "How long a server may take to start, in ms: --launch waits this long for the URL, and a stdio "
+                    "server for its first answer")->capture_default_str();
     cmd->add_option("--protocol-version", protocol_version,
                     "Protocol version to test: auto (probe with server/discover, fall back to initialize), or one of "
                     "2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25, 2026-07-28")
@@ -51,6 +56,9 @@ struct TargetArgs {
                     "The server requires auth: oauth, signed-token or gateway. The harness runs the authorization "
                     "server (or plays the gateway) and passes its settings to servers it starts (docs/auth.md)");
     cmd->add_option("--auth-token", auth_token, "A bearer token the server accepts, for servers that trust another issuer");
+    cmd->add_option("--call-tools", call_tools,
+                    "Which tools the harness may call: read-only (default: annotated readOnlyHint: true), all "
+                    "(side effects possible: staging servers only), or NAME,NAME");
     cmd->add_option("--auth-scopes", auth_scopes, "Scopes granted to the harness's clients (default: the profile's auth.scopes)");
   }
 };

@@ -40,6 +40,12 @@ std::string compact(const nlohmann::json& value) {
 
 int run_fuzz_command(const std::vector<std::string>& command) {
   FuzzCommand& args = state();
+  if (args.allow_side_effects) {
+    if (!args.target.call_tools.empty() && args.target.call_tools != "all") {
+      return usage_error("--allow-side-effects is --call-tools all; it cannot go with --call-tools " + args.target.call_tools);
+    }
+    args.target.call_tools = "all";
+  }
   ReadyTarget ready = prepare_target(args.target, command);
   if (ready.exit_code != kExitPassed) return ready.exit_code;
   fuzz::FuzzOptions options;
@@ -48,7 +54,6 @@ int run_fuzz_command(const std::vector<std::string>& command) {
   options.duration = std::chrono::milliseconds(args.duration_ms);
   options.call_timeout = std::chrono::milliseconds(args.call_timeout_ms);
   options.in_flight = args.in_flight;
-  options.allow_side_effects = args.allow_side_effects;
   options.protocol_cases = !args.no_protocol;
   options.tools = args.tools;
   options.repro_dir = args.repro_dir;
@@ -71,8 +76,9 @@ int run_fuzz_command(const std::vector<std::string>& command) {
       }
       if (!f.repro_path.empty()) std::printf("       replay: mcp-harness replay %s <target>\n", f.repro_path.c_str());
     }
-    if (report.findings.empty()) std::printf("  no property violated\n");
+    if (report.findings.empty() && report.calls > 0) std::printf("  no property violated\n");
   }
+  bool no_tool_fuzzed = report.calls == 0 && !report.skipped_tools.empty();
   if (!args.report_json.empty()) {
     std::ofstream out(args.report_json);
     if (!out) return usage_error("cannot write " + args.report_json);
@@ -82,7 +88,15 @@ int run_fuzz_command(const std::vector<std::string>& command) {
     std::cerr << "mcp-harness fuzz: nothing was fuzzed: " << report.stopped_because << "\n";
     return kExitServerUnavailable;
   }
-  return report.findings.empty() ? kExitPassed : kExitChecksFailed;
+  if (!report.findings.empty()) return kExitChecksFailed;
+  if (no_tool_fuzzed) {
+    // Not a pass: the tools were never called. Say so where CI logs show it.
+    std::cerr << "mcp-harness fuzz: NOTHING FUZZED: no tool is among " << ready.config.profile.tools.callable.describe()
+              << " (" << report.skipped_tools.size() << " skipped); only protocol cases ran. Use --call-tools all on a "
+              << "staging server, or --call-tools NAME,NAME.\n";
+    return kExitNothingTested;
+  }
+  return kExitPassed;
 }
 
 int run_replay_command(const std::vector<std::string>& command) {
@@ -115,7 +129,8 @@ void add_fuzz_commands(CLI::App& app) {
       "Properties: every call is answered (or makes progress) within --call-timeout; valid arguments give a result\n"
       "(structuredContent matching outputSchema); invalid ones give an isError result or -32602, never -32603;\n"
       "the server keeps answering ping. Failures are shrunk and written as repro files for 'mcp-harness replay'.\n"
-      "Tools without readOnlyHint: true are skipped unless --allow-side-effects.\n"
+      "Only tools --call-tools allows are fuzzed (default: readOnlyHint: true); when it allows none, the exit\n"
+      "code is 5 (nothing fuzzed), not 0.\n"
       "Examples:\n"
       "  mcp-harness fuzz --seed 42 --max-calls 5000 --stdio -- ./build/bin/mcp-reference-server --stdio\n"
       "  mcp-harness fuzz --tool 'search_*' --url http://127.0.0.1:8080/mcp");
@@ -129,7 +144,7 @@ void add_fuzz_commands(CLI::App& app) {
   args.fuzz->add_option("--in-flight", args.in_flight, "Tool calls pipelined at once (1: one at a time)")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
-  args.fuzz->add_flag("--allow-side-effects", args.allow_side_effects, "Also fuzz tools that may write (never against production)");
+  args.fuzz->add_flag("--allow-side-effects", args.allow_side_effects, "Same as --call-tools all (never against production)");
   args.fuzz->add_option("--tool", args.tools, "Only tools matching this glob (repeatable)");
   args.fuzz->add_flag("--no-protocol", args.no_protocol, "Only tool calls, no malformed protocol messages");
   args.fuzz->add_option("--repro-dir", args.repro_dir, "Where repro files go")->capture_default_str();

@@ -86,6 +86,7 @@ struct RunArgs {
   std::string report_json, report_junit, report_html;
   std::string lock_file, profile_file;
   bool verbose = false, no_color = false;
+  unsigned jobs = 0;  // 0: default_jobs()
 };
 
 int run(RunArgs& args, const std::vector<std::string>& command) {
@@ -116,6 +117,7 @@ int run(RunArgs& args, const std::vector<std::string>& command) {
   ReadyTarget ready = prepare_target(args.target, command);
   if (ready.exit_code != kExitPassed) return ready.exit_code;
   TargetConfig& target = ready.config;
+  if (!args.target.call_tools.empty()) profile.tools.callable = target.profile.tools.callable;  // the flag wins
   target.profile = profile;
   target.lock = lock;
   target.today = iso8601_now().substr(0, 10);
@@ -127,7 +129,7 @@ int run(RunArgs& args, const std::vector<std::string>& command) {
                                   : ConsoleReporter::Verbosity::kNormal;
   ConsoleReporter console(stdout, color, verbosity);
   if (!quiet) std::printf("mcp-harness %s: %zu checks against %s\n", kHarnessVersion, checks.size(), target.describe().c_str());
-  RunReport report = run_checks(checks, target, console.observer());
+  RunReport report = run_checks(checks, target, console.observer(), args.jobs ? args.jobs : default_jobs());
   console.summary(report);
 
   int status = report.must_failures()              ? kExitChecksFailed
@@ -281,6 +283,10 @@ int main(int argc, char** argv) {
                       "e.g. '!observability.*'");
   run_cmd->add_option("--level", args.levels, "Only checks of these levels (repeatable): must, should, profile")
       ->check(CLI::IsMember({"must", "should", "profile"}, CLI::ignore_case));
+  run_cmd->add_option("--jobs,-j", args.jobs,
+                      "Checks run at once, each with its own server process or session (default: twice the cores, at "
+                      "most 8); timing-sensitive checks always run alone")
+      ->check(CLI::Range(1u, 64u));
   run_cmd->add_option("--report-json", args.report_json, "Write a JSON report to this file");
   run_cmd->add_option("--report-junit", args.report_junit, "Write a JUnit XML report to this file");
   run_cmd->add_option("--report-html", args.report_html, "Write a self-contained HTML report to this file");

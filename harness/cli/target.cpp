@@ -43,7 +43,20 @@ ReadyTarget prepare_target(const TargetArgs& args, const std::vector<std::string
       target.env.push_back(std::move(variable));
     }
   }
+  if (!args.call_tools.empty()) {
+    auto policy = ToolCallPolicy::parse(args.call_tools);
+    if (!policy.ok()) {
+      ready.exit_code = usage_error(policy.status().message());
+      return ready;
+    }
+    target.profile.tools.callable = *policy;
+    if (policy->mode() == ToolCallPolicy::Mode::kAll) {  // even with --quiet: a safety warning
+      std::cerr << "calling every tool (--call-tools all): tools may write, send or delete; use a staging server\n";
+    }
+  }
   target.timeout = std::chrono::milliseconds(args.timeout_ms);
+  target.handshake_timeout = target.timeout;
+  target.startup_timeout = std::chrono::milliseconds(std::max(args.launch_timeout_ms, args.timeout_ms));
   target.protocol_version = args.protocol_version;
   if (args.protocol_version != "auto" && !mcp::protocol::find_revision(args.protocol_version)) {
     ready.exit_code = usage_error("--protocol-version must be auto or one of 2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25, 2026-07-28");

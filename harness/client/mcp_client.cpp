@@ -159,6 +159,27 @@ StatusOr<json> McpClient::next_message(Deadline deadline) {
   return receive_validated(deadline);
 }
 
+StatusOr<json> McpClient::next_reply_or_silence(const std::string& marker_method, Deadline deadline,
+                                                std::chrono::milliseconds grace) {
+  const json marker = next_id_++;  // numeric, as every other request: a server that mangles string ids still echoes it
+  RETURN_IF_ERROR(send_request(marker, marker_method));
+  for (bool marker_answered = false;;) {
+    auto message = next_message(deadline);
+    if (!message.ok()) {
+      if (!marker_answered) return message.status();
+      return not_found("no reply, although the server answered a " + marker_method + " sent after it (waited " +
+                       std::to_string(grace.count()) + " ms more)");
+    }
+    if (message->is_object() && message->contains("method")) continue;
+    if (message->is_object() && message->value("id", json()) == marker) {
+      marker_answered = true;
+      deadline = std::min(deadline, deadline_in(grace));
+      continue;
+    }
+    return message;
+  }
+}
+
 std::vector<json> McpClient::take_others() {
   std::vector<json> taken(std::make_move_iterator(others_.begin()), std::make_move_iterator(others_.end()));
   others_.clear();

@@ -60,6 +60,7 @@ class McpClient {
 
   Connection& connection() { return *connection_; }
   std::chrono::milliseconds timeout() const { return timeout_; }
+  void set_timeout(std::chrono::milliseconds timeout) { timeout_ = timeout; }
   // The version the server answered in initialize (or the requested one before that).
   const std::string& protocol_version() const { return version_; }
   // The response to the handshake: initialize (legacy) or server/discover (modern); null before.
@@ -86,6 +87,14 @@ class McpClient {
   // (legacy), or server/discover, after which requests carry their own _meta (modern).
   // Returns the initialize or discover response message.
   StatusOr<nlohmann::json> handshake(const std::string& version);
+
+  // For a message that may get no reply at all (malformed input, a probe): sends a
+  // `marker_method` request behind it and returns the next reply (a message without a
+  // method) that is not the marker's. When the marker's reply comes first and nothing
+  // follows within `grace`, the server chose silence: kNotFound, without waiting out
+  // the deadline. Over stdio replies come in order; HTTP has its own reply per POST.
+  StatusOr<nlohmann::json> next_reply_or_silence(const std::string& marker_method, Deadline deadline,
+                                                 std::chrono::milliseconds grace);
 
   // Messages received that were not the awaited response, in arrival order.
   std::vector<nlohmann::json> take_others();

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 
 namespace mcp::harness {
 
@@ -24,6 +25,19 @@ const char* verdict_name(Verdict verdict) {
     case Verdict::kError: return "error";
   }
   return "?";
+}
+
+Outcome skip_without_capability(const std::string& capability) {
+  return skip("the server does not declare the \"" + capability + "\" capability");
+}
+
+nlohmann::json capabilities_of(const nlohmann::json& handshake_response) {
+  auto result = handshake_response.find("result");
+  if (result != handshake_response.end() && result->is_object()) {
+    auto capabilities = result->find("capabilities");
+    if (capabilities != result->end() && capabilities->is_object()) return *capabilities;
+  }
+  return nlohmann::json::object();
 }
 
 Outcome pass(std::string message) { return {Verdict::kPass, std::move(message), {}, {}}; }

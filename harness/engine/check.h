@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,10 @@ Outcome pass(std::string message = {});
 Outcome fail(std::string message, std::string expected = {}, std::string actual = {});
 Outcome skip(std::string reason);
 Outcome harness_error(std::string message);
+Outcome skip_without_capability(const std::string& capability);
+// The server's capabilities from an initialize or server/discover response message
+// (an empty object if absent).
+nlohmann::json capabilities_of(const nlohmann::json& handshake_response);
 
 struct CheckSpec {
   std::string id;           // stable: area.subject.property
@@ -49,6 +54,12 @@ struct CheckSpec {
   unsigned transports = kAnyTransport;
   std::string min_version;  // empty: no lower bound
   std::string max_version;  // empty: no upper bound (within the legacy era)
+  // A capability (a key of the handshake's capabilities) without which the check skips:
+  // decided from the preflight's handshake, before any server process is started.
+  std::string capability;
+  // Runs alone, after the concurrent checks (--jobs): it measures timing, changes state
+  // other checks rely on (the issuer's keys), or judges what the whole run saw.
+  bool exclusive = false;
   std::function<Outcome(CheckContext&)> run;
 
   bool applies_to(unsigned transport, const std::string& version) const;

@@ -31,7 +31,9 @@ StatusOr<McpClient> CheckContext::client() {
 
 StatusOr<McpClient> CheckContext::session(const std::string& version) {
   ASSIGN_OR_RETURN(McpClient c, client());
+  c.set_timeout(std::max(target_.timeout, target_.handshake_timeout));
   auto init = c.handshake(version.empty() ? target_.protocol_version : version);
+  c.set_timeout(target_.timeout);
   if (!init.ok()) return init.status();
   return c;
 }

@@ -24,6 +24,14 @@ struct TargetConfig {
   std::vector<std::string> command;  // stdio
   std::string url;                   // http
   std::chrono::milliseconds timeout{5000};
+  // How long a server may take to start and answer its first handshake (--launch-timeout).
+  std::chrono::milliseconds startup_timeout{15000};
+  // The deadline of every check's handshake: the request deadline, plus room for a stdio
+  // server that the preflight saw take long to start (each check starts it again).
+  std::chrono::milliseconds handshake_timeout{5000};
+  // The preflight's handshake response (initialize or server/discover), or null: checks
+  // that need a capability it lacks skip without starting the server again.
+  std::shared_ptr<const nlohmann::json> first_handshake;
   std::string protocol_version = "2025-11-25";
   std::vector<std::pair<std::string, std::string>> env;  // extra environment for stdio servers
   Profile profile;

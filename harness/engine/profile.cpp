@@ -40,6 +40,15 @@ StatusOr<Profile> load_profile(const std::string& path) {
       }
       continue;
     }
+    if (section == "tools" && values.is_object()) {
+      for (const auto& [key, value] : values.items()) {
+        if (key != "callable" || !value.is_string()) return invalid_argument(path + ": unknown or mistyped setting tools." + key);
+        auto policy = ToolCallPolicy::parse(value.get<std::string>());
+        if (!policy.ok()) return invalid_argument(path + ": tools.callable: " + policy.status().message());
+        profile.tools.callable = *policy;
+      }
+      continue;
+    }
     if (section == "auth" && values.is_object()) {
       for (const auto& [key, value] : values.items()) {
         if (key == "scopes" && value.is_string()) profile.auth.scopes = value;

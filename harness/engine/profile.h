@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "harness/engine/tool_policy.h"
 #include "mcp/status.h"
 
 namespace mcp::harness {
@@ -45,7 +46,13 @@ struct AuthProfile {
   int jwks_refresh_seconds = 5;  // how long after a key rotation the server may keep refusing the new key
 };
 
+struct ToolsProfile {
+  // Which tools checks may call (--call-tools overrides): "read-only", "all" or "a,b".
+  ToolCallPolicy callable;
+};
+
 struct Profile {
+  ToolsProfile tools;
   VersioningProfile versioning;
   LimitsProfile limits;
   ObservabilityProfile observability;

@@ -1,7 +1,11 @@
 #include "harness/engine/runner.h"
 
 #include <algorithm>
+#include <atomic>
 #include <ctime>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "harness/engine/crash_note.h"
 #include "mcp/json_rpc.h"
@@ -11,15 +15,30 @@ namespace mcp::harness {
 
 using json = nlohmann::json;
 
+namespace {
+// How long server/discover's answer may trail the answer to the ping sent behind it.
+constexpr std::chrono::milliseconds kProbeGrace{300};
+}  // namespace
+
 std::size_t RunReport::count(Verdict verdict) const {
   std::size_t n = 0;
   for (const CheckResult& r : results) n += r.outcome.verdict == verdict;
   return n;
 }
 
-std::size_t RunReport::must_failures() const {
+std::size_t RunReport::must_failures() const { return failures_at(Level::kMust); }
+
+std::size_t RunReport::failures_at(Level level) const {
   std::size_t n = 0;
-  for (const CheckResult& r : results) n += r.outcome.verdict == Verdict::kFail && r.level == Level::kMust;
+  for (const CheckResult& r : results) n += r.outcome.verdict == Verdict::kFail && r.level == level;
+  return n;
+}
+
+std::size_t RunReport::skipped_without_callable_tool() const {
+  std::size_t n = 0;
+  for (const CheckResult& r : results) {
+    n += r.outcome.verdict == Verdict::kSkip && r.outcome.message.find(kNoCallableTool) != std::string::npos;
+  }
   return n;
 }
 
@@ -30,29 +49,56 @@ std::string iso8601_now() {
   return buffer;
 }
 
-Status preflight(const TargetConfig& target) {
+Status preflight(TargetConfig& target) {
   Transcript transcript;
   ViolationSink violations;
-  CheckContext context(target, transcript, violations);
+  TargetConfig first = target;
+  first.handshake_timeout = std::max(target.handshake_timeout, target.startup_timeout);  // the first start may be slow
+  CheckContext context(first, transcript, violations);
+  auto start = Clock::now();
   auto session = context.session();
+  note_startup(target, Clock::now() - start);
   // A server that answers under the wrong id is alive: the checks report that
   // (jsonrpc.id-echo among them) instead of the run stopping as "unavailable".
   if (!session.ok() && session.status().message().find(kMismatchedIdPrefix) != std::string::npos) return ok_status();
   if (!session.ok()) return session.status();
+  target.first_handshake = std::make_shared<const json>(session->handshake_response());
   return ok_status();
 }
 
-EraProbe detect_protocol_version(const TargetConfig& target) {
+void note_startup(TargetConfig& target, Clock::duration first_answer) {
+  if (target.transport != kStdio) return;  // an HTTP server starts once, before the run
+  auto seen = std::chrono::duration_cast<std::chrono::milliseconds>(first_answer);
+  target.handshake_timeout = std::min(target.startup_timeout, std::max(target.handshake_timeout, target.timeout + 2 * seen));
+}
+
+EraProbe detect_protocol_version(TargetConfig& target) {
   const std::string modern(protocol::k2026_07_28), legacy(protocol::latest_legacy());
   Transcript transcript;
   ViolationSink violations;
   CheckContext context(target, transcript, violations);
+  auto start = Clock::now();
   auto connection = context.connect();
   if (!connection.ok()) return {legacy, "could not probe (" + connection.status().message() + "); assuming initialize"};
   (*connection)->set_protocol_version(modern);  // HTTP: MCP-Protocol-Version and Mcp-Method headers
-  // A legacy server may stay silent; the probe does not wait the full per-request deadline.
-  McpClient probe(std::move(*connection), nullptr, std::min(target.timeout, std::chrono::milliseconds(3000)));
-  auto answer = probe.request("server/discover", {{"_meta", per_request_meta(modern)}});
+  StatusOr<json> answer = internal_error("not sent");
+  if (target.transport == kStdio) {
+    // A stdio server may still be starting, or may ignore server/discover: a ping behind
+    // it tells the two apart, so a slow start gets --launch-timeout and silence ends early.
+    McpClient probe(std::move(*connection), nullptr, target.timeout);
+    const json id = "mcp-harness-era-probe";
+    answer = probe.send_request(id, "server/discover", {{"_meta", per_request_meta(modern)}});
+    if (answer.ok()) answer = probe.next_reply_or_silence("ping", deadline_in(target.startup_timeout), kProbeGrace);
+    if (answer.ok() || answer.status().code() == StatusCode::kNotFound) {
+      note_startup(target, Clock::now() - start);
+    } else {
+      target.startup_timeout = target.timeout;  // it had its start-up allowance; the preflight does not wait it again
+    }
+  } else {
+    // A legacy HTTP server answers the POST with an HTTP error at once; no need to wait long.
+    McpClient probe(std::move(*connection), nullptr, std::min(target.timeout, std::chrono::milliseconds(3000)));
+    answer = probe.request("server/discover", {{"_meta", per_request_meta(modern)}});
+  }
   auto knows_modern = [](const json& versions) {
     std::vector<std::string> known;
     if (versions.is_array()) {
@@ -79,43 +125,91 @@ EraProbe detect_protocol_version(const TargetConfig& target) {
   return {legacy, "server/discover was refused (" + jsonrpc::serialize(error).substr(0, 120) + "); using initialize"};
 }
 
-RunReport run_checks(const std::vector<const CheckSpec*>& checks, const TargetConfig& target,
-                     const RunObserver& observer) {
+namespace {
+
+std::optional<Outcome> not_applicable(const CheckSpec& spec, const TargetConfig& target) {
+  if (spec.applies_to(target.transport, target.protocol_version)) {
+    if (spec.capability.empty() || !target.first_handshake) return std::nullopt;
+    if (capabilities_of(*target.first_handshake).contains(spec.capability)) return std::nullopt;
+    return skip_without_capability(spec.capability);
+  }
+  std::string where = spec.transports == kHttp ? "Streamable HTTP" : spec.transports == kStdio ? "stdio" : "";
+  return skip(!where.empty() && !(spec.transports & target.transport)
+                  ? "applies to " + where + " servers only"
+                  : "does not apply to protocol version " + target.protocol_version);
+}
+
+CheckResult run_one(const CheckSpec& spec, const TargetConfig& target, ViolationSink& violations) {
+  CheckResult result;
+  result.spec = &spec;
+  result.level = spec.level_on(target.transport);
+  Transcript transcript;
+  auto start = Clock::now();
+  if (auto skipped = not_applicable(spec, target)) {
+    result.outcome = *skipped;
+  } else {
+    CheckContext context(target, transcript, violations);
+    try {
+      result.outcome = spec.run(context);
+    } catch (const std::exception& e) {
+      result.outcome = harness_error(std::string("harness error while running the check: ") + e.what());
+    }
+  }
+  result.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  result.transcript = transcript.entries();
+  return result;
+}
+
+}  // namespace
+
+unsigned default_jobs() {
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return std::min(8u, 2 * cores);  // checks mostly wait on the server, so twice the cores
+}
+
+RunReport run_checks(const std::vector<const CheckSpec*>& checks, const TargetConfig& target, const RunObserver& observer,
+                     unsigned jobs) {
   RunReport report;
   report.target = target.describe();
   report.transport = target.transport == kHttp ? "http" : "stdio";
   report.protocol_version = target.protocol_version;
   report.started_at = iso8601_now();
+  report.tool_policy = target.profile.tools.callable.describe();
   auto run_start = Clock::now();
   ViolationSink violations;  // run-wide: the schema suite reports everything seen
+  report.results.resize(checks.size());
 
+  // Concurrent checks first (any order, results kept in registry order), then the
+  // exclusive ones alone, in registry order.
+  std::vector<std::size_t> concurrent, alone;
   for (std::size_t i = 0; i < checks.size(); ++i) {
-    const CheckSpec& spec = *checks[i];
-    note_running_check(spec.id, i, checks.size(), report.count(Verdict::kFail));
-    if (observer.on_start) observer.on_start(i, checks.size(), spec);
-    CheckResult result;
-    result.spec = &spec;
-    result.level = spec.level_on(target.transport);
-    Transcript transcript;
-    auto start = Clock::now();
-    if (!spec.applies_to(target.transport, target.protocol_version)) {
-      std::string where = spec.transports == kHttp ? "Streamable HTTP" : spec.transports == kStdio ? "stdio" : "";
-      result.outcome = skip(!where.empty() && !(spec.transports & target.transport)
-                                ? "applies to " + where + " servers only"
-                                : "does not apply to protocol version " + target.protocol_version);
-    } else {
-      CheckContext context(target, transcript, violations);
-      try {
-        result.outcome = spec.run(context);
-      } catch (const std::exception& e) {
-        result.outcome = harness_error(std::string("harness error while running the check: ") + e.what());
-      }
-    }
-    result.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-    result.transcript = transcript.entries();
-    report.results.push_back(std::move(result));
-    if (observer.on_finish) observer.on_finish(i, checks.size(), report.results.back());
+    (checks[i]->exclusive && !not_applicable(*checks[i], target) ? alone : concurrent).push_back(i);
   }
+  std::mutex mutex;  // guards the observer, the crash note and the failure count
+  std::size_t failed = 0;
+  auto run_index = [&](std::size_t i) {
+    const CheckSpec& spec = *checks[i];
+    {
+      std::lock_guard lock(mutex);
+      note_running_check(spec.id, i, checks.size(), failed);
+      if (observer.on_start) observer.on_start(i, checks.size(), spec);
+    }
+    CheckResult result = run_one(spec, target, violations);
+    std::lock_guard lock(mutex);
+    failed += result.outcome.verdict == Verdict::kFail;
+    report.results[i] = std::move(result);
+    if (observer.on_finish) observer.on_finish(i, checks.size(), report.results[i]);
+  };
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t k; (k = next.fetch_add(1)) < concurrent.size();) run_index(concurrent[k]);
+  };
+  std::vector<std::thread> workers;
+  for (unsigned w = 1; w < std::max(1u, jobs) && w < concurrent.size(); ++w) workers.emplace_back(worker);
+  worker();
+  for (std::thread& t : workers) t.join();
+  for (std::size_t i : alone) run_index(i);
+
   report.wall_ms = std::chrono::duration<double, std::milli>(Clock::now() - run_start).count();
   if (target.receiver) report.spans = target.receiver->spans();
   return report;

@@ -9,6 +9,7 @@
 #include "harness/client/transcript.h"
 #include "harness/engine/check.h"
 #include "harness/engine/context.h"
+#include "harness/engine/tool_policy.h"
 #include "harness/telemetry/otlp_receiver.h"
 
 namespace mcp::harness {
@@ -29,10 +30,14 @@ struct RunReport {
   double wall_ms = 0;
   std::vector<CheckResult> results;
   std::vector<ReceivedSpan> spans;  // what the server exported to the harness's OTLP receiver
+  std::string tool_policy;          // ToolCallPolicy::describe() of the run
 
   std::size_t count(Verdict verdict) const;
   // Failures that gate CI: MUST-level checks that failed.
   std::size_t must_failures() const;
+  std::size_t failures_at(Level level) const;
+  // Checks skipped because the tool-call policy left no tool to call (kNoCallableTool).
+  std::size_t skipped_without_callable_tool() const;
 };
 
 struct RunObserver {
@@ -40,12 +45,21 @@ struct RunObserver {
   std::function<void(std::size_t index, std::size_t total, const CheckResult& result)> on_finish;
 };
 
+// Up to `jobs` checks run at once (each with its own process or session); checks marked
+// exclusive run alone at the end. Results are in the order of `checks` whatever `jobs` is,
+// and the observer is called from one thread at a time.
 RunReport run_checks(const std::vector<const CheckSpec*>& checks, const TargetConfig& target,
-                     const RunObserver& observer = {});
+                     const RunObserver& observer = {}, unsigned jobs = 1);
+// Twice the cores (checks mostly wait on the server), at most 8.
+unsigned default_jobs();
 
 // Connects and initializes once, so that an unreachable server is reported as
 // such (exit code 3) instead of as a wall of failed checks.
-Status preflight(const TargetConfig& target);
+// Gives the first handshake --launch-timeout (a slow start), and widens
+// target.handshake_timeout by what it saw, since every stdio check starts the server again.
+Status preflight(TargetConfig& target);
+// Widens target.handshake_timeout for a stdio server whose first answer took `first_answer`.
+void note_startup(TargetConfig& target, Clock::duration first_answer);
 
 // The version to test when none was forced, found the way the spec's backward-
 // compatibility probe prescribes (2026-07-28 basic/transports/stdio.mdx): server/discover
@@ -56,7 +70,7 @@ struct EraProbe {
   std::string version;
   std::string evidence;  // why, in words, for the console
 };
-EraProbe detect_protocol_version(const TargetConfig& target);
+EraProbe detect_protocol_version(TargetConfig& target);
 
 std::string iso8601_now();
 

@@ -248,10 +248,6 @@ bool answers_ping(McpClient& client, std::chrono::milliseconds timeout) {
   return response.ok();
 }
 
-bool side_effect_free(const json& tool) {
-  return tool.contains("annotations") && tool["annotations"].is_object() && tool["annotations"].value("readOnlyHint", false);
-}
-
 Status write_file(const std::string& path, const std::string& text) {
   std::ofstream out(path);
   if (!out) return invalid_argument("cannot write " + path);
@@ -307,8 +303,9 @@ FuzzReport run_fuzz(const TargetConfig& target, const FuzzOptions& options, cons
     bool chosen = options.tools.empty();
     for (const std::string& glob : options.tools) chosen = chosen || glob_match(glob, name);
     if (!chosen) continue;
-    if (!options.allow_side_effects && !side_effect_free(tool)) {
-      report.skipped_tools.push_back(name + ": may have side effects (not readOnlyHint); pass --allow-side-effects");
+    if (!target.profile.tools.callable.allows(tool)) {
+      report.skipped_tools.push_back(name + ": not among " + target.profile.tools.callable.describe() +
+                                     " (--call-tools all, or NAME, to fuzz it)");
       continue;
     }
     tools.push_back(std::make_unique<ToolUnderTest>(tool));

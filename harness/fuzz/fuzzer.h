@@ -21,7 +21,6 @@ struct FuzzOptions {
   long long max_calls = 2000;
   std::chrono::milliseconds duration{60000};
   std::chrono::milliseconds call_timeout{2000};  // without a response or progress for this long, a call hangs
-  bool allow_side_effects = false;               // fuzz tools not annotated readOnlyHint: true
   std::vector<std::string> tools;                // globs over tool names; empty: every eligible tool
   bool protocol_cases = true;                    // every tenth case is a malformed or odd message instead
   std::string repro_dir = ".";

@@ -13,7 +13,8 @@ std::string ConsoleReporter::paint(const char* code, const std::string& text) co
 
 RunObserver ConsoleReporter::observer() {
   RunObserver observer;
-  observer.on_finish = [this](std::size_t index, std::size_t total, const CheckResult& r) {
+  observer.on_finish = [this](std::size_t, std::size_t total, const CheckResult& r) {
+    ++finished_;
     if (verbosity_ == Verbosity::kQuiet) return;
     bool errored = r.outcome.verdict == Verdict::kError;
     bool failed = r.outcome.verdict == Verdict::kFail || errored;
@@ -23,7 +24,7 @@ RunObserver ConsoleReporter::observer() {
                         : r.outcome.verdict == Verdict::kPass ? paint("32", "pass")
                                                               : paint("90", "skip");
     int width = static_cast<int>(std::to_string(total).size());
-    std::fprintf(out_, "[%*zu/%zu] %s %-58s %7.0f ms\n", width, index + 1, total, label.c_str(), r.spec->id.c_str(),
+    std::fprintf(out_, "[%*zu/%zu] %s %-58s %7.0f ms\n", width, finished_, total, label.c_str(), r.spec->id.c_str(),
                  r.duration_ms);
     if (failed || verbosity_ == Verbosity::kVerbose) {
       if (!r.outcome.message.empty()) std::fprintf(out_, "        %s\n", r.outcome.message.c_str());
@@ -63,7 +64,14 @@ void ConsoleReporter::summary(const RunReport& report) {
       std::fprintf(out_, "  %zu: %s\n", ids.size(), reason.substr(0, 160).c_str());
     }
   }
-  std::string verdict = must ? paint("1;31", "FAILED") : paint("1;32", "PASSED");
+  if (std::size_t uncalled = report.skipped_without_callable_tool()) {
+    // Prominent even with --quiet: a pass that called no tool proves little about the tools.
+    std::fprintf(out_, "\n%s could not run: the harness may call only %s, and no listed tool qualifies. On a staging "
+                       "server use --call-tools all, or --call-tools NAME,NAME (docs/guide.md).\n",
+                 paint("1;33", std::to_string(uncalled) + " check" + (uncalled == 1 ? "" : "s")).c_str(),
+                 report.tool_policy.c_str());
+  }
+    std::string verdict = must ? paint("1;31", "FAILED") : paint("1;32", "PASSED");
   std::fprintf(out_, "\n%s  %s (protocol %s)\n", verdict.c_str(), report.target.c_str(), report.protocol_version.c_str());
   std::fprintf(out_, "%zu checks in %.2f s: %s, %s (%zu MUST, %zu SHOULD, %zu PROFILE), %s\n", report.results.size(),
                report.wall_ms / 1000.0, paint("32", std::to_string(report.count(Verdict::kPass)) + " passed").c_str(),

@@ -39,7 +39,11 @@ std::string render_json(const RunReport& report) {
                 {"skipped", report.count(Verdict::kSkip)},
                 {"harness_errors", report.count(Verdict::kError)},
                 {"must_failed", report.must_failures()},
+                {"should_failed", report.failures_at(Level::kShould)},
+                {"profile_failed", report.failures_at(Level::kProfile)},
+                {"skipped_without_callable_tool", report.skipped_without_callable_tool()},
                 {"total", report.results.size()}}},
+              {"tool_policy", report.tool_policy},
               {"checks", checks}};
   return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }

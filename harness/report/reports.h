@@ -31,6 +31,7 @@ class ConsoleReporter {
   std::FILE* out_;
   bool color_;
   Verbosity verbosity_;
+  std::size_t finished_ = 0;  // checks finish out of order under --jobs: progress counts them
 };
 
 }  // namespace mcp::harness

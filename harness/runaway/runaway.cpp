@@ -155,15 +155,13 @@ StatusOr<RunawayReport> run_runaway(const TargetConfig& target, const RunawayOpt
   ViolationSink violations;
   CheckContext ctx(target, transcript, violations);
 
-  // The tool to drive: the chosen one, or the first read-only tool that answers.
+  // The tool to drive: the chosen one, or the first tool the call policy allows that answers.
   ASSIGN_OR_RETURN(McpClient probe, ctx.session());
   ASSIGN_OR_RETURN(ListWalk walk, walk_list(probe, "tools/list", "tools"));
   json arguments;
   for (const json& tool : walk.items) {
     std::string name = jsonrpc::string_member(tool, "name");
-    bool read_only = tool.contains("annotations") && tool["annotations"].is_object() &&
-                     tool["annotations"].contains("readOnlyHint") && tool["annotations"]["readOnlyHint"] == true;
-    if (!options.tool.empty() ? name != options.tool : !read_only) continue;
+    if (!options.tool.empty() ? name != options.tool : !target.profile.tools.callable.allows(tool)) continue;
     // Any valid arguments will do; a schema nothing valid can be built for is passed over.
     std::optional<json> example = example_instance(tool.value("inputSchema", json::object()));
     if (!example) continue;
@@ -176,7 +174,8 @@ StatusOr<RunawayReport> run_runaway(const TargetConfig& target, const RunawayOpt
     }
   }
   if (report.tool.empty()) {
-    return failed_precondition(options.tool.empty() ? "no read-only tool answered; name one with --tool"
+    return failed_precondition(options.tool.empty() ? "no tool that " + target.profile.tools.callable.describe() +
+                                                          " allows answered; name one with --tool, or widen --call-tools"
                                                     : "the server lists no tool named " + options.tool);
   }
   double declared_rate = 0;

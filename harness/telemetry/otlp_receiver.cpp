@@ -87,6 +87,9 @@ struct OtlpReceiver::Impl {
   mutable std::condition_variable arrived;
   std::vector<ReceivedSpan> spans;
   std::size_t requests = 0;
+  // A wait ran out before any span ever arrived: the server exports none, and later
+  // waits return at once (one wait per run, not one per check).
+  mutable bool waited_in_vain = false;
 };
 
 OtlpReceiver::OtlpReceiver() : impl_(std::make_unique<Impl>()) {}
@@ -149,6 +152,7 @@ std::vector<ReceivedSpan> OtlpReceiver::wait_for_trace(const std::string& trace_
   auto deadline = std::chrono::steady_clock::now() + timeout;
   std::unique_lock<std::mutex> lock(impl_->mutex);
   std::vector<ReceivedSpan> matching;
+  if (impl_->waited_in_vain && impl_->spans.empty()) return matching;
   for (;;) {
     matching.clear();
     for (const ReceivedSpan& s : impl_->spans) {
@@ -156,6 +160,7 @@ std::vector<ReceivedSpan> OtlpReceiver::wait_for_trace(const std::string& trace_
     }
     if (done(matching)) return matching;
     if (impl_->arrived.wait_until(lock, deadline) == std::cv_status::timeout) {
+      if (impl_->spans.empty()) impl_->waited_in_vain = true;
       matching.clear();
       for (const ReceivedSpan& s : impl_->spans) {
         if (s.trace_id == trace_id) matching.push_back(s);
@@ -163,6 +168,11 @@ std::vector<ReceivedSpan> OtlpReceiver::wait_for_trace(const std::string& trace_
       return matching;
     }
   }
+}
+
+bool OtlpReceiver::nothing_ever_arrived() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->waited_in_vain && impl_->spans.empty();
 }
 
 }  // namespace mcp::harness

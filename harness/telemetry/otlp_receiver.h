@@ -34,10 +34,13 @@ class OtlpReceiver {
 
   std::vector<ReceivedSpan> spans() const;
   // Waits until `done` holds for the spans of `trace_id`, or the deadline; returns them either way.
+  // Once a wait has run out with no span received at all, later waits return at once.
   std::vector<ReceivedSpan> wait_for_trace(const std::string& trace_id,
                                            const std::function<bool(const std::vector<ReceivedSpan>&)>& done,
                                            std::chrono::milliseconds timeout) const;
   std::size_t requests() const;
+  // True once a wait ran out and no span has arrived since the run began.
+  bool nothing_ever_arrived() const;
 
  private:
   OtlpReceiver();

@@ -256,6 +256,7 @@ void register_session_checks(Registry& registry) {
                    "expired (plus the profile's leeway), sends it again with the same token; expects HTTP 401.",
       .transports = kHttp,
       .min_version = "2025-03-26",
+      .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         MintingTarget target = minting_target(ctx, {"oauth"});
         if (target.skip) return *target.skip;
@@ -323,6 +324,7 @@ void register_session_checks(Registry& registry) {
                    "the profile's auth.jwks_refresh_seconds; expects HTTP 200.",
       .transports = kHttp,
       .min_version = "2025-03-26",
+      .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         MintingTarget target = minting_target(ctx, kBearerModes);
         if (target.skip) return *target.skip;

@@ -48,7 +48,7 @@ LimitsSetup setup(CheckContext& ctx, bool needs_declaration) {
   }
   // The first candidate that actually works: a listing can promise more than the tool does.
   std::vector<json> candidates = s.listing.tools;
-  while (auto tool = loop_tool(candidates, ctx.target().profile.versioning.lifecycle_key)) {
+  while (auto tool = loop_tool(ctx, candidates)) {
     auto probe = loop_on(ctx, s.listing.session->client, tool->first, tool->second, 1);
     // A refusal proves the tool works and is limited: keep it (isolation checks want exactly that).
     if (probe.ok() && (probe->accepted == 1 || probe->refused == 1)) {
@@ -58,7 +58,7 @@ LimitsSetup setup(CheckContext& ctx, bool needs_declaration) {
     }
     std::erase_if(candidates, [&](const json& t) { return t.value("name", "") == tool->first; });
   }
-  s.outcome = skip("no read-only tool could be called successfully to loop on");
+  s.outcome = skip("no callable tool could be called successfully to loop on");
   return s;
 }
 
@@ -106,11 +106,11 @@ BudgetSpend spend_budget(CheckContext& ctx, LimitsSetup& s, const json& meta) {
   std::string key = ctx.target().profile.versioning.lifecycle_key;
   std::vector<std::pair<std::string, json>> tools;
   for (const json& tool : s.listing.tools) {
-    auto found = callable_read_only_tool({tool}, [&](const json& t) { return is_current_version(t, key); });
+    auto found = callable_tool(call_policy(ctx), {tool}, [&](const json& t) { return is_current_version(t, key); });
     if (found) tools.emplace_back(tool.value("name", ""), found->second);
   }
   if (tools.empty()) {
-    out.outcome = skip("no read-only tool to spend the budget on");
+    out.outcome = skip("no callable tool to spend the budget on");
     return out;
   }
   std::stable_sort(tools.begin(), tools.end(),
@@ -162,6 +162,7 @@ void register_limits(Registry& registry) {
                      "_meta, so agents and harnesses can plan within them.",
       .spec_ref = kProfileDoc,
       .procedure = "Initializes and reads _meta[\"dev.mcp-harness/limits\"] (or the profile's declared limits).",
+      .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         DeclaredLimits limits = declared_limits(s, ctx.target().profile.limits);
@@ -180,6 +181,7 @@ void register_limits(Registry& registry) {
       .requirement = "A runaway loop calling one tool back to back is refused before it reaches the profile's call cap.",
       .spec_ref = kProfileDoc,
       .procedure = "Calls one read-only tool back to back, up to max_calls (400), until a refusal.",
+      .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, false);
         if (s.outcome) return *s.outcome;
@@ -197,6 +199,7 @@ void register_limits(Registry& registry) {
                      "burst plus what the bucket refilled meanwhile.",
       .spec_ref = kProfileDoc,
       .procedure = "Loops on one tool and compares the index of the first refusal with the declared burst and rate.",
+      .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, true);
         if (s.outcome) return *s.outcome;
@@ -222,6 +225,7 @@ void register_limits(Registry& registry) {
                      "remaining, retry_after_seconds and retry_at, with text that tells the model when to try again.",
       .spec_ref = kProfileDoc,
       .procedure = "Loops on one tool until refused and inspects the refusal.",
+      .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, false);
         if (s.outcome) return *s.outcome;
@@ -264,6 +268,7 @@ void register_limits(Registry& registry) {
       .spec_ref = kProfileDoc,
       .procedure = "Loops on one tool over HTTP and inspects the status and body of the call that was refused.",
       .transports = kHttp,
+      .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, false);
         if (s.outcome) return *s.outcome;
@@ -293,6 +298,7 @@ void register_limits(Registry& registry) {
       .spec_ref = kProfileDoc,
       .procedure = "Loops until refused, retries at once (expects a refusal), waits retry_after_seconds, retries "
                    "(expects success). Skipped when retry-after exceeds 5 s.",
+      .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, false);
         if (s.outcome) return *s.outcome;
@@ -339,6 +345,7 @@ void register_limits(Registry& registry) {
       .requirement = "One session's spent budget and rate limit never refuse another session.",
       .spec_ref = kProfileDoc,
       .procedure = "Exhausts the rate limit on one tool and the budget in session A, then calls from session B.",
+      .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup a = setup(ctx, false);
         if (a.outcome) return *a.outcome;
@@ -375,6 +382,7 @@ void register_limits(Registry& registry) {
       .requirement = "Exhausting one tool's rate limit does not refuse calls to another tool.",
       .spec_ref = kProfileDoc,
       .procedure = "Loops on one tool until rate-limited, then calls a different read-only tool in the same session.",
+      .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, false);
         if (s.outcome) return *s.outcome;
@@ -385,7 +393,7 @@ void register_limits(Registry& registry) {
         // Any other current read-only tool that works; a refusal from it is the failure.
         std::vector<json> others = s.listing.tools;
         std::erase_if(others, [&](const json& t) { return t.value("name", "") == s.tool; });
-        while (auto other = loop_tool(others, ctx.target().profile.versioning.lifecycle_key)) {
+        while (auto other = loop_tool(ctx, others)) {
           REQUIRE_OK(Loop next, loop_on(ctx, s.listing.session->client, other->first, other->second, 1), "calling " + other->first);
           if (next.accepted == 1) return pass(other->first + " unaffected by " + s.tool + "'s limit");
           if (next.refused) {
@@ -394,7 +402,7 @@ void register_limits(Registry& registry) {
           }
           std::erase_if(others, [&](const json& t) { return t.value("name", "") == other->first; });
         }
-        return skip("no other read-only tool could be called successfully");
+        return skip("no other callable tool could be called successfully");
       },
   });
 
@@ -406,6 +414,7 @@ void register_limits(Registry& registry) {
       .spec_ref = kProfileDoc,
       .procedure = "Spends a fresh run id's budget on the costliest read-only tools, pacing calls within each tool's "
                    "rate, and checks where budget_exhausted begins.",
+      .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, true);
         if (s.outcome) return *s.outcome;
@@ -436,6 +445,7 @@ void register_limits(Registry& registry) {
                      "that were accepted.",
       .spec_ref = kProfileDoc,
       .procedure = "Reads the declared executions resource, loops past the rate limit, reads it again and compares.",
+      .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, true);
         if (s.outcome) return *s.outcome;
@@ -466,6 +476,7 @@ void register_limits(Registry& registry) {
       .requirement = "An agent calling at half the declared rate is never refused.",
       .spec_ref = kProfileDoc,
       .procedure = "Calls one tool at half its declared rate for about a second (at least 3 calls).",
+      .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, true);
         if (s.outcome) return *s.outcome;

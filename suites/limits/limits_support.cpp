@@ -65,9 +65,10 @@ StatusOr<Loop> tight_loop(const LimitsProfile& profile, McpClient& client, const
   return loop;
 }
 
-std::optional<std::pair<std::string, json>> loop_tool(const std::vector<json>& tools, const std::string& lifecycle_key) {
+std::optional<std::pair<std::string, json>> loop_tool(const CheckContext& ctx, const std::vector<json>& tools) {
   // Current versions only: deprecated ones add notices, retired ones refuse for other reasons.
-  auto found = callable_read_only_tool(tools, [&](const json& tool) { return is_current_version(tool, lifecycle_key); });
+  const std::string& lifecycle_key = ctx.target().profile.versioning.lifecycle_key;
+  auto found = callable_tool(call_policy(ctx), tools, [&](const json& tool) { return is_current_version(tool, lifecycle_key); });
   if (!found) return std::nullopt;
   return std::make_pair(found->first.value("name", std::string()), found->second);
 }

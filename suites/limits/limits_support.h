@@ -38,8 +38,8 @@ StatusOr<Loop> tight_loop(const LimitsProfile& profile, McpClient& client, const
                           const nlohmann::json& arguments, int max_calls,
                           int stop_after_refused = 1, const nlohmann::json& meta = nullptr);
 
-// A cheap read-only tool to hammer: {name, arguments}, or nullopt.
-std::optional<std::pair<std::string, nlohmann::json>> loop_tool(const std::vector<nlohmann::json>& tools,
-                                                              const std::string& lifecycle_key);
+// A current tool the call policy allows, to hammer: {name, arguments}, or nullopt.
+std::optional<std::pair<std::string, nlohmann::json>> loop_tool(const CheckContext& ctx,
+                                                              const std::vector<nlohmann::json>& tools);
 
 }  // namespace mcp::harness::suites

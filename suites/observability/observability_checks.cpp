@@ -45,9 +45,9 @@ Traced setup(CheckContext& ctx, bool needs_spans) {
     t.outcome = t.listing.outcome;
     return t;
   }
-  auto tool = callable_read_only_tool(t.listing.tools, [](const json&) { return true; });
+  auto tool = callable_tool(call_policy(ctx), t.listing.tools, [](const json&) { return true; });
   if (!tool) {
-    t.outcome = skip("no read-only tool to call");
+    t.outcome = skip("no callable tool to call");
     return t;
   }
   t.tool = tool->first.value("name", "");
@@ -99,7 +99,7 @@ StatusOr<TracedCall> traced_call(CheckContext& ctx, McpClient& client, const std
 Outcome missing_span(CheckContext& ctx, const TracedCall& call) {
   std::size_t total = ctx.target().receiver->spans().size();
   if (total == 0) {
-    return fail("no span reached the OTLP receiver within 3 s", "a SERVER span for the call exported to OTEL_EXPORTER_OTLP_ENDPOINT",
+    return fail("no span reached the OTLP receiver within 3 s: the server exported no spans in this run", "a SERVER span for the call exported to OTEL_EXPORTER_OTLP_ENDPOINT",
                 "the server exported nothing");
   }
   return fail("no SERVER span continues the caller's trace", "trace " + call.parent.trace_id + " with parent " + call.parent.span_id,
@@ -223,10 +223,10 @@ void register_observability(Registry& registry) {
       .run = [](CheckContext& ctx) -> Outcome {
         Traced t = setup(ctx, true);
         if (t.outcome) return *t.outcome;
-        auto target = callable_read_only_tool(t.listing.tools, [](const json& tool) {
+        auto target = callable_tool(call_policy(ctx), t.listing.tools, [](const json& tool) {
           return !tool["inputSchema"].value("required", json::array()).empty();
         });
-        if (!target) return skip("no read-only tool with required arguments");
+        if (!target) return skip("no callable tool with required arguments");
         std::string name = target->first.value("name", "");
         REQUIRE_OK(TracedCall call, traced_call(ctx, t.listing.session->client, name, json::object()), "calling " + name);
         if (!call.response.contains("result") || call.response["result"].value("isError", false) != true) {
@@ -354,7 +354,7 @@ void register_observability(Registry& registry) {
         Traced t = setup(ctx, false);
         if (t.outcome) return *t.outcome;
         for (const json& tool : t.listing.tools) {
-          if (!is_read_only(tool)) continue;
+          if (!call_policy(ctx).allows(tool)) continue;
           json schema = tool.value("inputSchema", json::object());
           json properties = schema.value("properties", json::object());
           if (!properties.is_object()) continue;
@@ -381,7 +381,7 @@ void register_observability(Registry& registry) {
             return pass(tool_name + "." + name + " redacted");
           }
         }
-        return skip("no read-only tool has a sensitive (writeOnly / x-sensitive) string argument");
+        return skip("no callable tool has a sensitive (writeOnly / x-sensitive) string argument");
       },
   });
 
@@ -393,6 +393,7 @@ void register_observability(Registry& registry) {
       .procedure = "Starts the stdio server pointed at a collector that never answers, makes 20 traced calls, and "
                    "expects each to finish within 250 ms.",
       .transports = kStdio,
+      .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         if (!ctx.target().profile.observability.exports_traces) return skip("the profile says the server exports no traces");
         auto collector = SilentCollector::open();

@@ -23,10 +23,10 @@ struct ChosenTool {
   std::optional<Outcome> outcome;
 };
 ChosenTool choose_read_only_tool(CheckContext& ctx, const std::function<bool(const json&)>& wanted = nullptr,
-                                 const std::string& none = "no read-only tool could be called with generated arguments") {
+                                 const std::string& none = "no callable tool could be called with generated arguments") {
   ToolListing tour = list_all_tools(ctx);
   if (tour.outcome) return {std::nullopt, "", nullptr, tour.outcome};
-  auto chosen = callable_read_only_tool(tour.tools, wanted ? wanted : [](const json&) { return true; });
+  auto chosen = callable_tool(call_policy(ctx), tour.tools, wanted ? wanted : [](const json&) { return true; });
   if (!chosen) return {std::nullopt, "", nullptr, skip(none)};
   return {std::move(tour.session), chosen->first["name"], chosen->second, std::nullopt};
 }
@@ -58,7 +58,7 @@ HeaderTool choose_header_tool(CheckContext& ctx) {
         if (parameter) std::tie(chosen.parameter, chosen.text) = *parameter;
         return found = parameter.has_value();
       },
-      "no read-only tool declares an x-mcp-header parameter that generated arguments fill");
+      "no callable tool declares an x-mcp-header parameter that generated arguments fill");
   return chosen;
 }
 

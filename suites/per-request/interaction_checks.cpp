@@ -121,7 +121,7 @@ void register_per_request_interactions(Registry& registry) {
         const json capable = {{protocol::kMetaClientCapabilities, {{"elicitation", json::object()}, {"sampling", json::object()},
                                                                   {"roots", json::object()}}}};
         int asked = 0;
-        for (const auto& [tool, arguments] : callable_read_only_tools(tour.tools, kMaxToolsCalled)) {
+        for (const auto& [tool, arguments] : callable_tools(call_policy(ctx), tour.tools, kMaxToolsCalled)) {
           std::string name = tool["name"];
           json params = {{"name", name}, {"arguments", arguments}, {"_meta", capable}};
           REQUIRE_OK(json response, client.request("tools/call", params), "calling " + name);
@@ -155,7 +155,7 @@ void register_per_request_interactions(Registry& registry) {
             return fail(name + "'s final result is not complete", "resultType \"complete\"", compact(response));
           }
         }
-        if (asked == 0) return skip("no read-only tool asked for input");
+        if (asked == 0) return skip("no callable tool asked for input");
         return pass(std::to_string(asked) + " input rounds answered and completed");
       },
   });
@@ -174,7 +174,7 @@ void register_per_request_interactions(Registry& registry) {
         if (tour.outcome) return *tour.outcome;
         McpClient& client = tour.session->client;
         int refused = 0;
-        for (const auto& [tool, arguments] : callable_read_only_tools(tour.tools, kMaxToolsCalled)) {
+        for (const auto& [tool, arguments] : callable_tools(call_policy(ctx), tour.tools, kMaxToolsCalled)) {
           std::string name = tool["name"];
           json message = request_with_meta(client, client.next_id(), "tools/call", {{"name", name}, {"arguments", arguments}});
           REQUIRE_OK(Exchange exchange, send_as_is(client, message), "calling " + name);
@@ -191,7 +191,7 @@ void register_per_request_interactions(Registry& registry) {
             return fail(name + "'s -32021 does not list the capability it needs", "data.requiredCapabilities {...}", compact(error));
           }
         }
-        if (refused == 0) return skip("no read-only tool needed a client capability");
+        if (refused == 0) return skip("no callable tool needed a client capability");
         return pass(std::to_string(refused) + " tools refused with -32021");
       },
   });
@@ -277,7 +277,7 @@ void register_per_request_interactions(Registry& registry) {
         if (tour.outcome) return *tour.outcome;
         McpClient& client = tour.session->client;
         int called = 0;
-        for (const auto& [tool, arguments] : callable_read_only_tools(tour.tools, kMaxToolsCalled)) {
+        for (const auto& [tool, arguments] : callable_tools(call_policy(ctx), tour.tools, kMaxToolsCalled)) {
           std::string name = tool["name"];
           REQUIRE_OK(json response, client.request("tools/call", {{"name", name}, {"arguments", arguments}}), "calling " + name);
           ++called;
@@ -287,7 +287,7 @@ void register_per_request_interactions(Registry& registry) {
             }
           }
         }
-        if (called == 0) return skip("no read-only tool could be called with generated arguments");
+        if (called == 0) return skip("no callable tool could be called with generated arguments");
         return pass(std::to_string(called) + " tools called, no log messages");
       },
   });
@@ -328,7 +328,7 @@ void register_per_request_interactions(Registry& registry) {
         static const std::vector<std::string> kBelowError = {"debug", "info", "notice", "warning"};
         McpClient& client = tour.session->client;
         int called = 0, logged = 0;
-        for (const auto& [tool, arguments] : callable_read_only_tools(tour.tools, kMaxToolsCalled)) {
+        for (const auto& [tool, arguments] : callable_tools(call_policy(ctx), tour.tools, kMaxToolsCalled)) {
           std::string name = tool["name"];
           REQUIRE_OK(json response,
                      client.request("tools/call", {{"name", name}, {"arguments", arguments}, {"_meta", {{protocol::kMetaLogLevel, "error"}}}}),
@@ -344,7 +344,7 @@ void register_per_request_interactions(Registry& registry) {
             }
           }
         }
-        if (called == 0) return skip("no read-only tool could be called with generated arguments");
+        if (called == 0) return skip("no callable tool could be called with generated arguments");
         return pass(std::to_string(called) + " tools called, " + std::to_string(logged) + " log messages at error or above");
       },
   });

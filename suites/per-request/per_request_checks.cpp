@@ -223,6 +223,7 @@ void register_per_request(Registry& registry) {
       .spec_ref = spec(kModernDocs, "server/resources.mdx", "Error Handling"),
       .procedure = "Reads a URI no server has and expects error -32602.",
       .min_version = kFirstModernVersion,
+      .capability = "resources",
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "server/discover");
         if (!s.has_capability("resources")) return skip_without_capability("resources");
@@ -265,8 +266,8 @@ void register_per_request(Registry& registry) {
       .run = [](CheckContext& ctx) -> Outcome {
         ToolListing tour = list_all_tools(ctx);
         if (tour.outcome) return *tour.outcome;
-        auto chosen = callable_read_only_tool(tour.tools, [](const json&) { return true; });
-        if (!chosen) return skip("no read-only tool could be called with generated arguments");
+        auto chosen = callable_tool(call_policy(ctx), tour.tools, [](const json&) { return true; });
+        if (!chosen) return skip("no callable tool could be called with generated arguments");
         McpClient& client = tour.session->client;
         TraceParent parent{random_hex_id(16), random_hex_id(8), "01"};
         json meta = {{"traceparent", parent.format()}, {"tracestate", "harness=1"}};

@@ -22,6 +22,7 @@ void register_prompts(Registry& registry) {
       .requirement = "prompts/list MUST return a ListPromptsResult.",
       .spec_ref = spec("2025-11-25", kDoc, "Listing Prompts"),
       .procedure = "Sends prompts/list and validates the result against the negotiated version's schema.",
+      .capability = "prompts",
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (!s.has_capability("prompts")) return skip_without_capability("prompts");
@@ -39,6 +40,7 @@ void register_prompts(Registry& registry) {
       .requirement = "prompts/get without a required argument SHOULD be answered with error -32602 (Invalid params).",
       .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
       .procedure = "Finds a prompt with a required argument and gets it with no arguments.",
+      .capability = "prompts",
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (!s.has_capability("prompts")) return skip_without_capability("prompts");
@@ -63,6 +65,7 @@ void register_prompts(Registry& registry) {
                      "accepted and no prompt listed twice.",
       .spec_ref = spec("2025-11-25", kPagination, "Pagination Flow"),
       .procedure = "Walks prompts/list through every nextCursor (up to 100 pages) and compares names.",
+      .capability = "prompts",
       .run = [](CheckContext& ctx) { return check_pagination(ctx, kPromptList); },
   });
 
@@ -72,6 +75,7 @@ void register_prompts(Registry& registry) {
       .requirement = "A prompts/list cursor the server did not issue SHOULD be refused with error -32602 (Invalid params).",
       .spec_ref = spec("2025-11-25", kPagination, "Error Handling"),
       .procedure = "Sends prompts/list with cursor \"mcp-harness-not-a-cursor\".",
+      .capability = "prompts",
       .run = [](CheckContext& ctx) { return check_invalid_cursor(ctx, kPromptList); },
   });
 
@@ -83,6 +87,7 @@ void register_prompts(Registry& registry) {
       .spec_ref = spec("2025-11-25", kDoc, "Getting a Prompt"),
       .procedure = "Gets every listed prompt (up to 20), giving each required argument the value \"mcp-harness\", "
                    "and validates each result. A refusal counts against prompts without required arguments only.",
+      .capability = "prompts",
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (!s.has_capability("prompts")) return skip_without_capability("prompts");
@@ -120,6 +125,7 @@ void register_prompts(Registry& registry) {
       .requirement = "prompts/get for a prompt that does not exist SHOULD be answered with error -32602 (Invalid params).",
       .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
       .procedure = "Sends prompts/get for \"mcp_harness_no_such_prompt\".",
+      .capability = "prompts",
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (!s.has_capability("prompts")) return skip_without_capability("prompts");

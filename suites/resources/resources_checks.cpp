@@ -50,6 +50,7 @@ void register_resources(Registry& registry) {
       .requirement = "resources/list MUST return a ListResourcesResult.",
       .spec_ref = spec("2025-11-25", kDoc, "Listing Resources"),
       .procedure = "Sends resources/list and validates the result against the negotiated version's schema.",
+      .capability = "resources",
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (!s.has_capability("resources")) return skip_without_capability("resources");
@@ -67,6 +68,7 @@ void register_resources(Registry& registry) {
       .requirement = "Reading a listed resource MUST return its contents (a ReadResourceResult with the same URI).",
       .spec_ref = spec("2025-11-25", kDoc, "Reading Resources"),
       .procedure = "Reads the first resource resources/list names and validates the result.",
+      .capability = "resources",
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (!s.has_capability("resources")) return skip_without_capability("resources");
@@ -93,6 +95,7 @@ void register_resources(Registry& registry) {
                      "found), not with empty contents.",
       .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
       .procedure = "Sends resources/read for \"mcp-harness://no/such/resource\".",
+      .capability = "resources",
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (!s.has_capability("resources")) return skip_without_capability("resources");
@@ -109,6 +112,7 @@ void register_resources(Registry& registry) {
                      "accepted and no resource listed twice.",
       .spec_ref = spec("2025-11-25", kPagination, "Pagination Flow"),
       .procedure = "Walks resources/list through every nextCursor (up to 100 pages) and compares URIs.",
+      .capability = "resources",
       .run = [](CheckContext& ctx) { return check_pagination(ctx, kResourceList); },
   });
 
@@ -118,6 +122,7 @@ void register_resources(Registry& registry) {
       .requirement = "A resources/list cursor the server did not issue SHOULD be refused with error -32602 (Invalid params).",
       .spec_ref = spec("2025-11-25", kPagination, "Error Handling"),
       .procedure = "Sends resources/list with cursor \"mcp-harness-not-a-cursor\".",
+      .capability = "resources",
       .run = [](CheckContext& ctx) { return check_invalid_cursor(ctx, kResourceList); },
   });
 
@@ -127,6 +132,7 @@ void register_resources(Registry& registry) {
       .requirement = "resources/templates/list MUST return a ListResourceTemplatesResult.",
       .spec_ref = spec("2025-11-25", kDoc, "Resource Templates"),
       .procedure = "Sends resources/templates/list and validates the result against the negotiated version's schema.",
+      .capability = "resources",
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (!s.has_capability("resources")) return skip_without_capability("resources");
@@ -146,6 +152,7 @@ void register_resources(Registry& registry) {
                      "no template listed twice.",
       .spec_ref = spec("2025-11-25", kPagination, "Pagination Flow"),
       .procedure = "Walks resources/templates/list through every nextCursor and compares URI templates.",
+      .capability = "resources",
       .run = [](CheckContext& ctx) { return check_pagination(ctx, kTemplateList); },
   });
 
@@ -155,6 +162,7 @@ void register_resources(Registry& registry) {
       .requirement = "A resources/templates/list cursor the server did not issue SHOULD be refused with error -32602.",
       .spec_ref = spec("2025-11-25", kPagination, "Error Handling"),
       .procedure = "Sends resources/templates/list with cursor \"mcp-harness-not-a-cursor\".",
+      .capability = "resources",
       .run = [](CheckContext& ctx) { return check_invalid_cursor(ctx, kTemplateList); },
   });
 
@@ -164,6 +172,7 @@ void register_resources(Registry& registry) {
       .requirement = "Binary resource contents MUST be properly encoded: a blob is valid base64.",
       .spec_ref = spec("2025-11-25", kDoc, "Binary Content"),
       .procedure = "Reads every listed resource (up to 50) and decodes each blob.",
+      .capability = "resources",
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (!s.has_capability("resources")) return skip_without_capability("resources");
@@ -250,6 +259,7 @@ void register_resources(Registry& registry) {
                      "error (-32602, Invalid params), not with contents.",
       .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
       .procedure = "Sends resources/read with empty params.",
+      .capability = "resources",
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (!s.has_capability("resources")) return skip_without_capability("resources");

@@ -17,6 +17,7 @@ void register_schema(Registry& registry) {
       .spec_ref = spec("2025-11-25", "basic/lifecycle.mdx", "Operation"),
       .procedure = "Sets the log level to debug (with logging declared) and pings, then reports every message seen in this "
                    "check and in all checks before it that needs an undeclared capability.",
+      .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (s.has_capability("logging")) {
@@ -38,6 +39,7 @@ void register_schema(Registry& registry) {
       .spec_ref = spec("2025-11-25", "basic/index.mdx", "Schema") + " (schema.json)",
       .procedure = "Tours the server (initialize, ping, every list the capabilities allow) and reports every schema "
                    "violation seen in this check and in all checks that ran before it.",
+      .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         REQUIRE_OK(json ping, s.client.request("ping"), "ping");

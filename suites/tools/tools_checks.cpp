@@ -23,7 +23,7 @@ const ListFamily kToolList{"tools", "tools/list", "tools", "name"};
 using Judge = std::function<std::optional<Outcome>(const json& tool, const json& result)>;
 std::optional<Outcome> call_read_only_tools(CheckContext& ctx, ToolListing& tour, const std::function<bool(const json&)>& wanted,
                                             const Judge& judge, int& called) {
-  for (const auto& [tool, args] : callable_read_only_tools(tour.tools, tour.tools.size(), wanted)) {
+  for (const auto& [tool, args] : callable_tools(call_policy(ctx), tour.tools, tour.tools.size(), wanted)) {
     std::string name = tool["name"];
     auto response = tour.session->client.request("tools/call", {{"name", name}, {"arguments", args}});
     if (!response.ok() && response.status().code() == StatusCode::kDeadlineExceeded) {
@@ -58,6 +58,7 @@ void register_tools(Registry& registry) {
       .requirement = "tools/list MUST return a ListToolsResult: a tools array of Tool definitions.",
       .spec_ref = spec("2025-11-25", kDoc, "Listing Tools"),
       .procedure = "Sends tools/list and validates the result against the negotiated version's ListToolsResult.",
+      .capability = "tools",
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (!s.has_capability("tools")) return skip_without_capability("tools");
@@ -95,6 +96,7 @@ void register_tools(Registry& registry) {
                      "accepted and no tool listed twice.",
       .spec_ref = spec("2025-11-25", "server/utilities/pagination.mdx", "Pagination Flow"),
       .procedure = "Walks tools/list through every nextCursor (up to 100 pages) and compares tool names.",
+      .capability = "tools",
       .run = [](CheckContext& ctx) { return check_pagination(ctx, kToolList); },
   });
 
@@ -104,6 +106,7 @@ void register_tools(Registry& registry) {
       .requirement = "A cursor the server did not issue SHOULD be refused with error -32602 (Invalid params).",
       .spec_ref = spec("2025-11-25", "server/utilities/pagination.mdx", "Error Handling"),
       .procedure = "Sends tools/list with cursor \"mcp-harness-not-a-cursor\".",
+      .capability = "tools",
       .run = [](CheckContext& ctx) { return check_invalid_cursor(ctx, kToolList); },
   });
 
@@ -162,6 +165,7 @@ void register_tools(Registry& registry) {
                      "unknown tools under protocol errors), not a tool result.",
       .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
       .procedure = "Calls \"mcp_harness_no_such_tool\" with no arguments.",
+      .capability = "tools",
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (!s.has_capability("tools")) return skip_without_capability("tools");
@@ -184,10 +188,10 @@ void register_tools(Registry& registry) {
       .run = [](CheckContext& ctx) -> Outcome {
         ToolListing tour = list_all_tools(ctx);
         if (tour.outcome) return *tour.outcome;
-        auto target = callable_read_only_tool(tour.tools, [](const json& tool) {
+        auto target = callable_tool(call_policy(ctx), tour.tools, [](const json& tool) {
           return !tool["inputSchema"].value("required", json::array()).empty();
         });
-        if (!target) return skip("no read-only tool (readOnlyHint: true) with required arguments to call safely");
+        if (!target) return skip("no callable tool (readOnlyHint: true) with required arguments to call safely");
         std::string name = target->first["name"];
         REQUIRE_OK(json response,
                    tour.session->client.request("tools/call", {{"name", name}, {"arguments", json::object()}}),
@@ -229,7 +233,7 @@ void register_tools(Registry& registry) {
           return std::nullopt;
         }, called);
         if (verdict) return *verdict;
-        if (called == 0) return skip("no read-only tool with an outputSchema could be called with generated arguments");
+        if (called == 0) return skip("no callable tool with an outputSchema could be called with generated arguments");
         return pass(std::to_string(called) + " tools called");
       },
   });
@@ -254,7 +258,7 @@ void register_tools(Registry& registry) {
           return std::nullopt;
         }, called);
         if (verdict) return *verdict;
-        if (called == 0) return skip("no read-only tool could be called with generated arguments");
+        if (called == 0) return skip("no callable tool could be called with generated arguments");
         return pass(std::to_string(called) + " tools called");
       },
   });
@@ -284,7 +288,7 @@ void register_tools(Registry& registry) {
                       "a text block holding " + compact(result["structuredContent"]), compact(result));
         }, called);
         if (verdict) return *verdict;
-        if (structured == 0) return skip("no read-only tool returned structuredContent to generated arguments");
+        if (structured == 0) return skip("no callable tool returned structuredContent to generated arguments");
         return pass(std::to_string(structured) + " structured results");
       },
   });
@@ -295,6 +299,7 @@ void register_tools(Registry& registry) {
                      "and SHOULD be answered with a JSON-RPC error, not a tool result.",
       .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
       .procedure = "Sends tools/call with arguments but no name.",
+      .capability = "tools",
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (!s.has_capability("tools")) return skip_without_capability("tools");

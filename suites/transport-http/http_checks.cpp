@@ -286,8 +286,8 @@ void register_transport_http(Registry& registry) {
       .run = [](CheckContext& ctx) -> Outcome {
         ToolListing tour = list_all_tools(ctx);
         if (tour.outcome) return *tour.outcome;
-        auto target = callable_read_only_tool(tour.tools, [](const json&) { return true; });
-        if (!target) return skip("no read-only tool to call");
+        auto target = callable_tool(call_policy(ctx), tour.tools, [](const json&) { return true; });
+        if (!target) return skip("no callable tool to call");
         std::map<std::string, int> seen;  // event id -> the call that carried it
         for (int call = 1; call <= 2; ++call) {
           json params = {{"name", target->first["name"]}, {"arguments", target->second},

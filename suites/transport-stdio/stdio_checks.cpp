@@ -9,7 +9,8 @@ using json = nlohmann::json;
 
 namespace {
 const std::string kDoc = "basic/transports.mdx";
-}
+constexpr std::size_t kToolsCalled = 3;
+}  // namespace
 
 void register_transport_stdio(Registry& registry) {
   registry.add({
@@ -18,19 +19,28 @@ void register_transport_stdio(Registry& registry) {
       .requirement = "The server MUST NOT write anything to stdout that is not a valid MCP message (one JSON-RPC "
                      "message per line, no embedded newlines).",
       .spec_ref = spec("2025-11-25", kDoc, "stdio"),
-      .procedure = "Starts the server, initializes, pings and lists tools, then inspects every stdout line.",
+      .procedure = "Starts the server, initializes, pings, lists tools and calls up to 3 callable tools (--call-tools), "
+                   "then inspects every stdout line.",
       .transports = kStdio,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         REQUIRE_OK(json ping, s.client.request("ping"), "ping");
+        int called = 0;
         if (s.has_capability("tools")) {
-          REQUIRE_OK(json tools, s.client.request("tools/list"), "tools/list");
+          // Tool handlers are where stray prints hide (a debug line, a library's banner).
+          REQUIRE_OK(ListWalk tools, walk_list(s.client, "tools/list", "tools"), "tools/list");
+          for (const auto& [tool, arguments] : callable_tools(call_policy(ctx), tools.items, kToolsCalled)) {
+            auto called_tool = s.client.request("tools/call", {{"name", tool["name"]}, {"arguments", arguments}});
+            if (!called_tool.ok() && called_tool.status().code() != StatusCode::kDeadlineExceeded) break;
+            ++called;
+          }
         }
         StdioConnection* stdio = as_stdio(s.client);
         std::vector<std::string> noise = stdio->stdout_noise();
         if (!noise.empty()) {
-          return fail(std::to_string(noise.size()) + " stdout line(s) are not JSON", "only JSON-RPC messages",
-                      noise.front());
+          return fail(std::to_string(noise.size()) + " stdout line(s) are not JSON" +
+                          (called ? " (after " + std::to_string(called) + " tool call(s))" : ""),
+                      "only JSON-RPC messages", noise.front());
         }
         for (const json& message : s.client.take_others()) {
           if (std::holds_alternative<jsonrpc::Rejection>(jsonrpc::classify(message))) {
@@ -38,7 +48,7 @@ void register_transport_stdio(Registry& registry) {
           }
         }
         if (stdio->oversized_lines()) return fail("the server wrote a line over 16 MiB to stdout");
-        return pass();
+        return pass(called ? std::to_string(called) + " tool call(s) made" : "no tool called (see --call-tools)");
       },
   });
 

@@ -54,7 +54,7 @@ void register_server_utilities(Registry& registry) {
       .requirement = "Servers that support completions MUST declare the completions capability.",
       .spec_ref = spec("2025-11-25", kCompletionDoc, "Capabilities"),
       .procedure = "Without a declared completions capability, asks completion/complete about the first prompt "
-                   "argument or template variable; a result means undeclared support.",
+                   "argument or template variable; a CompleteResult means undeclared support.",
       .min_version = "2025-03-26",
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
@@ -63,6 +63,13 @@ void register_server_utilities(Registry& registry) {
         if (!target) return skip("no prompt argument or template variable to ask about");
         REQUIRE_OK(json response, s.client.request("completion/complete", complete_params(target->first, target->second)),
                    "completion/complete");
+        const json result = response.value("result", json());
+        if (response.contains("result") && !(result.is_object() && result.contains("completion"))) {
+          // Not a completion at all (tmcp answers `"result": null`): the server does not
+          // support completions, so this MUST does not bind; schema.server-messages judges the reply.
+          return skip("completion/complete got a result that is not a CompleteResult (" + compact(result).substr(0, 80) +
+                      "); see schema.server-messages");
+        }
         if (response.contains("result")) {
           return fail("the server completes arguments without declaring the completions capability",
                       "a declared completions capability, or an error (-32601)", compact(response));
@@ -80,6 +87,7 @@ void register_server_utilities(Registry& registry) {
       .procedure = "Asks completion/complete about the first prompt argument or template variable with an empty "
                    "value and validates the result.",
       .min_version = "2025-03-26",
+      .capability = "completions",
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (!s.has_capability("completions")) return skip_without_capability("completions");
@@ -103,6 +111,7 @@ void register_server_utilities(Registry& registry) {
       .spec_ref = spec("2025-11-25", kCompletionDoc, "Error Handling"),
       .procedure = "Asks completion/complete about prompt \"mcp_harness_no_such_prompt\".",
       .min_version = "2025-03-26",
+      .capability = "completions",
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (!s.has_capability("completions")) return skip_without_capability("completions");
@@ -122,6 +131,7 @@ void register_server_utilities(Registry& registry) {
       .spec_ref = spec("2025-11-25", kLoggingDoc, "Setting Log Level"),
       .procedure = "Sends logging/setLevel with level \"warning\".",
       .max_version = kLastLegacyVersion,
+      .capability = "logging",
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (!s.has_capability("logging")) return skip_without_capability("logging");
@@ -139,6 +149,7 @@ void register_server_utilities(Registry& registry) {
       .spec_ref = spec("2025-11-25", kLoggingDoc, "Error Handling"),
       .procedure = "Sends logging/setLevel with level \"mcp-harness-loudest\".",
       .max_version = kLastLegacyVersion,
+      .capability = "logging",
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (!s.has_capability("logging")) return skip_without_capability("logging");
@@ -162,7 +173,7 @@ void register_server_utilities(Registry& registry) {
         if (tour.outcome) return *tour.outcome;
         McpClient& client = tour.session->client;
         int tried = 0;
-        for (const auto& [tool, args] : callable_read_only_tools(tour.tools, 10)) {
+        for (const auto& [tool, args] : callable_tools(call_policy(ctx), tour.tools, 10)) {
           ++tried;
           std::string name = tool["name"];
           std::string token = "mcp-harness-progress-" + std::to_string(tried);
@@ -191,7 +202,7 @@ void register_server_utilities(Registry& registry) {
           }
           if (seen > 0) return pass(name + " sent " + std::to_string(seen) + " progress notification(s)");
         }
-        return skip("no read-only tool reported progress (" + std::to_string(tried) + " tried)");
+        return skip("no callable tool reported progress (" + std::to_string(tried) + " tried)");
       },
   });
 }

@@ -41,9 +41,9 @@ const json* find_tool(const std::vector<json>& tools, const std::string& name) {
 }
 
 // A read-only tool in `status` to call, with arguments built from its schema.
-std::optional<std::pair<std::string, json>> callable_in_status(const std::vector<json>& tools, const std::string& status,
-                                                                const VersioningProfile& profile) {
-  auto found = callable_read_only_tool(tools, [&](const json& tool) { return status_of(tool, profile) == status; });
+std::optional<std::pair<std::string, json>> callable_in_status(const CheckContext& ctx, const std::vector<json>& tools,
+                                                                const std::string& status, const VersioningProfile& profile) {
+  auto found = callable_tool(call_policy(ctx), tools, [&](const json& tool) { return status_of(tool, profile) == status; });
   if (!found) return std::nullopt;
   return std::make_pair(found->first.value("name", std::string()), found->second);
 }
@@ -206,7 +206,7 @@ void register_versioning(Registry& registry) {
         ToolListing listing = list_all_tools(ctx);
         if (listing.outcome) return *listing.outcome;
         const VersioningProfile& profile = ctx.target().profile.versioning;
-        auto target = callable_in_status(listing.tools, "deprecated", profile);
+        auto target = callable_in_status(ctx, listing.tools, "deprecated", profile);
         if (!target) return skip("no read-only deprecated tool to call safely");
         REQUIRE_OK(json response, listing.session->client.request("tools/call", {{"name", target->first}, {"arguments", target->second}}),
                    "calling " + target->first);
@@ -235,7 +235,7 @@ void register_versioning(Registry& registry) {
         ToolListing listing = list_all_tools(ctx);
         if (listing.outcome) return *listing.outcome;
         const VersioningProfile& profile = ctx.target().profile.versioning;
-        auto target = callable_in_status(listing.tools, "retired", profile);
+        auto target = callable_in_status(ctx, listing.tools, "retired", profile);
         if (!target) return skip("no read-only retired tool to call safely");
         REQUIRE_OK(json response, listing.session->client.request("tools/call", {{"name", target->first}, {"arguments", target->second}}),
                    "calling " + target->first);

@@ -15,7 +15,8 @@ namespace {
 std::string harness() { return bin_dir() + "/mcp-harness"; }
 
 ProgramRun harness_stdio(const std::vector<std::string>& server, std::vector<std::string> extra = {}) {
-  std::vector<std::string> argv = {harness(), "run", "--quiet", "--timeout", "500"};
+  // A short start-up allowance too: a stdio server gets --launch-timeout for its first answer.
+  std::vector<std::string> argv = {harness(), "run", "--quiet", "--timeout", "500", "--launch-timeout", "1000"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   argv.push_back("--stdio");
   argv.push_back("--");

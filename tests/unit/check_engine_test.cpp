@@ -128,6 +128,7 @@ RunReport sample_report() {
 TEST(Reports, JsonHasTheDocumentedShape) {
   json report = json::parse(render_json(sample_report()));
   EXPECT_EQ(report["summary"], json({{"passed", 0}, {"failed", 2}, {"skipped", 1}, {"harness_errors", 0}, {"must_failed", 1},
+                                     {"should_failed", 1}, {"profile_failed", 0}, {"skipped_without_callable_tool", 0},
                                      {"total", 3}}));
   ASSERT_EQ(report["checks"].size(), 3u);
   EXPECT_EQ(report["checks"][0]["id"], "demo.must");
