@@ -4,7 +4,10 @@
 #  - runaway driver calls/s (fan-out scenario, limits set never to refuse);
 #  - a full default `mcp-harness run` against the reference server (both transports)
 #    beside the official conformance suite (npm, pinned in ci/official-suite) on the
-#    same server, with how many checks each ran.
+#    same server, with how many checks each ran;
+#  - the same against Node.js servers we did not write (ci/interop): the official SDK's
+#    McpServer over HTTP (beside the official suite) and server-everything over stdio,
+#    and (full runs) that stdio run again with --jobs 1, whose verdicts must be identical.
 # BENCH_SMOKE=1 shortens every run.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -12,7 +15,8 @@ bin="${BUILD_DIR:-$root/build}/bin"
 smoke="${BENCH_SMOKE:-0}"
 work="$(mktemp -d)"
 server_pid=""
-trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
+node_pid=""
+trap 'for pid in $server_pid $node_pid; do kill "$pid" 2>/dev/null; done; rm -rf "$work"' EXIT
 . "$root/bench/common.sh"
 server=("$bin/mcp-reference-server" --stdio --config "$root/bench/load-config.json" --log-file /dev/null)
 
@@ -61,6 +65,39 @@ if command -v node >/dev/null && (cd "$suite" && npm ci --no-audit --no-fund --l
   scenarios=$(grep -cE '^[✓✗] ' "$work/out.txt" || true)
   printf "%-58s %8s s  (%s scenarios; %s)\n" "official conformance suite 0.1.16, same server, HTTP" "$official_s" "$scenarios" "$summary"
   python3 -c "print(f'harness HTTP run / official suite wall time: {$http_s / $official_s:.2f}x (target < 1.0x with >= 4x the checks)')"
+  # A server we did not write, as users bring them: Node.js servers from the interop corpus.
+  apps="$root/ci/interop/apps"
+  if (cd "$root/ci/interop" && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1) &&
+     (cd "$apps/sdk" && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1); then
+    node_port=$((22000 + RANDOM % 1000))
+    PORT=$node_port node "$apps/sdk/mcp-server-http.js" >/dev/null 2>&1 &
+    node_pid=$!
+    wait_port "$node_port"
+    node_url="http://127.0.0.1:$node_port/mcp"
+    node_http_s=$(timed "$bin/mcp-harness" run --report-json "$work/node-http.json" --url "$node_url")
+    node_official_s=$(timed node --import "$suite/node20-shim.mjs" "$suite/node_modules/@modelcontextprotocol/conformance/dist/index.js" \
+      server --url "$node_url" -o "$work/official-node")
+    kill "$node_pid" 2>/dev/null || true
+    everything="$root/ci/interop/node_modules/.bin/mcp-server-everything"
+    node_stdio_s=$(timed "$bin/mcp-harness" run --report-json "$work/node-stdio.json" --stdio -- "$everything" stdio)
+    printf "%-58s %8s s  (%s checks run; target <= 10 s)\n" "mcp-harness run, official SDK McpServer (Node), HTTP" "$node_http_s" \
+      "$(checks_run "$work/node-http.json")"
+    printf "%-58s %8s s  (same server)\n" "official conformance suite 0.1.16, SDK McpServer, HTTP" "$node_official_s"
+    printf "%-58s %8s s  (%s checks run; target <= 15 s)\n" "mcp-harness run, server-everything (Node), stdio" "$node_stdio_s" \
+      "$(checks_run "$work/node-stdio.json")"
+    if [ "$smoke" != 1 ]; then
+      # Concurrency must not change verdicts: the same run one check at a time.
+      serial_s=$(timed "$bin/mcp-harness" run --jobs 1 --report-json "$work/node-stdio-1.json" --stdio -- "$everything" stdio)
+      same=$(python3 -c "
+import json
+a, b = (json.load(open(f'$work/node-stdio{s}.json')) for s in ('', '-1'))
+print('identical' if [(c['id'], c['status']) for c in a['checks']] == [(c['id'], c['status']) for c in b['checks']] else 'DIFFERENT')")
+      printf "%-58s %8s s  (baseline: --jobs 1, ratio %.2fx; verdicts %s)\n" "mcp-harness run --jobs 1, server-everything, stdio" \
+        "$serial_s" "$(python3 -c "print($serial_s / $node_stdio_s)")" "$same"
+    fi
+  else
+    echo "interop corpus: the npm registry is unavailable; Node.js server runs skipped"
+  fi
 else
   echo "official conformance suite: node/npm or the npm registry is unavailable; skipped"
 fi

@@ -28,6 +28,7 @@ const Registry& builtin_checks() {
     suites::register_observability(r);
     suites::register_transport_stdio(r);
     suites::register_transport_http(r);
+    suites::register_robustness(r);
     suites::register_per_request(r);
     suites::register_per_request_interactions(r);
     suites::register_per_request_http(r);

@@ -17,6 +17,8 @@ void register_limits(Registry& registry);
 void register_observability(Registry& registry);
 void register_transport_stdio(Registry& registry);
 void register_transport_http(Registry& registry);
+// suites/robustness/: a long session, large and invalid tool arguments; the server answers and lives on.
+void register_robustness(Registry& registry);
 // suites/per-request/: the 2026-07-28 era (server/discover, per-request _meta, MRTR,
 // subscriptions/listen, HTTP request headers); skipped for initialize-based versions.
 void register_per_request(Registry& registry);

@@ -22,11 +22,11 @@ class TokenCredentials final : public Credentials {
     if (mode_ == "signed-token") {
       // Platform tokens are single-use and short-lived: a new one per request.
       return [as, subject, scope, aud] {
-        auto token = as->mint(as->claims(subject, aud, scope, 60), "EdDSA");
+        auto token = as->mint(as->claims(subject, aud, scope, 60));
         return token.ok() ? bearer(*token) : std::map<std::string, std::string>{};
       };
     }
-    auto token = as->mint(as->claims(subject, aud, scope, 3600), "ES256");
+    auto token = as->mint(as->claims(subject, aud, scope, 3600));
     std::string value = token.ok() ? *token : "";
     return [value] { return bearer(value); };
   }
@@ -36,7 +36,7 @@ class TokenCredentials final : public Credentials {
     EnvList env = {{"MCP_AUTH_MODE", mode_}, {"MCP_AUTH_ISSUER", as_->issuer()}, {"MCP_AUTH_RESOURCE", server_audience}};
     // oauth servers discover the JWKS from the issuer's metadata; platform tokens come with a key URL.
     if (mode_ == "signed-token") env.emplace_back("MCP_AUTH_JWKS_URI", as_->jwks_uri());
-    auto token = as_->mint(as_->claims("harness-stdio-client", server_audience, all_scopes, 3600), "ES256");
+    auto token = as_->mint(as_->claims("harness-stdio-client", server_audience, all_scopes, 3600));
     if (token.ok()) env.emplace_back("MCP_ACCESS_TOKEN", *token);
     return env;
   }
@@ -82,12 +82,18 @@ class StaticTokenCredentials final : public Credentials {
 
 HeaderSource Credentials::fresh_client() { return client("harness-client-" + std::to_string(++clients_), all_scopes); }
 
-StatusOr<std::shared_ptr<Credentials>> make_credentials(const std::string& mode, const std::string& scopes) {
+StatusOr<std::shared_ptr<Credentials>> make_credentials(const std::string& mode, const std::string& scopes,
+                                                        const std::string& algorithm) {
   std::shared_ptr<Credentials> out;
   if (mode == "gateway") {
     out = std::make_shared<GatewayCredentials>();
   } else if (mode == "oauth" || mode == "signed-token") {
-    ASSIGN_OR_RETURN(auto as, MockAuthorizationServer::start());
+    std::vector<std::string> algs = {algorithm};
+    if (algorithm == "all") algs = {"RS256", "ES256", "EdDSA"};
+    else if (algorithm != "RS256" && algorithm != "ES256" && algorithm != "EdDSA") {
+      return invalid_argument("unknown --auth-alg '" + algorithm + "' (use RS256, ES256, EdDSA or all)");
+    }
+    ASSIGN_OR_RETURN(auto as, MockAuthorizationServer::start(algs));
     out = std::make_shared<TokenCredentials>(mode, as);
   } else {
     return invalid_argument("unknown --auth mode '" + mode + "' (use oauth, signed-token or gateway)");

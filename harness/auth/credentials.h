@@ -44,7 +44,10 @@ class Credentials {
 };
 
 // mode: oauth, signed-token, gateway. `scopes` is what ordinary clients are granted.
-StatusOr<std::shared_ptr<Credentials>> make_credentials(const std::string& mode, const std::string& scopes);
+// `algorithm` (oauth, signed-token): what the harness's issuer signs with: RS256, ES256,
+// EdDSA, or all (every token check then runs against each; valid tokens use RS256).
+StatusOr<std::shared_ptr<Credentials>> make_credentials(const std::string& mode, const std::string& scopes,
+                                                        const std::string& algorithm = "RS256");
 std::shared_ptr<Credentials> static_token_credentials(const std::string& token);
 
 // The gateway's headers for one request.

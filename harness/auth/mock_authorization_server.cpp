@@ -20,11 +20,18 @@ struct MockAuthorizationServer::Impl {
   std::thread thread;
 };
 
-StatusOr<std::shared_ptr<MockAuthorizationServer>> MockAuthorizationServer::start() {
+namespace {
+std::string kid_prefix(const std::string& alg) { return alg == "RS256" ? "rs" : alg == "ES256" ? "es" : "ed"; }
+}  // namespace
+
+StatusOr<std::shared_ptr<MockAuthorizationServer>> MockAuthorizationServer::start(std::vector<std::string> algs) {
   std::shared_ptr<MockAuthorizationServer> as(new MockAuthorizationServer());
-  for (const char* alg : {"RS256", "ES256", "EdDSA"}) {
+  if (algs.empty()) return invalid_argument("the mock authorization server needs at least one algorithm");
+  as->algs_ = algs;
+  for (const std::string& alg : algs) {
+    if (alg != "RS256" && alg != "ES256" && alg != "EdDSA") return invalid_argument("unknown JWS algorithm " + alg);
     ASSIGN_OR_RETURN(jose::Key key, jose::Key::generate(alg));
-    std::string kid = std::string(alg == std::string("RS256") ? "rs" : alg == std::string("ES256") ? "es" : "ed") + "-1";
+    std::string kid = kid_prefix(alg) + "-1";
     as->published_.emplace(kid, key);
     as->current_kid_[alg] = kid;
   }
@@ -67,7 +74,8 @@ json MockAuthorizationServer::metadata() const {
           {"response_types_supported", {"code"}},
           {"grant_types_supported", {"authorization_code", "refresh_token"}},
           {"code_challenge_methods_supported", {"S256"}},
-          {"token_endpoint_auth_methods_supported", {"none"}}};
+          {"token_endpoint_auth_methods_supported", {"none"}},
+          {"id_token_signing_alg_values_supported", algs_}};
 }
 
 json MockAuthorizationServer::jwks() const {
@@ -91,8 +99,9 @@ json MockAuthorizationServer::claims(const std::string& subject, const std::stri
   return claims;
 }
 
-StatusOr<std::string> MockAuthorizationServer::mint(const json& claims, const std::string& alg, std::string kid) {
+StatusOr<std::string> MockAuthorizationServer::mint(const json& claims, std::string alg, std::string kid) {
   std::optional<jose::Key> key;
+  if (alg.empty()) alg = default_alg();
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (kid.empty()) kid = current_kid_[alg];
@@ -108,7 +117,7 @@ StatusOr<std::string> MockAuthorizationServer::mint_with_unpublished_key(const j
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!unpublished_) {
-      ASSIGN_OR_RETURN(jose::Key generated, jose::Key::generate("ES256"));
+      ASSIGN_OR_RETURN(jose::Key generated, jose::Key::generate(default_alg()));
       unpublished_ = generated;
     }
     key = unpublished_;
@@ -119,11 +128,11 @@ StatusOr<std::string> MockAuthorizationServer::mint_with_unpublished_key(const j
 }
 
 StatusOr<std::string> MockAuthorizationServer::rotate() {
-  ASSIGN_OR_RETURN(jose::Key key, jose::Key::generate("RS256"));
+  ASSIGN_OR_RETURN(jose::Key key, jose::Key::generate(default_alg()));
   std::lock_guard<std::mutex> lock(mutex_);
-  std::string kid = "rs-rotated-" + std::to_string(++rotations_);
+  std::string kid = kid_prefix(default_alg()) + "-rotated-" + std::to_string(++rotations_);
   published_.emplace(kid, key);
-  current_kid_["RS256"] = kid;
+  current_kid_[default_alg()] = kid;
   return kid;
 }
 

@@ -38,6 +38,7 @@ struct TargetArgs {
   // Only `run` judges exported spans (it turns this on); elsewhere the receiver would just tax the run.
   bool receive_traces = false;
   std::string auth_mode, auth_token, auth_scopes;
+  std::string auth_alg = "RS256";
   std::string call_tools;  // empty: the profile's tools.callable (default read-only)
 
   void add_to(CLI::App* cmd) {
@@ -55,6 +56,11 @@ struct TargetArgs {
     cmd->add_option("--auth", auth_mode,
                     "The server requires auth: oauth, signed-token or gateway. The harness runs the authorization "
                     "server (or plays the gateway) and passes its settings to servers it starts (docs/auth.md)");
+    cmd->add_option("--auth-alg", auth_alg,
+                    "What the harness's issuer signs tokens with (--auth oauth|signed-token): RS256 (every JOSE "
+                    "library has it), ES256, EdDSA, or all; forgeries are built for it")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"RS256", "ES256", "EdDSA", "all"}));
     cmd->add_option("--auth-token", auth_token, "A bearer token the server accepts, for servers that trust another issuer");
     cmd->add_option("--call-tools", call_tools,
                     "Which tools the harness may call: read-only (default: annotated readOnlyHint: true), all "
@@ -77,6 +83,10 @@ ReadyTarget prepare_target(const TargetArgs& args, const std::vector<std::string
 void add_fuzz_commands(CLI::App& app);
 // Runs fuzz or replay when one of them was parsed; nullopt otherwise.
 std::optional<int> run_fuzz_commands(const std::vector<std::string>& command);
+
+// mcp-harness call (harness/cli/call_command.cpp).
+void add_call_command(CLI::App& app);
+std::optional<int> run_call_command(const std::vector<std::string>& command);
 
 // mcp-harness load (harness/cli/load_command.cpp).
 void add_load_command(CLI::App& app);

@@ -33,8 +33,11 @@ void add_load_command(CLI::App& app) {
   args.command->footer(
       "Over stdio, --in-flight requests are pipelined on one session; over HTTP, --connections threads each\n"
       "drive a session of their own. Replies are verified (a result, and for tools no isError).\n"
+      "A server's own rate limits refuse a load test quickly (the figures then measure the limiter, and the\n"
+      "refusals count as failures): measure a server configured to allow the load, as the first example does.\n"
       "Examples:\n"
-      "  mcp-harness load --in-flight 64 --duration 10000 --stdio -- ./build/bin/mcp-reference-server --stdio\n"
+      "  mcp-harness load --in-flight 64 --duration 10000 --stdio -- ./build/bin/mcp-reference-server --stdio \\\n"
+      "      --config bench/load-config.json\n"
       "  mcp-harness load --connections 8 --method ping --url http://127.0.0.1:8080/mcp");
   args.target.add_to(args.command);
   args.command->add_option("--tool", args.options.tool, "Tool to call")->capture_default_str();

@@ -251,6 +251,37 @@ int runaway(const RunawayArgs& args, const std::vector<std::string>& command) {
   return status;
 }
 
+// Hints for the mistakes new users make most: the server command without '--', and
+// a misspelt subcommand.
+void print_usage_hint(const CLI::App& app, int own_argc, char** argv, const std::vector<std::string>& command) {
+  std::vector<std::string> words(argv + 1, argv + own_argc);
+  bool stdio = std::find(words.begin(), words.end(), "--stdio") != words.end();
+  if (stdio && command.empty()) {
+    std::cerr << "Hint: put the server's command after '--', e.g. mcp-harness run --stdio -- npx -y my-mcp-server\n";
+    return;
+  }
+  if (words.empty() || words.front().empty() || words.front()[0] == '-') return;
+  std::string best;
+  std::size_t best_distance = 3;  // at most two edits away
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    const std::string& name = sub->get_name();
+    if (name == words.front()) return;
+    std::vector<std::size_t> row(name.size() + 1);
+    for (std::size_t j = 0; j <= name.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= words.front().size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= name.size(); ++j) {
+        std::size_t next = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (words.front()[i - 1] != name[j - 1])});
+        diagonal = row[j];
+        row[j] = next;
+      }
+    }
+    if (row[name.size()] < best_distance) best_distance = row[name.size()], best = name;
+  }
+  if (!best.empty()) std::cerr << "Hint: did you mean 'mcp-harness " << best << "'?\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -340,6 +371,7 @@ int main(int argc, char** argv) {
 
   add_fuzz_commands(app);
   add_load_command(app);
+  add_call_command(app);
 
   try {
     app.parse(own_argc, argv);
@@ -351,6 +383,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     (void)app.exit(e);
+    print_usage_hint(app, own_argc, argv, command);
     return kExitUsage;
   }
   if (list_cmd->parsed()) return list_checks(format);
@@ -359,5 +392,6 @@ int main(int argc, char** argv) {
   if (runaway_cmd->parsed()) return runaway(runaway_args, command);
   if (auto status = run_fuzz_commands(command)) return *status;
   if (auto status = run_load_command(command)) return *status;
+  if (auto status = run_call_command(command)) return *status;
   return run(args, command);
 }

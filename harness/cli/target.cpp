@@ -30,7 +30,8 @@ ReadyTarget prepare_target(const TargetArgs& args, const std::vector<std::string
   if (!args.auth_token.empty()) {
     target.credentials = static_token_credentials(args.auth_token);
   } else if (!args.auth_mode.empty()) {
-    auto credentials = make_credentials(args.auth_mode, args.auth_scopes.empty() ? AuthProfile{}.scopes : args.auth_scopes);
+    auto credentials = make_credentials(args.auth_mode, args.auth_scopes.empty() ? AuthProfile{}.scopes : args.auth_scopes,
+                                        args.auth_alg);
     if (!credentials.ok()) {
       ready.exit_code = usage_error(credentials.status().message());
       return ready;
@@ -107,14 +108,30 @@ ReadyTarget prepare_target(const TargetArgs& args, const std::vector<std::string
     if (!args.quiet) std::cerr << "protocol version " << probe.version << ": " << probe.evidence << "\n";
   }
   if (mcp::Status reachable = preflight(target); !reachable.ok()) {
-    std::cerr << "mcp-harness: the server under test (" << target.describe()
-              << ") could not be initialized: " << reachable.message()
+    const std::string& why = reachable.message();
+    if (why.find("HTTP 401") != std::string::npos && target.credentials) {
+      // Not "unavailable": the server answered, and refused credentials it should accept.
+      MockAuthorizationServer* issuer = target.credentials->authorization_server();
+      std::cerr << "FAIL MUST auth.token.valid-accepted: the server refused the harness's own valid credentials ("
+                << target.credentials->mode()
+                << (issuer ? ", a token signed " + issuer->default_alg() + " by issuer " + issuer->issuer() : std::string())
+                << ", audience " << target.credentials->audience << "):\n  " << why << "\n"
+                << "Check that the server trusts that issuer and audience and verifies that algorithm (--auth-alg "
+                   "RS256|ES256|EdDSA); docs/auth.md shows how to pass them to a server configured its own way.\n";
+      ready.exit_code = kExitChecksFailed;
+      return ready;
+    }
+    std::cerr << "mcp-harness: the server under test (" << target.describe() << ") could not be initialized: " << why
               << "\nCheck the command or URL, and that the server speaks MCP on that transport.\n";
-    if (reachable.message().find("HTTP 401") != std::string::npos && !target.credentials) {
+    if (why.find("HTTP 401") != std::string::npos) {
       std::cerr << "The server requires authentication: run with --auth oauth|signed-token|gateway (the harness "
                    "acts as issuer or gateway), or --auth-token TOKEN. See docs/auth.md.\n";
     }
-    if (reachable.message().find("could not connect") != std::string::npos && args.launch.empty()) {
+    if (why.find("HTTP 404") != std::string::npos && target.transport == kHttp) {
+      std::cerr << "Nothing answers MCP at " << target.url << ": is the path right? (Servers commonly use /mcp; "
+                   "the SDKs' legacy SSE transport uses /sse, which this harness does not test.)\n";
+    }
+    if (why.find("could not connect") != std::string::npos && args.launch.empty()) {
       std::cerr << "Is the server running? To have the harness start it, add --launch \"COMMAND\" (it waits up to "
                    "--launch-timeout ms for the URL to answer).\n";
     }

@@ -251,7 +251,7 @@ HttpReply HttpConnection::exchange(const HttpRequestSpec& spec) {
   }
 
   std::string summary = "HTTP " + std::to_string(reply.status);
-  for (const char* name : {"content-type", "mcp-session-id", "allow"}) {
+  for (const char* name : {"content-type", "mcp-session-id", "allow", "www-authenticate"}) {
     if (!reply.header(name).empty()) summary += "\n" + std::string(name) + ": " + reply.header(name);
   }
   if (!reply.error.ok()) summary += "\n(" + reply.error.message() + ")";
@@ -344,7 +344,13 @@ Status HttpConnection::post(const std::string& text, std::map<std::string, std::
                                   ", as the transport allows a server that cannot accept it");
       return ok_status();
     }
-    if (!answered) return failed_precondition("HTTP " + std::to_string(reply.status) + ": " + reply.body.substr(0, 300));
+    if (!answered) {
+      // A refusal of our credentials says why in WWW-Authenticate (RFC 6750 § 3): keep it in the message.
+      std::string challenge = reply.header("www-authenticate");
+      return failed_precondition("HTTP " + std::to_string(reply.status) +
+                                 (challenge.empty() ? "" : " (WWW-Authenticate: " + challenge.substr(0, 300) + ")") + ": " +
+                                 reply.body.substr(0, 300));
+    }
   }
   return ok_status();
 }

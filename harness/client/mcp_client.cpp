@@ -33,6 +33,41 @@ std::vector<CapabilityBreach> ViolationSink::breaches() const {
   return breaches_;
 }
 
+namespace {
+// The parts of a tool a pinned client depends on; titles and descriptions may change.
+json contract_of(const json& tool) {
+  return {{"inputSchema", tool.value("inputSchema", json())}, {"outputSchema", tool.value("outputSchema", json())}};
+}
+constexpr std::size_t kMaxToolsObserved = 2000;
+}  // namespace
+
+void ViolationSink::observe_tools(const json& tools) {
+  if (!tools.is_array()) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const json& tool : tools) {
+    if (!tool.is_object() || !tool.contains("name") || !tool["name"].is_string()) continue;
+    const std::string name = tool["name"];
+    auto first = first_tools_.find(name);
+    if (first == first_tools_.end()) {
+      if (first_tools_.size() < kMaxToolsObserved) first_tools_.emplace(name, tool);
+      continue;
+    }
+    if (!drifts_.count(name) && contract_of(first->second) != contract_of(tool)) drifts_[name] = {name, first->second, tool};
+  }
+}
+
+std::vector<ToolDrift> ViolationSink::drifts() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<ToolDrift> out;
+  for (const auto& [name, drift] : drifts_) out.push_back(drift);
+  return out;
+}
+
+std::size_t ViolationSink::tools_observed() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return first_tools_.size();
+}
+
 std::string undeclared_capability(const json& message, const json& server_capabilities, bool per_request,
                                   bool logs_requested) {
   if (!message.is_object() || !message.contains("method") || !message["method"].is_string()) return "";
@@ -225,6 +260,9 @@ void McpClient::validate(const json& message) {
     }
   }
   if (!violations_) return;
+  if (answered == "tools/list" && message.contains("result") && message["result"].is_object()) {
+    violations_->observe_tools(message["result"].value("tools", json()));
+  }
   if (!handshake_response_.is_null()) {
     std::string rule = undeclared_capability(message, handshake_response_["result"].value("capabilities", json::object()),
                                              per_request_, asked_for_logs_);

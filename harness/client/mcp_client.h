@@ -34,18 +34,30 @@ struct CapabilityBreach {
   std::string offending;  // the message, serialised (capped)
 };
 
-// Collects violations from every client a check creates.
+// A tool whose contract (inputSchema, outputSchema) differs from the first listing of it.
+struct ToolDrift {
+  std::string name;
+  nlohmann::json first, later;  // the two tool definitions
+};
+
+// Collects, from every client of a run: schema violations, capability breaches, and
+// every tools/list page, compared tool by tool with the first listing (bounded).
 class ViolationSink {
  public:
   void add(SchemaViolation v);
   std::vector<SchemaViolation> all() const;
   void add_breach(CapabilityBreach b);
   std::vector<CapabilityBreach> breaches() const;
+  void observe_tools(const nlohmann::json& tools);
+  std::vector<ToolDrift> drifts() const;
+  std::size_t tools_observed() const;
 
  private:
   mutable std::mutex mutex_;
   std::vector<SchemaViolation> violations_;
   std::vector<CapabilityBreach> breaches_;
+  std::map<std::string, nlohmann::json> first_tools_;  // name -> first definition seen
+  std::map<std::string, ToolDrift> drifts_;            // name -> first differing definition
 };
 
 // The capability rule `message` breaks, given what the server declared in initialize

@@ -32,6 +32,9 @@ struct TargetConfig {
   // The preflight's handshake response (initialize or server/discover), or null: checks
   // that need a capability it lacks skip without starting the server again.
   std::shared_ptr<const nlohmann::json> first_handshake;
+  // What every client of the run saw (schema violations, capability breaches, tool
+  // listings); the preflight adds its tool listing, the first of the run.
+  std::shared_ptr<ViolationSink> observed = std::make_shared<ViolationSink>();
   std::string protocol_version = "2025-11-25";
   std::vector<std::pair<std::string, std::string>> env;  // extra environment for stdio servers
   Profile profile;

@@ -63,6 +63,10 @@ Status preflight(TargetConfig& target) {
   if (!session.ok() && session.status().message().find(kMismatchedIdPrefix) != std::string::npos) return ok_status();
   if (!session.ok()) return session.status();
   target.first_handshake = std::make_shared<const json>(session->handshake_response());
+  // The run's first tool listing: later ones are compared with it (versioning.tools.stable-across-run).
+  if (capabilities_of(*target.first_handshake).contains("tools")) {
+    if (auto walk = walk_list(*session, "tools/list", "tools"); walk.ok()) target.observed->observe_tools(json(walk->items));
+  }
   return ok_status();
 }
 
@@ -176,7 +180,7 @@ RunReport run_checks(const std::vector<const CheckSpec*>& checks, const TargetCo
   report.started_at = iso8601_now();
   report.tool_policy = target.profile.tools.callable.describe();
   auto run_start = Clock::now();
-  ViolationSink violations;  // run-wide: the schema suite reports everything seen
+  ViolationSink& violations = *target.observed;  // run-wide: the schema suite reports everything seen
   report.results.resize(checks.size());
 
   // Concurrent checks first (any order, results kept in registry order), then the

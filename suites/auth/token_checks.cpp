@@ -51,22 +51,25 @@ void register_token_checks(Registry& registry) {
       .level = Level::kMust,
       .requirement = "A valid token from the trusted issuer, for this resource, MUST be accepted (the control for every refusal check).",
       .spec_ref = spec("2025-11-25", kAuthDoc, "Token Handling"),
-      .procedure = "Mints a token (ES256, aud = the server's URL, every scope) and POSTs initialize with it; expects HTTP 200.",
+.procedure = "Mints a token with each algorithm the harness's issuer publishes (--auth-alg; aud = the server's URL, "
+                   "every scope) and POSTs initialize with it; expects HTTP 200.",
       .transports = kHttp,
       .min_version = "2025-03-26",
       .run = [](CheckContext& ctx) -> Outcome {
         MintingTarget target = minting_target(ctx, kBearerModes);
         if (target.skip) return *target.skip;
         MockAuthorizationServer* as = target.as;
-        for (const char* alg : {"ES256", "RS256", "EdDSA"}) {
+        std::string accepted;
+        for (const std::string& alg : as->algorithms()) {
           auto token = as->mint(good_claims(ctx, *as), alg);
           if (!token.ok()) return fail(token.status().message());
           HttpReply reply = post_initialize(ctx, bearer(*token));
           if (reply.status != 200) {
-            return fail(std::string("a valid ") + alg + " token was refused", "HTTP 200", describe_reply(reply));
+            return fail("a valid " + alg + " token was refused", "HTTP 200", describe_reply(reply));
           }
+          accepted += (accepted.empty() ? "" : ", ") + alg;
         }
-        return pass("ES256, RS256 and EdDSA tokens accepted");
+        return pass(accepted + " tokens accepted");
       },
   });
 
@@ -110,14 +113,15 @@ void register_token_checks(Registry& registry) {
               });
   add_forgery(registry, "auth.token.alg-none", Level::kMust,
               "An unsigned token (alg \"none\") MUST be refused with HTTP 401.", "Token Handling",
-              "an unsigned token (alg: none)", [](MockAuthorizationServer&, json claims) -> StatusOr<std::string> {
-                return jose::assemble_jwt({{"alg", "none"}, {"typ", "JWT"}, {"kid", "es-1"}}, claims, "");
+              "an unsigned token (alg: none)", [](MockAuthorizationServer& as, json claims) -> StatusOr<std::string> {
+                ASSIGN_OR_RETURN(auto current, as.current_key(as.default_alg()));
+                return jose::assemble_jwt({{"alg", "none"}, {"typ", "JWT"}, {"kid", current.first}}, claims, "");
               });
   add_forgery(registry, "auth.token.alg-confusion", Level::kMust,
-              "A token signed with HS256 using the issuer's public RSA key as the HMAC secret MUST be refused with HTTP 401.",
-              "Token Handling", "an HS256 token keyed with the issuer's public RSA key (algorithm confusion)",
+              "A token signed with HS256 using the issuer's public key as the HMAC secret MUST be refused with HTTP 401.",
+              "Token Handling", "an HS256 token keyed with the issuer's public key (algorithm confusion)",
               [](MockAuthorizationServer& as, json claims) -> StatusOr<std::string> {
-                auto rsa = as.current_key("RS256");
+                auto rsa = as.current_key(as.default_alg());
                 if (!rsa.ok()) return rsa.status();
                 json header = {{"alg", "HS256"}, {"typ", "JWT"}, {"kid", rsa->first}};
                 std::string input = header_with(header) + "." + base64url_encode(claims.dump());

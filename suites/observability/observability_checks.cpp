@@ -96,23 +96,32 @@ StatusOr<TracedCall> traced_call(CheckContext& ctx, McpClient& client, const std
   return call;
 }
 
-Outcome missing_span(CheckContext& ctx, const TracedCall& call) {
-  std::size_t total = ctx.target().receiver->spans().size();
-  if (total == 0) {
-    return fail("no span reached the OTLP receiver within 3 s: the server exported no spans in this run", "a SERVER span for the call exported to OTEL_EXPORTER_OTLP_ENDPOINT",
-                "the server exported nothing");
-  }
-  return fail("no SERVER span continues the caller's trace", "trace " + call.parent.trace_id + " with parent " + call.parent.span_id,
-              call.spans.empty() ? std::to_string(total) + " spans in other traces: the server started new traces"
-                                 : describe_spans(call.spans));
-}
-
 // The server's stderr, from the process the harness started for this connection
 // or from the server it launched; nullopt when the harness cannot see it.
 std::optional<std::string> server_stderr(CheckContext& ctx, McpClient& client) {
   if (StdioConnection* stdio = as_stdio(client)) return stdio->process().stderr_tail();
   if (ctx.target().launched_stderr) return ctx.target().launched_stderr();
   return std::nullopt;
+}
+
+// No SERVER span continues the call. A server that exports no spans at all may still
+// correlate through its logs: the trace id in its stderr is judged instead.
+Outcome missing_span(CheckContext& ctx, McpClient& client, const TracedCall& call) {
+  std::size_t total = ctx.target().receiver->spans().size();
+  if (total == 0) {
+    if (auto text = server_stderr(ctx, client); text && text->find(call.parent.trace_id) != std::string::npos) {
+      std::size_t at = text->find(call.parent.trace_id);
+      std::size_t start = text->rfind('\n', at);
+      start = start == std::string::npos ? 0 : start + 1;
+      std::string line = text->substr(start, text->find('\n', at) - start);
+      return pass("the server exported no spans, but its log carries the caller's trace id: " + line.substr(0, 300));
+    }
+    return fail("no span reached the OTLP receiver within 3 s: the server exported no spans in this run", "a SERVER span for the call exported to OTEL_EXPORTER_OTLP_ENDPOINT",
+                "the server exported nothing");
+  }
+  return fail("no SERVER span continues the caller's trace", "trace " + call.parent.trace_id + " with parent " + call.parent.span_id,
+              call.spans.empty() ? std::to_string(total) + " spans in other traces: the server started new traces"
+                                 : describe_spans(call.spans));
 }
 
 // Waits (briefly) until the server's stderr mentions `needle`; returns the lines then.
@@ -151,7 +160,7 @@ void register_observability(Registry& registry) {
         Traced t = setup(ctx, true);
         if (t.outcome) return *t.outcome;
         REQUIRE_OK(TracedCall call, traced_call(ctx, t.listing.session->client, t.tool, t.arguments), "calling " + t.tool);
-        if (!call.server) return missing_span(ctx, call);
+        if (!call.server) return missing_span(ctx, t.listing.session->client, call);
         return pass("span \"" + call.server->name + "\" " + call.server->span_id);
       },
   });
@@ -169,7 +178,7 @@ void register_observability(Registry& registry) {
         for (int i = 0; i < 3; ++i) {
           REQUIRE_OK(TracedCall call, traced_call(ctx, t.listing.session->client, t.tool, t.arguments, trace),
                      "call " + std::to_string(i + 1));
-          if (!call.server) return missing_span(ctx, call);
+          if (!call.server) return missing_span(ctx, t.listing.session->client, call);
         }
         return pass("three server spans in trace " + trace);
       },

@@ -302,6 +302,34 @@ void register_versioning(Registry& registry) {
   });
 
   registry.add({
+      .id = "versioning.tools.stable-across-run",
+      .level = Level::kProfile,
+      .requirement = "A tool never changes its contract (inputSchema, outputSchema) under the same name during a run: "
+                     "a changed contract is a new version (the spec lets tool lists change; the production profile "
+                     "does not let a name change its meaning).",
+      .spec_ref = kProfileDoc,
+      .procedure = "Compares every tools/list page any check saw during the run (every session, every page), from "
+                   "the preflight's first listing to a fresh session at the end, tool by tool with its first listing; "
+                   "differences are classified by the rules of mcp-harness diff.",
+      .exclusive = true,
+      .run = [](CheckContext& ctx) -> Outcome {
+        ToolListing last = list_all_tools(ctx);  // the end of the pair; the preflight listed first
+        if (last.outcome) return *last.outcome;
+        std::size_t seen = ctx.violations().tools_observed();
+        for (const ToolDrift& drift : ctx.violations().drifts()) {
+          auto changes = diff_locks(comparable({drift.first}), comparable({drift.later}), ctx.target().today);
+          std::erase_if(changes, [](const SchemaChange& c) { return c.kind == ChangeKind::kCosmetic; });
+          if (changes.empty()) continue;
+          const SchemaChange& c = changes.front();
+          return fail(drift.name + " changed its contract during the run without a new name: " + c.path + ": " + c.reason +
+                          " (" + change_kind_name(c.kind) + ")",
+                      "first listed: " + compact(drift.first, 600), "later listed: " + compact(drift.later, 600));
+        }
+        return pass(std::to_string(seen) + " tools, each with one contract across the run");
+      },
+  });
+
+  registry.add({
       .id = "versioning.lock.additive",
       .level = Level::kMust,
       .requirement = "Against the tool lock file given with --lock, the live server changes tools only additively: "

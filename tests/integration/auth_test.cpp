@@ -70,8 +70,9 @@ class AuthMode : public ::testing::TestWithParam<ModeCase> {};
 TEST_P(AuthMode, ReferenceServerPassesEveryCheck) {
   const ModeCase& c = GetParam();
   std::string report_path = temp_path("auth-" + c.mode + "-" + c.transport + "-" + c.protocol_version + ".json");
+  // Every algorithm the reference verifies (RS256, ES256, EdDSA), not only the RS256 default.
   std::vector<std::string> argv = {harness_bin(), "run", "--quiet", "--report-json", report_path, "--auth", c.mode,
-                                   "--protocol-version", c.protocol_version};
+                                   "--auth-alg", "all", "--protocol-version", c.protocol_version};
   if (c.transport == "stdio") {
     argv.insert(argv.end(), {"--stdio", "--", reference(), "--stdio"});
   } else {

@@ -182,7 +182,7 @@ TEST(HarnessCli, UsageErrorsExitWithTwo) {
 }
 
 TEST(HarnessCli, EverySubcommandHasHelpWithExamplesAndTheExitCodesAreDocumented) {
-  for (const char* command : {"run", "list-checks", "snapshot", "diff", "runaway", "fuzz", "replay", "load"}) {
+  for (const char* command : {"run", "list-checks", "snapshot", "diff", "runaway", "fuzz", "replay", "load", "call"}) {
     ProgramRun help = run_program({harness(), command, "--help"});
     EXPECT_EQ(help.exit_code, 0) << command;
     EXPECT_NE(help.out.find("Example"), std::string::npos) << command << " --help shows no example";
@@ -205,6 +205,48 @@ TEST(HarnessCli, UnreachableServersSayWhatWentWrongAndWhatToTry) {
   ProgramRun missing = run_program({harness(), "run", "--stdio", "--", "/nonexistent/mcp-server"});
   EXPECT_EQ(missing.exit_code, 3);
   EXPECT_NE(missing.err.find("No such file or directory"), std::string::npos) << missing.err;
+}
+
+TEST(HarnessCli, CommonMistakesGetAHint) {
+  ProgramRun no_dashes = run_program({harness(), "run", "--stdio", reference(), "--stdio"});
+  EXPECT_EQ(no_dashes.exit_code, 2);
+  EXPECT_NE(no_dashes.err.find("Hint: put the server's command after '--'"), std::string::npos) << no_dashes.err;
+  ProgramRun typo = run_program({harness(), "rn", "--stdio", "--", reference(), "--stdio"});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("did you mean 'mcp-harness run'"), std::string::npos) << typo.err;
+  int port = free_port();
+  ProgramRun wrong_path = run_program({harness(), "run", "--url", "http://127.0.0.1:" + std::to_string(port) + "/wrong",
+                                       "--launch", reference() + " --http --port " + std::to_string(port)});
+  EXPECT_EQ(wrong_path.exit_code, 3);
+  EXPECT_NE(wrong_path.err.find("is the path right?"), std::string::npos) << wrong_path.err;
+}
+
+TEST(HarnessCli, AServerThatRefusesTheHarnesssOwnTokenIsAnAuthFailureNotUnavailable) {
+  int port = free_port();
+  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/mcp";
+  // The server trusts another issuer (nothing listens there), so every token of ours is refused.
+  ProgramRun run = run_program({harness(), "run", "--auth", "oauth", "--url", url, "--launch",
+                                "env MCP_AUTH_ISSUER=http://127.0.0.1:9 " + reference() + " --http --port " + std::to_string(port)});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.err.find("FAIL MUST auth.token.valid-accepted: the server refused the harness's own valid credentials "
+                         "(oauth, a token signed RS256"),
+            std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("WWW-Authenticate"), std::string::npos) << "the server's challenge is quoted: " << run.err;
+}
+
+TEST(HarnessCli, CallRunsOneToolByHand) {
+  ProgramRun ok = run_program({harness(), "call", "echo_v1", "--args", R"({"message":"by hand"})", "--stdio", "--", reference(), "--stdio"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  json response = json::parse(ok.out, nullptr, false);
+  ASSERT_TRUE(response.is_object()) << ok.out;
+  EXPECT_NE(response["result"].dump().find("by hand"), std::string::npos) << ok.out;
+  ProgramRun tool_error = run_program({harness(), "call", "fail_v1", "--stdio", "--", reference(), "--stdio"});
+  EXPECT_EQ(tool_error.exit_code, 1) << tool_error.out << tool_error.err;
+  ProgramRun listed = run_program({harness(), "call", "--list", "--stdio", "--", reference(), "--stdio"});
+  EXPECT_EQ(listed.exit_code, 0);
+  EXPECT_NE(listed.out.find("\"echo_v1\""), std::string::npos);
+  EXPECT_EQ(run_program({harness(), "call", "echo_v1", "--args", "[1]", "--stdio", "--", reference(), "--stdio"}).exit_code, 2);
 }
 
 TEST(HarnessCli, SuiteSelectionRunsOnlyMatchingChecks) {

@@ -1,0 +1,184 @@
+// Robustness inside `run`: a short, bounded pass over what breaks real servers in
+// production. A long session whose every response id is checked, and every callable
+// tool (--call-tools) given a 64 KiB string and invalid arguments: the server must
+// answer each request (a result or an error, within the deadline) and stay alive.
+// Fuzzing goes further (mcp-harness fuzz); this pass runs on every CI run.
+#include <algorithm>
+
+#include "mcp/json_rpc.h"
+#include "suites/suite_support.h"
+#include "suites/suites.h"
+
+namespace mcp::harness::suites {
+
+using json = nlohmann::json;
+
+namespace {
+
+const std::string kReplyMust =
+    "\"When a rpc call is made, the Server MUST reply with a Response, except for in the case of Notifications\" "
+    "(JSON-RPC 2.0 § 4, which \"All messages between MCP clients and servers MUST follow\").";
+const std::string kReplyRef = spec("2025-11-25", "basic/index.mdx", "Messages") + " (JSON-RPC 2.0 § 4)";
+constexpr int kSequentialRequests = 50;
+constexpr std::size_t kLargeString = 64 * 1024;
+constexpr std::size_t kToolsTried = 5;
+
+// The first top-level property of a schema whose type allows `type` (string, number ...).
+std::optional<std::string> property_of_type(const json& schema, const std::string& type) {
+  if (!schema.is_object() || !schema.contains("properties") || !schema["properties"].is_object()) return std::nullopt;
+  for (const auto& [name, property] : schema["properties"].items()) {
+    if (!property.is_object() || !property.contains("type")) continue;
+    const json& t = property["type"];
+    if (t == type || (t.is_array() && std::find(t.begin(), t.end(), json(type)) != t.end())) return name;
+  }
+  return std::nullopt;
+}
+
+// A value no schema of `property`'s declared type accepts.
+json wrong_type_for(const json& property) {
+  const json type = property.is_object() ? property.value("type", json()) : json();
+  if (type == "string") return 12345;
+  return "mcp-harness: not a " + (type.is_string() ? type.get<std::string>() : std::string("valid value"));
+}
+
+// Tools to try: the callable ones whose plain example arguments answer within the
+// deadline (a tool that is slow on valid input is not this pass's concern).
+struct Tried {
+  std::optional<Session> session;
+  std::vector<std::pair<json, json>> tools;  // {tool, valid arguments}
+  std::optional<Outcome> outcome;
+};
+Tried quick_tools(CheckContext& ctx) {
+  Tried t;
+  ToolListing tour = list_all_tools(ctx);
+  if (tour.outcome) {
+    t.outcome = tour.outcome;
+    return t;
+  }
+  auto candidates = callable_tools(call_policy(ctx), tour.tools, kToolsTried);
+  if (candidates.empty()) {
+    t.outcome = skip(std::string(kNoCallableTool) + " whose arguments can be built from its schema");
+    return t;
+  }
+  for (auto& [tool, args] : candidates) {
+    auto answer = tour.session->client.request("tools/call", {{"name", tool["name"]}, {"arguments", args}});
+    if (!answer.ok() && answer.status().code() == StatusCode::kDeadlineExceeded) {
+      ctx.note(tool.value("name", "") + " is slow on valid arguments; left out");
+      continue;
+    }
+    if (!answer.ok()) {
+      t.outcome = fail_status(answer.status(), "calling " + tool.value("name", "") + " with valid arguments");
+      return t;
+    }
+    t.tools.emplace_back(tool, args);
+  }
+  t.session = std::move(tour.session);
+  if (t.tools.empty()) t.outcome = skip("every callable tool was slow on valid arguments");
+  return t;
+}
+
+// Calls each {tool, arguments}; the server must reply to every call and then still
+// answer a harmless request. `what` names the inputs in messages.
+Outcome every_call_answered(CheckContext& ctx, Tried& t, const std::vector<std::pair<std::string, json>>& calls,
+                            const std::string& what) {
+  McpClient& client = t.session->client;
+  for (const auto& [name, arguments] : calls) {
+    auto answer = client.request("tools/call", {{"name", name}, {"arguments", arguments}});
+    if (!answer.ok()) {
+      std::string input = compact(arguments, 300);
+      return fail("tools/call " + name + " with " + what + " got no reply: " + answer.status().message(),
+                  "a result or an error within " + std::to_string(ctx.timeout().count()) + " ms",
+                  "arguments " + input);
+    }
+  }
+  auto alive = client.request(harmless_method(client));
+  if (!alive.ok()) {
+    return fail("the server stopped answering after " + what + ": " + alive.status().message(),
+                "the server still answers " + harmless_method(client), alive.status().message());
+  }
+  return pass(std::to_string(calls.size()) + " call(s) with " + what + " answered");
+}
+
+}  // namespace
+
+void register_robustness(Registry& registry) {
+  registry.add({
+      .id = "robustness.sequential-ids",
+      .level = Level::kMust,
+      .requirement = "Result responses MUST include the same ID as the request they correspond to, on the fiftieth "
+                     "request of a session as on the first.",
+      .spec_ref = spec("2025-11-25", "basic/index.mdx", "Responses"),
+      .procedure = "Sends 50 requests one after another on one session (ping, or server/discover at 2026-07-28), "
+                   "with integer and string ids in turn, and checks every response's id.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_OK(McpClient client, ctx.session(), "initializing");
+        const std::string method = harmless_method(client);
+        for (int i = 0; i < kSequentialRequests; ++i) {
+          json id = i % 2 ? json("mcp-harness-seq-" + std::to_string(i)) : json(1000 + i);
+          auto response = client.request_with_id(id, method, json::object());
+          if (!response.ok()) {
+            std::string seen;
+            for (const json& other : client.take_others()) seen += compact(other, 200) + " ";
+            return fail("request " + std::to_string(i + 1) + " of " + std::to_string(kSequentialRequests) + " (id " +
+                            id.dump() + ") got no response with its id",
+                        "a response with id " + id.dump(), seen.empty() ? response.status().message() : seen);
+          }
+        }
+        return pass(std::to_string(kSequentialRequests) + " responses, every id echoed");
+      },
+  });
+
+  registry.add({
+      .id = "robustness.large-argument",
+      .level = Level::kMust,
+      .requirement = kReplyMust + " A 64 KiB string argument is an ordinary request: answered with a result or an "
+                     "error, and the server lives on.",
+      .spec_ref = kReplyRef,
+      .procedure = "Calls up to 5 callable tools (--call-tools) with their example arguments, then again with a 64 KiB "
+                   "string in their first string parameter (or an extra one), then a harmless request.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        Tried t = quick_tools(ctx);
+        if (t.outcome) return *t.outcome;
+        std::vector<std::pair<std::string, json>> calls;
+        for (const auto& [tool, args] : t.tools) {
+          json large = args.is_object() ? args : json::object();
+          std::string property = property_of_type(tool.value("inputSchema", json()), "string").value_or("mcp_harness_padding");
+          large[property] = std::string(kLargeString, 'x');
+          calls.emplace_back(tool.value("name", ""), std::move(large));
+        }
+        return every_call_answered(ctx, t, calls, "a 64 KiB string argument");
+      },
+  });
+
+  registry.add({
+      .id = "robustness.invalid-arguments",
+      .level = Level::kMust,
+      .requirement = kReplyMust + " Arguments of the wrong type, or without a required parameter, get a tool error or "
+                     "-32602, and the server lives on.",
+      .spec_ref = kReplyRef,
+      .procedure = "Calls up to 5 callable tools (--call-tools) with a parameter of the wrong type, and without their "
+                   "required parameters, then a harmless request.",
+      .run = [](CheckContext& ctx) -> Outcome {
+        Tried t = quick_tools(ctx);
+        if (t.outcome) return *t.outcome;
+        std::vector<std::pair<std::string, json>> calls;
+        for (const auto& [tool, args] : t.tools) {
+          std::string name = tool.value("name", "");
+          const json schema = tool.value("inputSchema", json::object());
+          const json properties = schema.is_object() ? schema.value("properties", json::object()) : json::object();
+          if (properties.is_object() && !properties.empty()) {
+            json wrong = args.is_object() ? args : json::object();
+            wrong[properties.begin().key()] = wrong_type_for(properties.begin().value());
+            calls.emplace_back(name, std::move(wrong));
+          }
+          if (schema.is_object() && schema.contains("required") && schema["required"].is_array() && !schema["required"].empty()) {
+            calls.emplace_back(name, json::object());
+          }
+        }
+        if (calls.empty()) return skip("no tried tool takes parameters");
+        return every_call_answered(ctx, t, calls, "invalid arguments");
+      },
+  });
+}
+
+}  // namespace mcp::harness::suites
