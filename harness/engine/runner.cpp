@@ -35,6 +35,7 @@ std::size_t RunReport::failures_at(Level level) const {
 }
 
 std::size_t RunReport::skipped_without_callable_tool() const {
+  if (every_tool_callable) return 0;
   std::size_t n = 0;
   for (const CheckResult& r : results) {
     n += r.outcome.verdict == Verdict::kSkip && r.outcome.message.find(kNoCallableTool) != std::string::npos;
@@ -179,6 +180,7 @@ RunReport run_checks(const std::vector<const CheckSpec*>& checks, const TargetCo
   report.protocol_version = target.protocol_version;
   report.started_at = iso8601_now();
   report.tool_policy = target.profile.tools.callable.describe();
+  report.every_tool_callable = target.profile.tools.callable.mode() == ToolCallPolicy::Mode::kAll;
   auto run_start = Clock::now();
   ViolationSink& violations = *target.observed;  // run-wide: the schema suite reports everything seen
   report.results.resize(checks.size());

@@ -31,12 +31,15 @@ struct RunReport {
   std::vector<CheckResult> results;
   std::vector<ReceivedSpan> spans;  // what the server exported to the harness's OTLP receiver
   std::string tool_policy;          // ToolCallPolicy::describe() of the run
+  bool every_tool_callable = false; // --call-tools all: no skip is the policy's doing
 
   std::size_t count(Verdict verdict) const;
   // Failures that gate CI: MUST-level checks that failed.
   std::size_t must_failures() const;
   std::size_t failures_at(Level level) const;
-  // Checks skipped because the tool-call policy left no tool to call (kNoCallableTool).
+  // Checks skipped because the tool-call policy left no (suitable) tool to call
+  // (kNoCallableTool); none under --call-tools all, where such a skip is the server's
+  // tools lacking what the check needs.
   std::size_t skipped_without_callable_tool() const;
 };
 

@@ -66,8 +66,9 @@ void ConsoleReporter::summary(const RunReport& report) {
   }
   if (std::size_t uncalled = report.skipped_without_callable_tool()) {
     // Prominent even with --quiet: a pass that called no tool proves little about the tools.
-    std::fprintf(out_, "\n%s could not run: the harness may call only %s, and no listed tool qualifies. On a staging "
-                       "server use --call-tools all, or --call-tools NAME,NAME (docs/guide.md).\n",
+    std::fprintf(out_, "\n%s could not run: the harness may call only %s, and no listed tool qualifies (or none "
+                       "that the check needs). On a staging server use --call-tools all, or --call-tools NAME,NAME "
+                       "(docs/guide.md).\n",
                  paint("1;33", std::to_string(uncalled) + " check" + (uncalled == 1 ? "" : "s")).c_str(),
                  report.tool_policy.c_str());
   }

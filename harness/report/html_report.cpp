@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <map>
 
@@ -32,6 +33,9 @@ td.t{color:#57606a;white-space:nowrap;font-size:12px}td.d{font-weight:600;font-s
 table.wf{width:100%;border-collapse:collapse;font-size:12px}table.wf td{padding:2px 6px;border-top:1px solid var(--line)}
 td.lane{width:55%}.bar{height:10px;background:#0969da;border-radius:2px}.bar.err{background:var(--fail)}h2.wf{font-size:16px;margin-top:24px}
 details.trace summary{font-size:13px}
+section.failing{border:1px solid var(--line);border-radius:6px;padding:4px 16px;margin-bottom:12px}
+section.failing h3{font-size:14px;margin:10px 0 4px}section.failing ul{margin:0 0 8px;padding-left:18px}
+tr.broke td{background:#ffebe9}tr.broke pre{background:#ffebe9;outline:1px solid var(--fail)}
 td.d.send{color:#0969da}td.d.recv,td.d.http{color:#8250df}td.d.note{color:var(--warn)}
 )css";
 
@@ -40,11 +44,35 @@ function show(kind){document.querySelectorAll('.filters button').forEach(b=>b.cl
 document.querySelectorAll('details.check').forEach(d=>{d.style.display=(kind==='all'||d.dataset.s===kind)?'':'none'});}
 )js";
 
-// One row per span, indented by depth, with a bar placed on the trace's timeline.
+// One trace: a row per span, indented by depth, with a bar placed on the trace's timeline.
+std::string waterfall(const std::string& trace_id, std::vector<const ReceivedSpan*> list) {
+  std::string out;
+    std::sort(list.begin(), list.end(), [](const ReceivedSpan* a, const ReceivedSpan* b) { return a->start_unix_nano < b->start_unix_nano; });
+  std::uint64_t begin = list.front()->start_unix_nano, end = begin + 1;
+  for (const ReceivedSpan* s : list) end = std::max(end, s->end_unix_nano);
+  std::map<std::string, int> depth;
+  out += "<details class=\"trace\"><summary><span class=\"id\">trace " + xml_escape(trace_id) + "</span> &middot; " +
+         std::to_string(list.size()) + " spans &middot; " + std::to_string((end - begin) / 1000) + " &micro;s</summary><table class=\"wf\">";
+  for (const ReceivedSpan* s : list) {
+    int d = depth.count(s->parent_span_id) ? depth[s->parent_span_id] + 1 : 0;
+    depth[s->span_id] = d;
+    double left = 100.0 * static_cast<double>(s->start_unix_nano - begin) / static_cast<double>(end - begin);
+    double width = std::max(0.5, 100.0 * static_cast<double>(s->end_unix_nano - s->start_unix_nano) / static_cast<double>(end - begin));
+    char bar[256];
+    std::snprintf(bar, sizeof bar, "<div class=\"bar%s\" style=\"margin-left:%.2f%%;width:%.2f%%\"></div>",
+                  s->status_code == 2 ? " err" : "", left, std::min(width, 100.0 - left));
+    out += "<tr><td style=\"padding-left:" + std::to_string(8 + d * 14) + "px\">" + xml_escape(s->name) + "</td><td class=\"t\">" +
+           std::to_string((s->end_unix_nano - s->start_unix_nano) / 1000) + " &micro;s</td><td class=\"lane\">" + bar +
+           "</td></tr>";
+  }
+  out += "</table></details>";
+  return out;
+}
+
+// The traces most worth a look: agent turns (several server spans) first; at most 12.
 std::string waterfalls(const std::vector<ReceivedSpan>& spans) {
   std::map<std::string, std::vector<const ReceivedSpan*>> traces;
   for (const ReceivedSpan& s : spans) traces[s.trace_id].push_back(&s);
-  // Agent turns first: traces with several server spans, then the rest; at most 12.
   std::vector<std::pair<std::string, std::vector<const ReceivedSpan*>>> ordered(traces.begin(), traces.end());
   auto servers = [](const std::vector<const ReceivedSpan*>& list) {
     return std::count_if(list.begin(), list.end(), [](const ReceivedSpan* s) { return s->kind == 2; });
@@ -53,28 +81,44 @@ std::string waterfalls(const std::vector<ReceivedSpan>& spans) {
   if (ordered.size() > 12) ordered.resize(12);
   std::string out = "<h2 class=\"wf\">Traces (" + std::to_string(traces.size()) + " received, " + std::to_string(ordered.size()) +
                     " shown)</h2>";
-  for (auto& [trace_id, list] : ordered) {
-    std::sort(list.begin(), list.end(), [](const ReceivedSpan* a, const ReceivedSpan* b) { return a->start_unix_nano < b->start_unix_nano; });
-    std::uint64_t begin = list.front()->start_unix_nano, end = begin + 1;
-    for (const ReceivedSpan* s : list) end = std::max(end, s->end_unix_nano);
-    std::map<std::string, int> depth;
-    out += "<details class=\"trace\"><summary><span class=\"id\">trace " + xml_escape(trace_id) + "</span> &middot; " +
-           std::to_string(list.size()) + " spans &middot; " + std::to_string((end - begin) / 1000) + " &micro;s</summary><table class=\"wf\">";
-    for (const ReceivedSpan* s : list) {
-      int d = depth.count(s->parent_span_id) ? depth[s->parent_span_id] + 1 : 0;
-      depth[s->span_id] = d;
-      double left = 100.0 * static_cast<double>(s->start_unix_nano - begin) / static_cast<double>(end - begin);
-      double width = std::max(0.5, 100.0 * static_cast<double>(s->end_unix_nano - s->start_unix_nano) / static_cast<double>(end - begin));
-      char bar[256];
-      std::snprintf(bar, sizeof bar, "<div class=\"bar%s\" style=\"margin-left:%.2f%%;width:%.2f%%\"></div>",
-                    s->status_code == 2 ? " err" : "", left, std::min(width, 100.0 - left));
-      out += "<tr><td style=\"padding-left:" + std::to_string(8 + d * 14) + "px\">" + xml_escape(s->name) + "</td><td class=\"t\">" +
-             std::to_string((s->end_unix_nano - s->start_unix_nano) / 1000) + " &micro;s</td><td class=\"lane\">" + bar +
-             "</td></tr>";
-    }
-    out += "</table></details>";
-  }
+  for (auto& [trace_id, list] : ordered) out += waterfall(trace_id, list);
   return out;
+}
+
+// "docs/2025-11-25/basic/lifecycle.mdx § Version Negotiation (...)" -> the page on
+// modelcontextprotocol.io, or empty for references that are not spec pages.
+std::string spec_url(const std::string& ref) {
+  std::string path = ref.rfind("docs/", 0) == 0 ? ref.substr(5) : ref;
+  std::size_t mdx = path.find(".mdx");
+  if (mdx == std::string::npos || path.size() < 10 || path[4] != '-' || path[7] != '-') return "";
+  std::string url = "https://modelcontextprotocol.io/specification/" + path.substr(0, mdx);
+  std::size_t section = path.find(" \xC2\xA7 ", mdx);  // " § "
+  if (section != std::string::npos) {
+    std::string anchor;
+    for (std::size_t i = section + 4; i < path.size() && path[i] != '(' && path[i] != ';'; ++i) {
+      char c = path[i];
+      if (c >= 'A' && c <= 'Z') anchor += static_cast<char>(c - 'A' + 'a');
+      else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') anchor += c;
+      else if (c == ' ' && !anchor.empty() && anchor.back() != '-') anchor += '-';
+    }
+    while (!anchor.empty() && anchor.back() == '-') anchor.pop_back();
+    if (!anchor.empty()) url += "#" + anchor;
+  }
+  return url;
+}
+
+// Trace ids the check sent in traceparent values ("00-<32 hex>-<16 hex>-01").
+std::vector<std::string> traces_sent(const CheckResult& r) {
+  std::vector<std::string> ids;
+  for (const TranscriptEntry& e : r.transcript) {
+    if (e.direction != "send") continue;
+    for (std::size_t at = 0; (at = e.text.find("\"00-", at)) != std::string::npos; at += 4) {
+      std::string id = e.text.substr(at + 4, 32);
+      bool hex = id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+      if (hex && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+    }
+  }
+  return ids;
 }
 
 std::string status_class(const CheckResult& r) {
@@ -105,6 +149,18 @@ std::string render_html(const RunReport& report) {
     out += "<div class=\"tile skip\"><b>" + std::to_string(errors) + "</b>harness errors (not the server's)</div>";
   }
   out += "</div></header><main>";
+  // What to read first: every failing check by level, MUST first, each a link to its evidence.
+  std::string failing;
+  for (Level level : {Level::kMust, Level::kShould, Level::kProfile}) {
+    std::string ids;
+    for (const CheckResult& r : report.results) {
+      if (r.outcome.verdict != Verdict::kFail || r.level != level) continue;
+      ids += "<li><a class=\"id\" href=\"#" + xml_escape(r.spec->id) + "\">" + xml_escape(r.spec->id) + "</a> " +
+             xml_escape(r.outcome.message.substr(0, 160)) + "</li>";
+    }
+    if (!ids.empty()) failing += "<h3>" + std::string(level_name(level)) + (level == Level::kMust ? " failures" : " warnings") + "</h3><ul>" + ids + "</ul>";
+  }
+  if (!failing.empty()) out += "<section class=\"failing\">" + failing + "</section>";
   out += "<div class=\"filters\"><button data-k=\"all\" class=\"on\" onclick=\"show('all')\">All</button>"
          "<button data-k=\"fail\" onclick=\"show('fail')\">Failed (MUST)</button>"
          "<button data-k=\"warn\" onclick=\"show('warn')\">Failed (SHOULD)</button>"
@@ -113,14 +169,18 @@ std::string render_html(const RunReport& report) {
   for (const CheckResult& r : report.results) {
     std::string cls = status_class(r);
     std::string label = cls == "warn" ? "WARN" : cls == "fail" ? "FAIL" : cls == "pass" ? "PASS" : cls == "error" ? "ERROR" : "SKIP";
-    bool open = r.outcome.verdict == Verdict::kFail || r.outcome.verdict == Verdict::kError;
+    bool open = (r.outcome.verdict == Verdict::kFail && r.level == Level::kMust) || r.outcome.verdict == Verdict::kError;
     out += "<details class=\"check\" data-s=\"" + cls + "\" id=\"" + xml_escape(r.spec->id) + "\"" +
            (open ? " open" : "") + "><summary><span class=\"badge " + cls + "\">" + label +
            "</span><span class=\"id\">" + xml_escape(r.spec->id) + "</span><span class=\"level\">" +
            level_name(r.level) + "</span><span class=\"msg\">" + xml_escape(r.outcome.message) +
            "</span></summary><div class=\"body\"><div class=\"kv\">";
     out += "<div>Requirement</div><div>" + xml_escape(r.spec->requirement) + "</div>";
-    out += "<div>Spec</div><div>" + xml_escape(r.spec->spec_ref) + "</div>";
+    std::string url = spec_url(r.spec->spec_ref);
+    out += "<div>Spec</div><div>" +
+           (url.empty() ? xml_escape(r.spec->spec_ref)
+                        : "<a href=\"" + xml_escape(url) + "\">" + xml_escape(r.spec->spec_ref) + "</a>") +
+           "</div>";
     if (!r.outcome.message.empty()) out += "<div>Result</div><div>" + xml_escape(r.outcome.message) + "</div>";
     if (!r.outcome.expected.empty()) out += "<div>Expected</div><div><pre>" + xml_escape(r.outcome.expected) + "</pre></div>";
     if (!r.outcome.actual.empty()) out += "<div>Actual</div><div><pre>" + xml_escape(r.outcome.actual) + "</pre></div>";
@@ -129,13 +189,25 @@ std::string render_html(const RunReport& report) {
     out += std::string("<div>Duration</div><div>") + took + "</div></div>";
     if (!r.transcript.empty()) {
       out += "<table class=\"wire\">";
-      for (const TranscriptEntry& e : r.transcript) {
+      for (std::size_t i = 0; i < r.transcript.size(); ++i) {
+        const TranscriptEntry& e = r.transcript[i];
+        // The message that broke the schema is the one right before the note that says so.
+        bool broke = i + 1 < r.transcript.size() && r.transcript[i + 1].direction == "note" &&
+                     r.transcript[i + 1].text.rfind("schema violation", 0) == 0;
         char at[32];
         std::snprintf(at, sizeof at, "%.1f ms", e.at_ms);
-        out += std::string("<tr><td class=\"t\">") + at + "</td><td class=\"d " + xml_escape(e.direction) + "\">" +
-               xml_escape(e.direction) + "</td><td><pre>" + xml_escape(e.text) + "</pre></td></tr>";
+        out += std::string("<tr") + (broke ? " class=\"broke\"" : "") + "><td class=\"t\">" + at + "</td><td class=\"d " +
+               xml_escape(e.direction) + "\">" + xml_escape(e.direction) + "</td><td><pre>" + xml_escape(e.text) +
+               "</pre></td></tr>";
       }
       out += "</table>";
+    }
+    for (const std::string& trace_id : traces_sent(r)) {
+      std::vector<const ReceivedSpan*> spans;
+      for (const ReceivedSpan& span : report.spans) {
+        if (span.trace_id == trace_id) spans.push_back(&span);
+      }
+      if (!spans.empty()) out += waterfall(trace_id, spans);
     }
     out += "</div></details>";
   }

@@ -4,6 +4,7 @@
 // answer each request (a result or an error, within the deadline) and stay alive.
 // Fuzzing goes further (mcp-harness fuzz); this pass runs on every CI run.
 #include <algorithm>
+#include <functional>
 
 #include "mcp/json_rpc.h"
 #include "suites/suite_support.h"
@@ -77,10 +78,18 @@ Tried quick_tools(CheckContext& ctx) {
   return t;
 }
 
-// Calls each {tool, arguments}; the server must reply to every call and then still
-// answer a harmless request. `what` names the inputs in messages.
-Outcome every_call_answered(CheckContext& ctx, Tried& t, const std::vector<std::pair<std::string, json>>& calls,
-                            const std::string& what) {
+// The calls a check makes: {tool name, arguments}, built from a tried tool and its valid arguments.
+using Calls = std::vector<std::pair<std::string, json>>;
+using CallBuilder = std::function<void(const json& tool, const json& valid_arguments, Calls& calls)>;
+
+// Makes the calls `build` derives from each quick tool; the server must reply to every
+// call and then still answer a harmless request. `what` names the inputs in messages.
+Outcome every_call_answered(CheckContext& ctx, const std::string& what, const CallBuilder& build) {
+  Tried t = quick_tools(ctx);
+  if (t.outcome) return *t.outcome;
+  Calls calls;
+  for (const auto& [tool, args] : t.tools) build(tool, args.is_object() ? args : json::object(), calls);
+  if (calls.empty()) return skip("no tried tool takes parameters");
   McpClient& client = t.session->client;
   for (const auto& [name, arguments] : calls) {
     auto answer = client.request("tools/call", {{"name", name}, {"arguments", arguments}});
@@ -137,16 +146,12 @@ void register_robustness(Registry& registry) {
       .procedure = "Calls up to 5 callable tools (--call-tools) with their example arguments, then again with a 64 KiB "
                    "string in their first string parameter (or an extra one), then a harmless request.",
       .run = [](CheckContext& ctx) -> Outcome {
-        Tried t = quick_tools(ctx);
-        if (t.outcome) return *t.outcome;
-        std::vector<std::pair<std::string, json>> calls;
-        for (const auto& [tool, args] : t.tools) {
-          json large = args.is_object() ? args : json::object();
+        return every_call_answered(ctx, "a 64 KiB string argument", [](const json& tool, const json& valid, Calls& calls) {
+          json large = valid;
           std::string property = property_of_type(tool.value("inputSchema", json()), "string").value_or("mcp_harness_padding");
           large[property] = std::string(kLargeString, 'x');
           calls.emplace_back(tool.value("name", ""), std::move(large));
-        }
-        return every_call_answered(ctx, t, calls, "a 64 KiB string argument");
+        });
       },
   });
 
@@ -159,24 +164,19 @@ void register_robustness(Registry& registry) {
       .procedure = "Calls up to 5 callable tools (--call-tools) with a parameter of the wrong type, and without their "
                    "required parameters, then a harmless request.",
       .run = [](CheckContext& ctx) -> Outcome {
-        Tried t = quick_tools(ctx);
-        if (t.outcome) return *t.outcome;
-        std::vector<std::pair<std::string, json>> calls;
-        for (const auto& [tool, args] : t.tools) {
+        return every_call_answered(ctx, "invalid arguments", [](const json& tool, const json& valid, Calls& calls) {
           std::string name = tool.value("name", "");
           const json schema = tool.value("inputSchema", json::object());
           const json properties = schema.is_object() ? schema.value("properties", json::object()) : json::object();
           if (properties.is_object() && !properties.empty()) {
-            json wrong = args.is_object() ? args : json::object();
+            json wrong = valid;
             wrong[properties.begin().key()] = wrong_type_for(properties.begin().value());
             calls.emplace_back(name, std::move(wrong));
           }
           if (schema.is_object() && schema.contains("required") && schema["required"].is_array() && !schema["required"].empty()) {
             calls.emplace_back(name, json::object());
           }
-        }
-        if (calls.empty()) return skip("no tried tool takes parameters");
-        return every_call_answered(ctx, t, calls, "invalid arguments");
+        });
       },
   });
 }

@@ -162,6 +162,37 @@ TEST(Reports, HtmlIsSelfContainedAndShowsFailuresWithEvidence) {
   EXPECT_NE(html.find("badge warn"), std::string::npos) << "SHOULD failures are warnings";
 }
 
+TEST(Reports, HtmlListsFailingIdsFirstLinksTheSpecMarksTheBrokenMessageAndAttachesTraces) {
+  static CheckSpec linked{.id = "demo.linked", .level = Level::kMust, .requirement = "r",
+                          .spec_ref = "docs/2025-11-25/basic/lifecycle.mdx \xC2\xA7 Version Negotiation (x)", .procedure = "p"};
+  RunReport report = sample_report();
+  std::string trace = "0af7651916cd43dd8448eb211c80319c";
+  report.results.push_back({&linked, Level::kMust, fail("schema"), 1.0,
+                            {{0.1, "send", "{\"traceparent\":\"00-" + trace + "-b7ad6b7169203331-01\"}"},
+                             {0.2, "recv", "{\"broken\":true}"},
+                             {0.3, "note", "schema violation at \"/result\": missing"}}});
+  ReceivedSpan span;
+  span.trace_id = trace;
+  span.span_id = "00f067aa0ba902b7";
+  span.name = "tools/call echo_v1";
+  span.kind = 2;
+  span.start_unix_nano = 1000;
+  span.end_unix_nano = 5000;
+  report.spans.push_back(span);
+  std::string html = render_html(report);
+  std::size_t list = html.find("<section class=\"failing\">");
+  ASSERT_NE(list, std::string::npos);
+  EXPECT_LT(list, html.find("<details class=\"check\"")) << "the failing ids come before the checks";
+  EXPECT_LT(html.find("MUST failures", list), html.find("SHOULD warnings", list)) << "MUST first";
+  EXPECT_NE(html.find("href=\"#demo.must\""), std::string::npos);
+  EXPECT_NE(html.find("href=\"https://modelcontextprotocol.io/specification/2025-11-25/basic/lifecycle#version-negotiation\""),
+            std::string::npos);
+  EXPECT_NE(html.find("<tr class=\"broke\"><td class=\"t\">0.2 ms"), std::string::npos) << "the schema-breaking message is marked";
+  EXPECT_EQ(html.find("id=\"demo.should\" open"), std::string::npos) << "warnings start closed";
+  std::size_t check = html.find("id=\"demo.linked\"");
+  EXPECT_NE(html.find("trace " + trace, check), std::string::npos) << "the check's own trace is inside it";
+}
+
 }  // namespace
 }  // namespace mcp::harness
 
