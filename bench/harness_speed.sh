@@ -16,7 +16,7 @@ smoke="${BENCH_SMOKE:-0}"
 work="$(mktemp -d)"
 server_pid=""
 node_pid=""
-trap 'for pid in $server_pid $node_pid; do kill "$pid" 2>/dev/null; done; rm -rf "$work"' EXIT
+trap 'for pid in $server_pid $node_pid; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 . "$root/bench/common.sh"
 server=("$bin/mcp-reference-server" --stdio --config "$root/bench/load-config.json" --log-file /dev/null)
 

@@ -41,6 +41,7 @@ run() {  # name, then mcp-harness target arguments
   echo
   echo "== $name"
   local start=$SECONDS
+  rm -f "$out/$name".20*.json "$out/$name".20*.html  # a dual-era server's second reports
   "$bin/mcp-harness" run --quiet --no-color --report-json "$out/$name.json" --report-html "$out/$name.html" "$@"
   local code=$?
   echo "   exit $code in $((SECONDS - start)) s"

@@ -5,15 +5,19 @@ Fails (exit 1) when a MUST failure appears that the file does not list, when a l
 one no longer appears, or when the harness reported an error of its own. The harness's
 console has already listed the run's failures; this says whether they are the expected
 ones, and appends the run's counts to the summary table (TSV).
+A dual-era server's second report (NAME.2025-11-25.json beside NAME.json) counts too.
 Usage: interop_gate.py NAME REPORT.json EXPECTED.json SUMMARY.tsv
 """
+import glob
+import os
 import json
 import sys
 
 
 def main():
     name, report_path, expected_path, summary_path = sys.argv[1:5]
-    report = json.load(open(report_path))
+    stem, _ = os.path.splitext(report_path)
+    reports = [json.load(open(report_path))] + [json.load(open(p)) for p in sorted(glob.glob(stem + ".20*.json"))]
     try:
         expected = json.load(open(expected_path))
     except FileNotFoundError:
@@ -27,7 +31,7 @@ def main():
                 return 1
 
     must, by_level, errors = set(), {"MUST": 0, "SHOULD": 0, "PROFILE": 0}, []
-    for check in report["checks"]:
+    for check in (c for r in reports for c in r["checks"]):
         if check["status"] == "fail":
             by_level[check["level"]] += 1
             if check["level"] == "MUST":
@@ -36,11 +40,13 @@ def main():
             errors.append(check["id"])
             print(f"  ERROR   {check['id']}: {check['message'][:160]}")
 
-    s = report["summary"]
-    wall = report.get("duration_ms", 0) / 1000
+    passed = sum(r["summary"]["passed"] for r in reports)
+    skipped = sum(r["summary"]["skipped"] for r in reports)
+    wall = sum(r.get("duration_ms", 0) for r in reports) / 1000
+    eras = "+".join(r["protocol_version"] for r in reports)
     with open(summary_path, "a") as out:
-        out.write(f"{name}\t{s['passed']}\t{by_level['MUST']}\t{by_level['SHOULD']}\t{by_level['PROFILE']}\t"
-                  f"{s['skipped']}\t{len(errors)}\t{wall:.1f} s\n")
+        out.write(f"{name} ({eras})\t{passed}\t{by_level['MUST']}\t{by_level['SHOULD']}\t{by_level['PROFILE']}\t"
+                  f"{skipped}\t{len(errors)}\t{wall:.1f} s\n")
 
     ok = True
     for check_id in sorted(must - listed.keys()):

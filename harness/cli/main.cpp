@@ -89,6 +89,14 @@ struct RunArgs {
   unsigned jobs = 0;  // 0: default_jobs()
 };
 
+// "report.json" -> "report.2025-11-25.json": the second era's report beside the first.
+std::string with_era(const std::string& path, const std::string& era) {
+  std::size_t slash = path.find_last_of('/');
+  std::size_t dot = path.find_last_of('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return path + "." + era;
+  return path.substr(0, dot) + "." + era + path.substr(dot);
+}
+
 int run(RunArgs& args, const std::vector<std::string>& command) {
   install_crash_note(args.report_json);
   std::vector<const CheckSpec*> checks = builtin_checks().select(args.suites);
@@ -127,23 +135,45 @@ int run(RunArgs& args, const std::vector<std::string>& command) {
   auto verbosity = quiet ? ConsoleReporter::Verbosity::kQuiet
                    : args.verbose ? ConsoleReporter::Verbosity::kVerbose
                                   : ConsoleReporter::Verbosity::kNormal;
-  ConsoleReporter console(stdout, color, verbosity);
-  if (!quiet) std::printf("mcp-harness %s: %zu checks against %s\n", kHarnessVersion, checks.size(), target.describe().c_str());
-  RunReport report = run_checks(checks, target, console.observer(), args.jobs ? args.jobs : default_jobs());
-  console.summary(report);
-
-  int status = report.must_failures()              ? kExitChecksFailed
-               : report.count(Verdict::kError) > 0 ? kExitHarnessError
-                                                   : kExitPassed;
-  const std::pair<const std::string*, std::string (*)(const RunReport&)> outputs[] = {
-      {&args.report_json, &render_json}, {&args.report_junit, &render_junit}, {&args.report_html, &render_html}};
-  for (const auto& [path, render] : outputs) {
-    if (path->empty()) continue;
-    if (mcp::Status written = write_text_file(*path, render(report)); !written.ok()) {
-      std::cerr << "mcp-harness: " << written.message() << "\n";
-      status = kExitUsage;
-    } else if (!quiet) {
-      std::printf("report: %s\n", path->c_str());
+  // A server that speaks 2026-07-28 and still answers initialize serves two eras: test
+  // both (auto only), so that its legacy defects show without a second, manual run.
+  std::vector<std::string> eras = {target.protocol_version};
+  if (args.target.protocol_version == "auto" && mcp::protocol::is_modern(target.protocol_version) &&
+      also_answers_initialize(target)) {
+    eras.push_back(std::string(mcp::protocol::latest_legacy()));
+    if (!quiet) std::cerr << "the server also answers initialize: testing " << eras[0] << ", then " << eras[1] << "\n";
+  }
+  int status = kExitPassed;
+  for (std::size_t era = 0; era < eras.size(); ++era) {
+    if (era > 0) {
+      target.protocol_version = eras[era];
+      target.observed = std::make_shared<ViolationSink>();  // each era's listings and messages on their own
+      if (mcp::Status reachable = preflight(target); !reachable.ok()) {
+        std::cerr << "mcp-harness: " << eras[era] << ": the server could not be initialized: " << reachable.message() << "\n";
+        if (status == kExitPassed) status = kExitServerUnavailable;
+        continue;
+      }
+    }
+    ConsoleReporter console(stdout, color, verbosity);
+    if (!quiet) std::printf("%smcp-harness %s: %zu checks against %s\n", era ? "\n" : "", kHarnessVersion, checks.size(), target.describe().c_str());
+    RunReport report = run_checks(checks, target, console.observer(), args.jobs ? args.jobs : default_jobs());
+    console.summary(report);
+    int era_status = report.must_failures()              ? kExitChecksFailed
+                     : report.count(Verdict::kError) > 0 ? kExitHarnessError
+                                                         : kExitPassed;
+    // Exit codes rank: a MUST failure (1) over a harness error (4) over a pass (0).
+    if (era_status == kExitChecksFailed || (era_status == kExitHarnessError && status == kExitPassed)) status = era_status;
+    const std::pair<const std::string*, std::string (*)(const RunReport&)> outputs[] = {
+        {&args.report_json, &render_json}, {&args.report_junit, &render_junit}, {&args.report_html, &render_html}};
+    for (const auto& [path, render] : outputs) {
+      if (path->empty()) continue;
+      std::string file = era == 0 ? *path : with_era(*path, eras[era]);
+      if (mcp::Status written = write_text_file(file, render(report)); !written.ok()) {
+        std::cerr << "mcp-harness: " << written.message() << "\n";
+        status = kExitUsage;
+      } else if (!quiet) {
+        std::printf("report: %s\n", file.c_str());
+      }
     }
   }
   return status;

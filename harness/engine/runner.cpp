@@ -77,6 +77,17 @@ void note_startup(TargetConfig& target, Clock::duration first_answer) {
   target.handshake_timeout = std::min(target.startup_timeout, std::max(target.handshake_timeout, target.timeout + 2 * seen));
 }
 
+bool also_answers_initialize(const TargetConfig& target) {
+  Transcript transcript;
+  ViolationSink violations;
+  CheckContext context(target, transcript, violations);
+  auto session = context.session(std::string(protocol::latest_legacy()));
+  if (!session.ok()) return false;
+  const json& result = session->handshake_response().value("result", json());
+  return result.is_object() && result.contains("protocolVersion") && result["protocolVersion"].is_string() &&
+         !protocol::is_modern(result["protocolVersion"].get<std::string>());
+}
+
 EraProbe detect_protocol_version(TargetConfig& target) {
   const std::string modern(protocol::k2026_07_28), legacy(protocol::latest_legacy());
   Transcript transcript;
@@ -217,6 +228,7 @@ RunReport run_checks(const std::vector<const CheckSpec*>& checks, const TargetCo
   for (std::size_t i : alone) run_index(i);
 
   report.wall_ms = std::chrono::duration<double, std::milli>(Clock::now() - run_start).count();
+  report.receiver_attached = target.receiver != nullptr && target.profile.observability.exports_traces;
   if (target.receiver) report.spans = target.receiver->spans();
   return report;
 }

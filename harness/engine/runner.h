@@ -30,6 +30,7 @@ struct RunReport {
   double wall_ms = 0;
   std::vector<CheckResult> results;
   std::vector<ReceivedSpan> spans;  // what the server exported to the harness's OTLP receiver
+  bool receiver_attached = false;   // the harness started the server pointed at its receiver
   std::string tool_policy;          // ToolCallPolicy::describe() of the run
   bool every_tool_callable = false; // --call-tools all: no skip is the policy's doing
 
@@ -74,6 +75,10 @@ struct EraProbe {
   std::string evidence;  // why, in words, for the console
 };
 EraProbe detect_protocol_version(TargetConfig& target);
+
+// True when a fresh connection completes an initialize handshake at the latest
+// initialize-based version (a 2026-07-28 server that still serves the legacy era).
+bool also_answers_initialize(const TargetConfig& target);
 
 std::string iso8601_now();
 

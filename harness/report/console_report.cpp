@@ -47,7 +47,9 @@ void ConsoleReporter::summary(const RunReport& report) {
   }
   // Failures first, MUST before SHOULD before PROFILE, each with its reason; named even
   // with --quiet, since a CI log must say what failed.
+  // A reason shared by several checks (a crashed server's stderr, say) is printed once.
   bool any_listed = false;
+  std::map<std::string, std::string> first_with_reason;  // message -> the first check that gave it
   for (Level level : {Level::kMust, Level::kShould, Level::kProfile}) {
     for (const CheckResult& r : report.results) {
       if (r.outcome.verdict != Verdict::kFail || r.level != level) continue;
@@ -55,8 +57,15 @@ void ConsoleReporter::summary(const RunReport& report) {
       any_listed = true;
       std::string label = level == Level::kMust ? paint("1;31", "FAIL") : paint("1;33", "WARN");
       std::fprintf(out_, "  %s %-7s %s\n", label.c_str(), level_name(level), r.spec->id.c_str());
-      if (!r.outcome.message.empty()) std::fprintf(out_, "       %s\n", r.outcome.message.substr(0, 200).c_str());
+      if (r.outcome.message.empty()) continue;
+      auto [first, fresh] = first_with_reason.emplace(r.outcome.message, r.spec->id);
+      if (fresh) std::fprintf(out_, "       %s\n", r.outcome.message.substr(0, 200).c_str());
+      else std::fprintf(out_, "       (the same reason as %s)\n", first->second.c_str());
     }
+  }
+  if (report.receiver_attached && report.spans.empty() && report.count(Verdict::kPass) + report.count(Verdict::kFail) > 0) {
+    std::fprintf(out_, "\nThe server exported no spans to the harness's OTLP receiver in this run: trace checks "
+                       "waited once, then judged the server's log instead (docs/guide.md).\n");
   }
   if (verbosity_ != Verbosity::kQuiet && !skipped_by_reason.empty()) {
     std::fprintf(out_, "\nSkipped, by reason:\n");

@@ -611,6 +611,10 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
       res.set_header("Mcp-Session-Id", hs->session.id());
     }
     res.status = status_for_response(*response);
+    if (std::string text = plain_text_instead(*response); !text.empty()) {
+      res.set_content(text, "text/plain");
+      return;
+    }
     res.set_content(jsonrpc::serialize(*response), json_content_type());
   };
 

@@ -232,6 +232,12 @@ void register_limits(Registry& registry) {
         REQUIRE_OK(Loop loop, loop_on(ctx, s.listing.session->client, s.tool, s.arguments, ctx.target().profile.limits.max_calls),
                    "looping on " + s.tool);
         REQUIRE(expect_refused(loop, "a tight loop", WhenNotRefused::kFailIfUnrecognised));
+        if (loop.first_refusal.contains("http_status")) {
+          return fail("the refusal is a bare HTTP 429 with no tool result: the agent sees a transport error, not a reason "
+                      "and a time to retry",
+                      "a tool result (isError: true) with structuredContent: code, retry_after_seconds, retry_at",
+                      loop.first_refusal.value("body", ""));
+        }
         const json& result = loop.first_refusal["result"];
         json refusal = refusal_of(loop.first_refusal, ctx.target().profile.limits);
         auto revision = protocol::find_revision(s.listing.session->client.protocol_version());

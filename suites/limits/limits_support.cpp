@@ -48,7 +48,16 @@ StatusOr<Loop> tight_loop(const LimitsProfile& profile, McpClient& client, const
   json params = {{"name", tool}, {"arguments", arguments}};
   if (!meta.is_null()) params["_meta"] = meta;
   for (int i = 0; i < max_calls && loop.refused < stop_after_refused; ++i) {
-    ASSIGN_OR_RETURN(json response, client.request("tools/call", params));
+    auto answer = client.request("tools/call", params);
+    if (!answer.ok() && answer.status().message().rfind("HTTP 429", 0) == 0) {
+      // A refusal, but a bare one: no tool result an agent could read (limits.refusal.structured judges it).
+      if (loop.refused++ == 0) {
+        loop.first_refusal_at = i;
+        loop.first_refusal = {{"http_status", 429}, {"body", answer.status().message()}};
+      }
+      continue;
+    }
+    ASSIGN_OR_RETURN(json response, std::move(answer));
     if (is_refusal(response, profile)) {
       if (loop.refused++ == 0) {
         loop.first_refusal_at = i;

@@ -56,5 +56,35 @@ TEST(ForeignServers, ASteadyToolListPassesTheRunWideComparison) {
   EXPECT_NE(c["message"].get<std::string>().find("each with one contract across the run"), std::string::npos) << c;
 }
 
+TEST(ForeignServers, LimitsAreFoundWithoutADeclarationOrAnnotationsOnTheCorrectTwin) {
+  // The twin of fixture undeclared-raw-429 (fixtures/manifest.json): same tools, no annotations, structured refusals.
+  int port = free_port();
+  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/mcp";
+  std::string launch = bin_dir() + "/mcp-fixture-server --defect unannotated --http --port " + std::to_string(port);
+  json report = run_report({"--call-tools", "all", "--protocol-version", "2025-11-25", "--suite", "limits.*"},
+                           {"--url", url, "--launch", launch});
+  EXPECT_EQ(report["summary"]["failed"], 0) << report.dump(1).substr(0, 3000);
+  EXPECT_EQ(check_of(report, "limits.refusal.structured")["status"], "pass");
+  EXPECT_EQ(check_of(report, "limits.runaway.refused")["status"], "pass");
+}
+
+TEST(ForeignServers, ADualEraServerIsTestedInBothErasByDefault) {
+  std::string report_path = temp_path("dual-era.json");
+  std::string legacy_path = temp_path("dual-era.2025-11-25.json");
+  std::remove(legacy_path.c_str());
+  ProgramRun run = run_program({bin_dir() + "/mcp-harness", "run", "--quiet", "--report-json", report_path, "--suite", "ping.*",
+                                "--suite", "discover.*", "--stdio", "--", bin_dir() + "/mcp-reference-server", "--stdio"});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  json modern = json::parse(read_file(report_path), nullptr, false);
+  json legacy = json::parse(read_file(legacy_path), nullptr, false);
+  std::remove(report_path.c_str());
+  std::remove(legacy_path.c_str());
+  ASSERT_TRUE(modern.is_object() && legacy.is_object()) << run.out << run.err;
+  EXPECT_EQ(modern["protocol_version"], "2026-07-28");
+  EXPECT_EQ(legacy["protocol_version"], "2025-11-25");
+  EXPECT_EQ(check_of(modern, "discover.result-shape")["status"], "pass");
+  EXPECT_EQ(check_of(legacy, "ping.empty-result")["status"], "pass") << "the legacy era's checks ran in the second run";
+}
+
 }  // namespace
 }  // namespace mcp::testing
