@@ -143,6 +143,9 @@ int run(RunArgs& args, const std::vector<std::string>& command) {
     eras.push_back(std::string(mcp::protocol::latest_legacy()));
     if (!quiet) std::cerr << "the server also answers initialize: testing " << eras[0] << ", then " << eras[1] << "\n";
   }
+  // With one static token every check is the same principal, so concurrent checks would
+  // share its rate limits: one at a time unless --jobs says otherwise.
+  unsigned jobs = args.jobs ? args.jobs : args.target.auth_token.empty() ? default_jobs() : 1;
   int status = kExitPassed;
   for (std::size_t era = 0; era < eras.size(); ++era) {
     if (era > 0) {
@@ -156,7 +159,7 @@ int run(RunArgs& args, const std::vector<std::string>& command) {
     }
     ConsoleReporter console(stdout, color, verbosity);
     if (!quiet) std::printf("%smcp-harness %s: %zu checks against %s\n", era ? "\n" : "", kHarnessVersion, checks.size(), target.describe().c_str());
-    RunReport report = run_checks(checks, target, console.observer(), args.jobs ? args.jobs : default_jobs());
+    RunReport report = run_checks(checks, target, console.observer(), jobs);
     console.summary(report);
     int era_status = report.must_failures()              ? kExitChecksFailed
                      : report.count(Verdict::kError) > 0 ? kExitHarnessError

@@ -68,6 +68,22 @@ TEST(ForeignServers, LimitsAreFoundWithoutADeclarationOrAnnotationsOnTheCorrectT
   EXPECT_EQ(check_of(report, "limits.runaway.refused")["status"], "pass");
 }
 
+TEST(ForeignServers, RunawayJudgesABareRefusalWithoutADeclaration) {
+  int port = free_port();
+  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/mcp";
+  auto runaway = [&](const std::string& defect) {
+    return run_program({bin_dir() + "/mcp-harness", "runaway", "--scenario", "tight-loop", "--duration", "500", "--call-tools",
+                        "all", "--protocol-version", "2025-11-25", "--url", url, "--launch",
+                        bin_dir() + "/mcp-fixture-server --defect " + defect + " --http --port " + std::to_string(port)},
+                       std::chrono::seconds(60));
+  };
+  ProgramRun bare = runaway("undeclared-raw-429");
+  EXPECT_EQ(bare.exit_code, 1) << bare.out << bare.err;
+  EXPECT_NE(bare.out.find("tight-loop     fail  calls failed outside a structured refusal"), std::string::npos) << bare.out;
+  ProgramRun twin = runaway("unannotated");
+  EXPECT_EQ(twin.exit_code, 0) << twin.out << twin.err;
+}
+
 TEST(ForeignServers, ADualEraServerIsTestedInBothErasByDefault) {
   std::string report_path = temp_path("dual-era.json");
   std::string legacy_path = temp_path("dual-era.2025-11-25.json");
