@@ -30,7 +30,8 @@ void add_forgery(Registry& registry, std::string id, Level level, std::string re
   registry.add({
       .id = std::move(id),
       .level = level,
-      .requirement = std::move(requirement),
+      // The spec's sentence, verbatim, then what it means for this token.
+      .requirement = "\"Invalid or expired tokens MUST receive a HTTP 401 response.\" " + requirement,
       .spec_ref = spec("2025-11-25", kAuthDoc, section),
       .procedure = "POSTs initialize with " + what + " from the harness's authorization server; expects HTTP 401.",
       .transports = kHttp,
@@ -90,7 +91,8 @@ void register_token_checks(Registry& registry) {
                 return mint(as, claims);
               });
   add_forgery(registry, "auth.token.wrong-audience", Level::kMust,
-              "A token issued for another resource MUST be refused with HTTP 401 (audience binding, RFC 8707).",
+              "\"MCP servers MUST validate that access tokens were issued specifically for them as the intended audience\": "
+              "a token issued for another resource is invalid here.",
               "Token Audience Binding and Validation", "a token whose aud is another server",
               [](MockAuthorizationServer& as, json claims) {
                 claims["aud"] = "https://other-resource.example/mcp";

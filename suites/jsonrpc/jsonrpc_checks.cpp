@@ -52,6 +52,10 @@ std::string describe(const BatchReply& reply) {
 
 }  // namespace
 
+// The sentence that makes JSON-RPC 2.0's error codes binding on MCP servers.
+const std::string kFollowJsonRpc =
+    "\"All messages between MCP clients and servers MUST follow the JSON-RPC 2.0 specification.\"";
+
 // Over stdio only a client breaking its own MUST sends malformed input, so answering it
 // well is robustness (SHOULD) there; over HTTP anyone can, and the codes stay MUST.
 const char* const kStdioClientMust =
@@ -64,7 +68,8 @@ void register_jsonrpc(Registry& registry) {
       .level = Level::kMust,
       .stdio_level = Level::kShould,
       .stdio_level_reason = kStdioClientMust,
-      .requirement = "Invalid JSON MUST be answered with error -32700 (Parse error) and a null (or absent) id.",
+      .requirement = kFollowJsonRpc + " Invalid JSON gets -32700 (Parse error) with a null (or absent) id "
+                     "(JSON-RPC 2.0 § 5.1).",
       .spec_ref = spec("2025-11-25", kDoc, "Messages") + " (JSON-RPC 2.0 § 5.1)",
       .procedure = "Sends a truncated JSON object after initialization.",
       .run = [](CheckContext& ctx) -> Outcome {
@@ -87,8 +92,8 @@ void register_jsonrpc(Registry& registry) {
       .level = Level::kMust,
       .stdio_level = Level::kShould,
       .stdio_level_reason = kStdioClientMust,
-      .requirement = "A message whose \"jsonrpc\" member is not \"2.0\" is not a valid request and MUST be answered "
-                     "with error -32600 (Invalid Request).",
+      .requirement = kFollowJsonRpc + " A message whose \"jsonrpc\" member is not \"2.0\" is not a valid Request "
+                     "object (JSON-RPC 2.0 § 4), so it gets -32600 (Invalid Request).",
       .spec_ref = spec("2025-11-25", kDoc, "Requests") + " (JSON-RPC 2.0 § 4, § 5.1)",
       .procedure = "Sends {\"jsonrpc\":\"1.0\",\"id\":\"bad-version\",\"method\":\"ping\"}.",
       .run = [](CheckContext& ctx) -> Outcome {
@@ -102,7 +107,8 @@ void register_jsonrpc(Registry& registry) {
       .level = Level::kMust,
       .stdio_level = Level::kShould,
       .stdio_level_reason = kStdioClientMust,
-      .requirement = "A request whose method is not a string MUST be answered with error -32600 (Invalid Request).",
+      .requirement = kFollowJsonRpc + " A request whose method is not a string is not a valid Request object "
+                     "(JSON-RPC 2.0 § 4), so it gets -32600 (Invalid Request).",
       .spec_ref = spec("2025-11-25", kDoc, "Requests") + " (JSON-RPC 2.0 § 4, § 5.1)",
       .procedure = "Sends {\"jsonrpc\":\"2.0\",\"id\":\"bad-method\",\"method\":42}.",
       .run = [](CheckContext& ctx) -> Outcome {
@@ -129,7 +135,8 @@ void register_jsonrpc(Registry& registry) {
   registry.add({
       .id = "jsonrpc.id-echo",
       .level = Level::kMust,
-      .requirement = "A response MUST carry the same id as the request it answers, whether a string or an integer.",
+      .requirement = "\"Result responses MUST include the same ID as the request they correspond to\", whether a string "
+                     "or an integer.",
       .spec_ref = spec("2025-11-25", kDoc, "Responses"),
       .procedure = "Pings with the string id \"mcp-harness-ïd-1\" and with the integer id 9007199254740991.",
       .run = [](CheckContext& ctx) -> Outcome {

@@ -34,8 +34,10 @@ void register_schema(Registry& registry) {
   registry.add({
       .id = "schema.server-messages",
       .level = Level::kMust,
-      .requirement = "Every message the server sends MUST conform to the official JSON Schema of the negotiated "
-                     "protocol version.",
+      .requirement = "\"All messages between MCP clients and servers MUST follow the JSON-RPC 2.0 specification. The "
+                     "protocol defines these types of messages\", and the schema \"is the source of truth for all "
+                     "protocol messages and structures\": every message the server sends conforms to the official "
+                     "JSON Schema of the negotiated version.",
       .spec_ref = spec("2025-11-25", "basic/index.mdx", "Schema") + " (schema.json)",
       .procedure = "Tours the server (initialize, ping, every list the capabilities allow) and reports every schema "
                    "violation seen in this check and in all checks that ran before it.",

@@ -119,7 +119,8 @@ void register_transport_http(Registry& registry) {
   registry.add({
       .id = "transport-http.session-terminated-404",
       .level = Level::kMust,
-      .requirement = "After a session is terminated, the server MUST answer requests carrying its id with 404 Not Found.",
+      .requirement = "\"The server MAY terminate the session at any time, after which it MUST respond to requests "
+                     "containing that session ID with HTTP 404 Not Found.\"",
       .spec_ref = spec("2025-11-25", kDoc, "Session Management"),
       .procedure = "Initializes, DELETEs the session, then POSTs ping with the old session id.",
       .transports = kHttp,
@@ -164,8 +165,9 @@ void register_transport_http(Registry& registry) {
   registry.add({
       .id = "transport-http.origin-rejected",
       .level = Level::kMust,
-      .requirement = "Servers MUST validate the Origin header; a request with an invalid Origin MUST be answered "
-                     "with 403 Forbidden.",
+      .requirement = "\"Servers MUST validate the Origin header on all incoming connections to prevent DNS rebinding "
+                     "attacks\"; \"If the Origin header is present and invalid, servers MUST respond with HTTP 403 "
+                     "Forbidden.\"",
       .spec_ref = spec("2025-11-25", kDoc, "Security Warning"),
       .procedure = "POSTs initialize with Origin: http://evil.mcp-harness.invalid.",
       .transports = kHttp,
