@@ -157,7 +157,7 @@ void register_jsonrpc(Registry& registry) {
   registry.add({
       .id = "jsonrpc.notification-no-response",
       .level = Level::kMust,
-      .requirement = "The receiver MUST NOT send a response to a notification, even one it does not know.",
+      .requirement = "Of a notification: \"The receiver MUST NOT send a response.\" Even one it does not know.",
       .spec_ref = spec("2025-11-25", kDoc, "Notifications"),
       .procedure = "Sends the notification \"notifications/mcp-harness-unknown\", then a ping; the ping response must "
                    "be the next message.",

@@ -112,7 +112,7 @@ void register_lifecycle(Registry& registry) {
   registry.add({
       .id = "lifecycle.initialized.no-response",
       .level = Level::kMust,
-      .requirement = "The receiver MUST NOT respond to a notification, including notifications/initialized.",
+      .requirement = "Of a notification: \"The receiver MUST NOT send a response.\" notifications/initialized is one.",
       .spec_ref = spec("2025-11-25", "basic/index.mdx", "Notifications"),
       .procedure = "Initializes (which sends notifications/initialized), then pings; the first message back must be "
                    "the ping response.",

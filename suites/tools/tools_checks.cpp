@@ -208,7 +208,8 @@ void register_tools(Registry& registry) {
   registry.add({
       .id = "tools.call.output-schema-conformance",
       .level = Level::kMust,
-      .requirement = "A tool that declares an outputSchema MUST return structuredContent that conforms to it.",
+      .requirement = "Where a tool declares an outputSchema: \"Servers MUST provide structured results that conform to "
+                     "this schema.\"",
       .spec_ref = spec("2025-11-25", kDoc, "Output Schema"),
       .procedure = "Calls each read-only tool with an outputSchema, using arguments built from its inputSchema, and "
                    "validates structuredContent.",

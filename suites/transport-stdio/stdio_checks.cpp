@@ -16,8 +16,8 @@ void register_transport_stdio(Registry& registry) {
   registry.add({
       .id = "transport-stdio.stdout-only-mcp",
       .level = Level::kMust,
-      .requirement = "The server MUST NOT write anything to stdout that is not a valid MCP message (one JSON-RPC "
-                     "message per line, no embedded newlines).",
+      .requirement = "\"The server MUST NOT write anything to its stdout that is not a valid MCP message.\" (One "
+                     "JSON-RPC message per line, no embedded newlines.)",
       .spec_ref = spec("2025-11-25", kDoc, "stdio"),
       .procedure = "Starts the server, initializes, pings, lists tools and calls up to 3 callable tools (--call-tools), "
                    "then inspects every stdout line.",

@@ -10,7 +10,7 @@ void register_utilities(Registry& registry) {
   registry.add({
       .id = "ping.empty-result",
       .level = Level::kMust,
-      .requirement = "The receiver MUST respond promptly to ping with an empty response.",
+      .requirement = "Of a ping: \"The receiver MUST respond promptly with an empty response\".",
       .spec_ref = spec("2025-11-25", "basic/utilities/ping.mdx", "Behavior Requirements"),
       .procedure = "Sends ping after initialization; expects a result that is an empty object (or only _meta).",
       .max_version = kLastLegacyVersion,
