@@ -49,8 +49,8 @@ void register_lifecycle(Registry& registry) {
   registry.add({
       .id = "lifecycle.initialize.version-negotiation",
       .level = Level::kMust,
-      .requirement = "If the server does not support the requested version, it MUST respond with another version it "
-                     "supports (never echo an unknown version).",
+      .requirement = "\"Otherwise, the server MUST respond with another protocol version it supports.\" (Never echo "
+                     "an unknown version.)",
       .spec_ref = spec("2025-11-25", kDoc, "Version Negotiation"),
       .procedure = "Sends initialize with protocolVersion \"1999-01-01\"; expects an error, or a result naming a "
                    "different version that the server then accepts when asked for it.",

@@ -76,7 +76,7 @@ void register_transport_http(Registry& registry) {
   registry.add({
       .id = "transport-http.session-id-visible-ascii",
       .level = Level::kMust,
-      .requirement = "An Mcp-Session-Id MUST contain only visible ASCII characters (0x21 to 0x7E).",
+      .requirement = "\"The session ID MUST only contain visible ASCII characters (ranging from 0x21 to 0x7E).\"",
       .spec_ref = spec("2025-11-25", kDoc, "Session Management"),
       .procedure = "Initializes and inspects the Mcp-Session-Id response header, if any.",
       .transports = kHttp,
@@ -186,8 +186,8 @@ void register_transport_http(Registry& registry) {
   registry.add({
       .id = "transport-http.protocol-version-header",
       .level = Level::kMust,
-      .requirement = "A request with an invalid or unsupported MCP-Protocol-Version header MUST be answered with "
-                     "400 Bad Request.",
+      .requirement = "\"If the server receives a request with an invalid or unsupported MCP-Protocol-Version, it MUST "
+                     "respond with 400 Bad Request.\"",
       .spec_ref = spec("2025-11-25", kDoc, "Protocol Version Header"),
       .procedure = "Initializes, then POSTs ping with MCP-Protocol-Version: 1999-01-01.",
       .transports = kHttp,
@@ -279,7 +279,8 @@ void register_transport_http(Registry& registry) {
   registry.add({
       .id = "transport-http.sse-event-ids-unique",
       .level = Level::kMust,
-      .requirement = "SSE event ids, when present, MUST be unique across all streams within a session.",
+      .requirement = "Of SSE event ids: \"If present, the ID MUST be globally unique across all streams within that "
+                     "session\".",
       .spec_ref = spec("2025-11-25", kDoc, "Resumability and Redelivery"),
       .procedure = "Calls a read-only tool twice on one session (with a progressToken, so that servers stream) and "
                    "compares the event ids of both replies.",
