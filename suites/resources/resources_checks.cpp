@@ -169,7 +169,7 @@ void register_resources(Registry& registry) {
   registry.add({
       .id = "resources.read.blob-base64",
       .level = Level::kMust,
-      .requirement = "Binary resource contents MUST be properly encoded: a blob is valid base64.",
+      .requirement = "\"Binary data MUST be properly encoded\": a blob is valid base64.",
       .spec_ref = spec("2025-11-25", kDoc, "Binary Content"),
       .procedure = "Reads every listed resource (up to 50) and decodes each blob.",
       .capability = "resources",

@@ -163,8 +163,8 @@ void register_server_utilities(Registry& registry) {
   registry.add({
       .id = "progress.notifications.valid",
       .level = Level::kMust,
-      .requirement = "Progress notifications MUST only reference the progressToken the request provided, and the "
-                     "progress value MUST increase with each notification.",
+      .requirement = "\"Progress notifications MUST only reference tokens that: Were provided in an active request\", "
+                     "and \"The progress value MUST increase with each notification, even if the total is unknown.\"",
       .spec_ref = spec("2025-11-25", "basic/utilities/progress.mdx", "Behavior Requirements"),
       .procedure = "Calls read-only tools (arguments built from their schemas, up to 10) with a progressToken until "
                    "one reports progress, and inspects every notifications/progress it sends.",
