@@ -53,9 +53,12 @@ timed() { local start end; start=$(date +%s.%N); "$@" >"$work/out.txt" 2>&1 || t
 http_s=$(timed "$bin/mcp-harness" run --report-json "$work/run-http.json" --url "$url")
 stdio_s=$(timed "$bin/mcp-harness" run --report-json "$work/run-stdio.json" --stdio -- "$bin/mcp-reference-server" --stdio)
 checks_run() { get "$1" "len([c for c in checks if c['status'] != 'skip'])"; }
-printf "%-58s %8s s  (%s checks run, %s skipped as not applicable)\n" "mcp-harness run, reference server, Streamable HTTP" "$http_s" \
+# The reference serves both eras, so a default run tests each: the counts are the first era's.
+printf "%-58s %8s s  (both eras; %s checks run, %s skipped as not applicable, in 2026-07-28)\n" \
+  "mcp-harness run, reference server, Streamable HTTP" "$http_s" \
   "$(checks_run "$work/run-http.json")" "$(get "$work/run-http.json" "len([c for c in checks if c['status'] == 'skip'])")"
-printf "%-58s %8s s  (%s checks run)\n" "mcp-harness run, reference server, stdio" "$stdio_s" "$(checks_run "$work/run-stdio.json")"
+printf "%-58s %8s s  (both eras; %s checks run in 2026-07-28)\n" "mcp-harness run, reference server, stdio" "$stdio_s" \
+  "$(checks_run "$work/run-stdio.json")"
 
 suite="$root/ci/official-suite"
 if command -v node >/dev/null && (cd "$suite" && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1); then
