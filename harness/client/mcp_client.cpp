@@ -205,6 +205,8 @@ StatusOr<json> McpClient::next_reply_or_silence(const std::string& marker_method
       return not_found("no reply, although the server answered a " + marker_method + " sent after it (waited " +
                        std::to_string(grace.count()) + " ms more)");
     }
+    // Only objects (and batch arrays) are replies; a stray number or string on stdout is not.
+    if (!message->is_object() && !message->is_array()) continue;
     if (message->is_object() && message->contains("method")) continue;
     if (message->is_object() && message->value("id", json()) == marker) {
       marker_answered = true;

@@ -128,6 +128,7 @@ EraProbe detect_protocol_version(TargetConfig& target) {
   };
   if (!answer.ok()) return {legacy, "server/discover got no answer (" + answer.status().message() + "); using initialize"};
   const json& message = *answer;
+  if (!message.is_object()) return {legacy, "server/discover got something that is not a JSON-RPC response; using initialize"};
   if (message.contains("result") && message["result"].is_object()) {
     std::string chosen = knows_modern(message["result"].value("supportedVersions", json()));
     if (!chosen.empty()) return {chosen, "server/discover answered with supportedVersions including it"};

@@ -117,6 +117,14 @@ TEST(HostileServers, BinaryGarbageIsReportedNotParsedForever) {
   EXPECT_LT(run.seconds, 20);
 }
 
+TEST(HostileServers, ABareNumberForEveryReplyIsNoResponse) {
+  // Random bytes can make a line that parses as a number; the era probe once took it for a reply and crashed.
+  ProgramRun run = harness_stdio({"sh", "-c", "while read line; do echo 7; done"});
+  EXPECT_EQ(run.exit_code, 3) << run.err;
+  EXPECT_EQ(run.err.find("CRASHED"), std::string::npos) << run.err;
+  EXPECT_FALSE(run.timed_out);
+}
+
 TEST(HostileServers, AnswersWithWrongIdsFailChecksWithinTheirDeadlines) {
   // Every request after initialize is answered, but always under id 424242.
   std::string script = answers_initialize_then(
