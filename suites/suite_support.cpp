@@ -98,6 +98,12 @@ StatusOr<std::optional<json>> send_malformed(McpClient& client, const std::strin
   return std::optional<json>(std::move(reply));
 }
 
+std::string seen_instead(McpClient& client, const Status& waited) {
+  std::string seen;
+  for (const json& other : client.take_others()) seen += compact(other, 200) + " ";
+  return seen.empty() ? waited.message() : seen;
+}
+
 ToolListing list_all_tools(CheckContext& ctx) {
   ToolListing listing;
   auto session = open_session(ctx);

@@ -68,6 +68,10 @@ HttpRequestSpec client_request(const McpClient& client, const nlohmann::json& id
 // A request every server of the client's era answers: ping, or server/discover (2026-07-28 removed ping).
 std::string harmless_method(const McpClient& client);
 
+// What came instead of the response to a request that got none under its id: the
+// messages set aside meanwhile (a reply under a wrong id shows there), or the wait's error.
+std::string seen_instead(McpClient& client, const Status& waited);
+
 // Sends bytes that are not a valid request. Returns the JSON-RPC reply, or nullopt
 // when an HTTP server refused them with a 4xx status and no body (which HTTP allows).
 StatusOr<std::optional<nlohmann::json>> send_malformed(McpClient& client, const std::string& text);

@@ -144,10 +144,8 @@ void register_jsonrpc(Registry& registry) {
         for (const json& id : {json("mcp-harness-ïd-1"), json(9007199254740991LL)}) {
           auto response = client.request_with_id(id, "ping", json::object());
           if (!response.ok()) {
-            std::string seen;
-            for (const json& other : client.take_others()) seen += compact(other, 200) + " ";
             return fail("no response carried the request id " + id.dump(), "a response with id " + id.dump(),
-                        seen.empty() ? response.status().message() : seen);
+                        seen_instead(client, response.status()));
           }
         }
         return pass();

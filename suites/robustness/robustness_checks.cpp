@@ -126,11 +126,9 @@ void register_robustness(Registry& registry) {
           json id = i % 2 ? json("mcp-harness-seq-" + std::to_string(i)) : json(1000 + i);
           auto response = client.request_with_id(id, method, json::object());
           if (!response.ok()) {
-            std::string seen;
-            for (const json& other : client.take_others()) seen += compact(other, 200) + " ";
             return fail("request " + std::to_string(i + 1) + " of " + std::to_string(kSequentialRequests) + " (id " +
                             id.dump() + ") got no response with its id",
-                        "a response with id " + id.dump(), seen.empty() ? response.status().message() : seen);
+                        "a response with id " + id.dump(), seen_instead(client, response.status()));
           }
         }
         return pass(std::to_string(kSequentialRequests) + " responses, every id echoed");
