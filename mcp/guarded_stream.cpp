@@ -1,11 +1,13 @@
 #include "mcp/guarded_stream.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <climits>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -54,6 +56,49 @@ void address_of(const sockaddr_storage& address, std::string& ip, int& port) {
 
 GuardedSocketStream::GuardedSocketStream(int sock, StreamLimits limits) : sock_(sock), limits_(limits) {}
 
+void GuardedSocketStream::use_tls(SSL* ssl) {
+  ssl_ = ssl;
+  int flags = ::fcntl(sock_, F_GETFL, 0);
+  if (flags >= 0) ::fcntl(sock_, F_SETFL, flags | O_NONBLOCK);
+}
+
+ssize_t GuardedSocketStream::receive_now(char* ptr, size_t size, short& wants) {
+  wants = POLLIN;
+  if (!ssl_) {
+    ssize_t n;
+    do {
+      n = ::recv(sock_, ptr, size, MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    return n;
+  }
+  ERR_clear_error();
+  int n = SSL_read(ssl_, ptr, static_cast<int>(std::min<size_t>(size, INT_MAX)));
+  if (n > 0) return n;
+  switch (SSL_get_error(ssl_, n)) {
+    case SSL_ERROR_ZERO_RETURN: return 0;
+    case SSL_ERROR_WANT_READ: errno = EAGAIN; return -1;
+    case SSL_ERROR_WANT_WRITE: wants = POLLOUT; errno = EAGAIN; return -1;  // renegotiation
+    default: errno = EIO; return -1;
+  }
+}
+
+ssize_t GuardedSocketStream::send_now(const char* ptr, size_t size, short& wants) {
+  wants = POLLOUT;
+  if (!ssl_) {
+    ssize_t n = ::send(sock_, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && errno == EWOULDBLOCK) errno = EAGAIN;
+    return n;
+  }
+  ERR_clear_error();
+  int n = SSL_write(ssl_, ptr, static_cast<int>(std::min<size_t>(size, INT_MAX)));
+  if (n > 0) return n;
+  switch (SSL_get_error(ssl_, n)) {
+    case SSL_ERROR_WANT_WRITE: errno = EAGAIN; return -1;
+    case SSL_ERROR_WANT_READ: wants = POLLIN; errno = EAGAIN; return -1;
+    default: errno = EIO; return -1;
+  }
+}
+
 bool GuardedSocketStream::is_readable() const { return breach_ == StreamBreach::kNone; }
 
 bool GuardedSocketStream::is_writable() const {
@@ -62,13 +107,14 @@ bool GuardedSocketStream::is_writable() const {
 }
 
 bool GuardedSocketStream::wait_readable(std::chrono::milliseconds timeout) const {
-  if (buffered_begin_ < buffered_end_) return true;
+  if (buffered_begin_ < buffered_end_ || (ssl_ && SSL_pending(ssl_) > 0)) return true;
   int revents = poll_one(sock_, POLLIN, timeout);
   return revents > 0 && (revents & (POLLIN | POLLHUP | POLLERR));
 }
 
 bool GuardedSocketStream::peer_closed() const {
   if (buffered_begin_ < buffered_end_) return false;  // unread bytes: not closed yet
+  if (ssl_ && SSL_pending(ssl_) > 0) return false;
   char byte;
   ssize_t n = ::recv(sock_, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
@@ -92,34 +138,28 @@ ssize_t GuardedSocketStream::read(char* ptr, size_t size) {
 }
 
 ssize_t GuardedSocketStream::fill() {
-  // Bytes already waiting need no poll (one syscall fewer per request on a busy connection).
-  ssize_t ready;
-  do {
-    ready = ::recv(sock_, buffer_.data(), buffer_.size(), MSG_DONTWAIT);
-  } while (ready < 0 && errno == EINTR);
-  if (ready >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
-    buffered_begin_ = 0;
-    buffered_end_ = ready > 0 ? static_cast<std::size_t>(ready) : 0;
-    return ready;
-  }
   auto remaining = [&](std::chrono::milliseconds budget) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(started_ + budget - Clock::now());
   };
-  std::chrono::milliseconds wait = std::min(limits_.idle_timeout, remaining(limits_.message_timeout));
-  if (in_head_) wait = std::min(wait, remaining(limits_.head_timeout));
-  if (wait.count() <= 0 || poll_one(sock_, POLLIN, wait) <= 0) {
-    if (in_head_ && remaining(limits_.head_timeout).count() <= 0) breach_ = StreamBreach::kHeadTimeout;
-    else if (remaining(limits_.message_timeout).count() <= 0) breach_ = StreamBreach::kMessageTimeout;
-    else breach_ = StreamBreach::kIdleTimeout;
-    return -1;
+  for (;;) {
+    // Bytes already waiting need no poll (one syscall fewer per request on a busy connection).
+    short wants = POLLIN;
+    ssize_t n = receive_now(buffer_.data(), buffer_.size(), wants);
+    if (n >= 0 || errno != EAGAIN) {
+      buffered_begin_ = 0;
+      buffered_end_ = n > 0 ? static_cast<std::size_t>(n) : 0;
+      return n;
+    }
+    // Over TLS one poll may bring only part of a record: wait again, within the same limits.
+    std::chrono::milliseconds wait = std::min(limits_.idle_timeout, remaining(limits_.message_timeout));
+    if (in_head_) wait = std::min(wait, remaining(limits_.head_timeout));
+    if (wait.count() <= 0 || poll_one(sock_, wants, wait) <= 0) {
+      if (in_head_ && remaining(limits_.head_timeout).count() <= 0) breach_ = StreamBreach::kHeadTimeout;
+      else if (remaining(limits_.message_timeout).count() <= 0) breach_ = StreamBreach::kMessageTimeout;
+      else breach_ = StreamBreach::kIdleTimeout;
+      return -1;
+    }
   }
-  ssize_t n;
-  do {
-    n = ::recv(sock_, buffer_.data(), buffer_.size(), 0);
-  } while (n < 0 && errno == EINTR);
-  buffered_begin_ = 0;
-  buffered_end_ = n > 0 ? static_cast<std::size_t>(n) : 0;
-  return n;
 }
 
 ssize_t GuardedSocketStream::read_bounded(char* ptr, size_t size) {
@@ -179,12 +219,16 @@ ssize_t GuardedSocketStream::write(const char* ptr, size_t size) {
   if (std::string_view(ptr, std::min<size_t>(size, 12)) != "HTTP/1.1 100") wrote_since_read_ = true;
   std::size_t sent = 0;
   while (sent < size) {
-    int revents = poll_one(sock_, POLLOUT, limits_.write_timeout);
+    short wants = POLLOUT;
+    ssize_t n = send_now(ptr + sent, size - sent, wants);
+    if (n > 0) {
+      sent += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0 || errno != EAGAIN) return sent > 0 ? static_cast<ssize_t>(sent) : -1;
+    int revents = poll_one(sock_, wants, limits_.write_timeout);
     if (revents <= 0 || (revents & (POLLERR | POLLHUP))) return sent > 0 ? static_cast<ssize_t>(sent) : -1;
-    ssize_t n = ::send(sock_, ptr + sent, size - sent, MSG_NOSIGNAL);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (n <= 0) return sent > 0 ? static_cast<ssize_t>(sent) : -1;
-    sent += static_cast<std::size_t>(n);
   }
   return static_cast<ssize_t>(sent);
 }

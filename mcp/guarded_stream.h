@@ -42,6 +42,11 @@ class GuardedSocketStream final : public httplib::Stream {
   void get_local_ip_and_port(std::string& ip, int& port) const override;
   int socket() const override { return sock_; }
 
+  // Reads and writes go through this TLS connection (already handshaken on sock_);
+  // the socket is made non-blocking so that a peer trickling a TLS record cannot hold
+  // a read past the limits.
+  void use_tls(SSL* ssl);
+
   // The first limit this stream hit; reads fail from then on.
   StreamBreach breach() const { return breach_; }
   // A message's clock starts at its first byte; on a kept-alive connection the next
@@ -59,8 +64,13 @@ class GuardedSocketStream final : public httplib::Stream {
   ssize_t read_bounded(char* ptr, size_t size);
   // Fills buffer_ from the socket, waiting within the limits; the recv result.
   ssize_t fill();
+  // One read or write without waiting: bytes moved, 0 at the peer's close, or -1 with
+  // errno EAGAIN when it would block (`wants` says for what: POLLIN or POLLOUT).
+  ssize_t receive_now(char* ptr, size_t size, short& wants);
+  ssize_t send_now(const char* ptr, size_t size, short& wants);
 
   int sock_;
+  SSL* ssl_ = nullptr;
   // httplib reads a request's and a response's head one byte at a time: a buffer keeps
   // that to one recv per packet, as httplib's own SocketStream does.
   std::vector<char> buffer_ = std::vector<char>(16 * 1024);

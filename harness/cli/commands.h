@@ -39,11 +39,17 @@ struct TargetArgs {
   bool receive_traces = false;
   std::string auth_mode, auth_token, auth_scopes;
   std::string auth_alg = "RS256";
+  bool insecure = false;
+  std::string ca_cert;
   std::string call_tools;  // empty: the profile's tools.callable (default read-only)
 
   void add_to(CLI::App* cmd) {
     cmd->add_flag("--stdio", stdio, "The server is the command after '--', speaking stdio");
     cmd->add_option("--url", url, "The server's Streamable HTTP endpoint, e.g. http://127.0.0.1:8080/mcp");
+    cmd->add_flag("--insecure", insecure,
+                  "https:// only: accept any certificate (self-signed staging servers); prefer --ca-cert");
+    cmd->add_option("--ca-cert", ca_cert, "https:// only: trust the CAs in this PEM file (e.g. a staging CA)")
+        ->check(CLI::ExistingFile);
     cmd->add_option("--launch", launch, "Start this command first and stop it at the end (with --url)");
     cmd->add_option("--launch-timeout", launch_timeout_ms,
                     "How long a server may take to start, in ms: --launch waits this long for the URL, and a stdio "

@@ -87,6 +87,11 @@ ReadyTarget prepare_target(const TargetArgs& args, const std::vector<std::string
     }
     target.transport = kHttp;
     target.url = args.url;
+    target.tls.verify = !args.insecure;
+    target.tls.ca_file = args.ca_cert;
+    if (url->scheme == "https" && args.insecure && !args.quiet) {
+      std::cerr << "TLS: --insecure: the server's certificate is not verified\n";
+    }
     if (!args.launch.empty()) {
       if (!args.quiet) std::cerr << "launching: " << args.launch << "\n";
       auto started = ServerLauncher::start(args.launch, url->host, url->port, std::chrono::milliseconds(args.launch_timeout_ms),

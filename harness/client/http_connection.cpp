@@ -21,28 +21,77 @@ constexpr std::size_t kMaxBodyBytes = 8 * 1024 * 1024;
 constexpr std::size_t kMaxEvents = 10000;
 constexpr std::size_t kMaxHeadBytes = 256 * 1024;
 
-// cpp-httplib's client reading every response through mcp::GuardedSocketStream: one
-// deadline for the whole response (headers included: a server trickling header bytes
-// restarts httplib's read timeout on each one) and a cap on the head's size.
-class GuardedClient final : public httplib::ClientImpl {
+// The limits every response from a server under test is read within, and what broke them.
+class StreamGuard {
  public:
-  GuardedClient(const std::string& host, int port) : httplib::ClientImpl(host, port) {}
+  virtual ~StreamGuard() = default;
   void set_deadline(std::chrono::milliseconds timeout) {
     limits_.max_head_bytes = kMaxHeadBytes;
     limits_.head_timeout = limits_.message_timeout = limits_.idle_timeout = limits_.write_timeout = timeout;
   }
   StreamBreach breach() const { return breach_; }
 
+ protected:
+  StreamLimits limits_;
+  StreamBreach breach_ = StreamBreach::kNone;
+};
+
+// cpp-httplib's client (plain or TLS) reading every response through
+// mcp::GuardedSocketStream: one deadline for the whole response (headers included: a
+// server trickling header bytes restarts httplib's read timeout on each one) and a cap
+// on the head's size.
+template <class Base>
+class GuardedClient final : public Base, public StreamGuard {
+ public:
+  GuardedClient(const std::string& host, int port) : Base(host, port) {}
+
  private:
-  bool process_socket(const Socket& socket, std::function<bool(httplib::Stream&)> callback) override {
+  bool process_socket(const httplib::ClientImpl::Socket& socket, std::function<bool(httplib::Stream&)> callback) override {
     GuardedSocketStream stream(socket.sock, limits_);
+    if constexpr (std::is_same_v<Base, httplib::SSLClient>) stream.use_tls(socket.ssl);
     bool ok = callback(stream);
     breach_ = stream.breach();
     return ok;
   }
-  StreamLimits limits_;
-  StreamBreach breach_ = StreamBreach::kNone;
 };
+
+struct GuardedClientHandle {
+  std::unique_ptr<httplib::ClientImpl> client;
+  StreamGuard* guard = nullptr;
+};
+
+GuardedClientHandle make_client(const HttpUrl& url) {
+  GuardedClientHandle made;
+  if (url.scheme == "https") {
+    auto tls = std::make_unique<GuardedClient<httplib::SSLClient>>(url.host, url.port);
+    tls->enable_server_certificate_verification(url.tls.verify);
+    if (!url.tls.ca_file.empty()) tls->set_ca_cert_path(url.tls.ca_file.c_str());
+    made.guard = tls.get();
+    made.client = std::move(tls);
+  } else {
+    auto plain = std::make_unique<GuardedClient<httplib::ClientImpl>>(url.host, url.port);
+    made.guard = plain.get();
+    made.client = std::move(plain);
+  }
+  return made;
+}
+
+// httplib names its errors in one word ("Connection"): say what happened, and what to do.
+std::string describe_failure(httplib::Error error, const std::string& scheme) {
+  switch (error) {
+    case httplib::Error::Read:
+      return std::string("the connection ended without a complete HTTP response") +
+             (scheme == "http" ? " (if the server speaks TLS on this port, use https://)" : "");
+    case httplib::Error::Connection: return "could not connect (nothing listening there, or unreachable)";
+    case httplib::Error::SSLServerVerification:
+      return "the server's TLS certificate is not trusted or does not name this host (a self-signed staging "
+             "certificate? trust its CA with --ca-cert FILE, or skip verification with --insecure)";
+    case httplib::Error::SSLConnection:
+      return "the TLS handshake failed (does the server speak TLS on this port? use http:// if not)";
+    case httplib::Error::SSLLoadingCerts: return "could not load the CA certificates to verify the server with (--ca-cert)";
+    default: return httplib::to_string(error);
+  }
+}
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -63,7 +112,10 @@ StatusOr<HttpUrl> parse_http_url(const std::string& url) {
   auto scheme_end = url.find("://");
   if (scheme_end == std::string::npos) return invalid_argument("URL needs a scheme: " + url);
   out.scheme = lower(url.substr(0, scheme_end));
-  if (out.scheme != "http") return invalid_argument("only http:// URLs are supported, got " + url);
+  if (out.scheme != "http" && out.scheme != "https") {
+    return invalid_argument("only http:// and https:// URLs are supported, got " + url);
+  }
+  out.port = out.scheme == "https" ? 443 : 80;
   std::string rest = url.substr(scheme_end + 3);
   auto slash = rest.find('/');
   std::string authority = rest.substr(0, slash);
@@ -102,7 +154,7 @@ std::string HttpReply::content_type() const {
 // request would make the harness, not the server, what a load run measures.
 struct HttpConnection::KeepAlive {
   std::mutex mutex;
-  std::unique_ptr<GuardedClient> client;
+  GuardedClientHandle client;
   Clock::time_point last_used{};
 };
 
@@ -120,21 +172,22 @@ HttpReply HttpConnection::exchange(const HttpRequestSpec& spec) {
   // Streams read only in part (max_events) and requests made while another is in flight
   // (a GET stream beside POSTs) get a connection of their own.
   std::unique_lock<std::mutex> reuse(keep_alive_->mutex, std::defer_lock);
-  std::unique_ptr<GuardedClient> own;
-  GuardedClient* chosen = nullptr;
+  GuardedClientHandle own;
+  GuardedClientHandle* chosen = nullptr;
   if (spec.method == "POST" && spec.max_events == 0 && reuse.try_lock()) {
-    if (keep_alive_->client && Clock::now() - keep_alive_->last_used > kMaxIdleReuse) keep_alive_->client.reset();
-    if (!keep_alive_->client) {
-      keep_alive_->client = std::make_unique<GuardedClient>(url_.host, url_.port);
-      keep_alive_->client->set_keep_alive(true);
+    if (keep_alive_->client.client && Clock::now() - keep_alive_->last_used > kMaxIdleReuse) keep_alive_->client = {};
+    if (!keep_alive_->client.client) {
+      keep_alive_->client = make_client(url_);
+      keep_alive_->client.client->set_keep_alive(true);
     }
-    chosen = keep_alive_->client.get();
+    chosen = &keep_alive_->client;
   } else {
-    own = std::make_unique<GuardedClient>(url_.host, url_.port);
-    chosen = own.get();
+    own = make_client(url_);
+    chosen = &own;
   }
-  GuardedClient& client = *chosen;
-  client.set_deadline(spec.timeout);
+  httplib::ClientImpl& client = *chosen->client;
+  StreamGuard& guard = *chosen->guard;
+  guard.set_deadline(spec.timeout);
   auto seconds = std::chrono::duration_cast<std::chrono::seconds>(spec.timeout);
   auto micros = std::chrono::duration_cast<std::chrono::microseconds>(spec.timeout - seconds);
   client.set_connection_timeout(seconds.count(), micros.count());
@@ -221,7 +274,7 @@ HttpReply HttpConnection::exchange(const HttpRequestSpec& spec) {
   httplib::Error error = httplib::Error::Success;
   bool ok = client.send(request, response, error);
   // Read now: a failed kept-alive client is destroyed below.
-  StreamBreach breach = client.breach();
+  StreamBreach breach = guard.breach();
   // The deadline ended a reply whose head had arrived: what was read so far stands,
   // as when the content receiver stops at the deadline itself.
   bool timed_out = breach != StreamBreach::kNone && breach != StreamBreach::kHeadTooLarge;
@@ -230,13 +283,12 @@ HttpReply HttpConnection::exchange(const HttpRequestSpec& spec) {
   // So does a refusal the server sent before reading the body (an oversized header,
   // say): some servers then read the unread body as the next request.
   bool refused_unread = ok && response.status >= 400 && response.body.empty() && reply.body.empty();
-  if ((!ok || stopped_early || refused_unread) && reuse.owns_lock()) keep_alive_->client.reset();
+  if ((!ok || stopped_early || refused_unread) && reuse.owns_lock()) keep_alive_->client = {};
   if (reuse.owns_lock()) keep_alive_->last_used = Clock::now();
   if (!is_sse) collect_message(reply, reply.body);
   if (!ok && !stopped_early) {
     // httplib names "Connection" for a refused or unroutable connect: say it in words.
-    std::string why = error == httplib::Error::Connection ? "could not connect (nothing listening there, or unreachable)"
-                                                          : httplib::to_string(error);
+    std::string why = describe_failure(error, url_.scheme);
     if (breach == StreamBreach::kHeadTooLarge) {
       why = "the response's status line and headers exceeded " + std::to_string(kMaxHeadBytes) + " bytes";
     } else if (breach != StreamBreach::kNone) {

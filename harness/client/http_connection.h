@@ -17,11 +17,18 @@
 
 namespace mcp::harness {
 
+// How an https:// server's certificate is checked (--insecure, --ca-cert).
+struct TlsTrust {
+  bool verify = true;    // false: any certificate is accepted (self-signed staging servers)
+  std::string ca_file;   // PEM file of CAs to trust; empty: the system's
+};
+
 struct HttpUrl {
   std::string scheme;
   std::string host;
-  int port = 80;
+  int port = 80;         // 443 for https when the URL names none
   std::string path = "/";
+  TlsTrust tls;
 };
 StatusOr<HttpUrl> parse_http_url(const std::string& url);
 

@@ -12,6 +12,7 @@ std::string TargetConfig::describe() const {
 StatusOr<std::unique_ptr<Connection>> CheckContext::connect() {
   if (target_.transport == kHttp) {
     ASSIGN_OR_RETURN(HttpUrl url, parse_http_url(target_.url));
+    url.tls = target_.tls;
     auto connection = std::make_unique<HttpConnection>(url, transcript_, target_.timeout);
     if (target_.credentials) connection->set_header_source(target_.credentials->fresh_client());
     if (target_.tool_headers) connection->set_tool_header_book(target_.tool_headers);

@@ -23,6 +23,7 @@ struct TargetConfig {
   TransportMask transport = kStdio;
   std::vector<std::string> command;  // stdio
   std::string url;                   // http
+  TlsTrust tls;                      // https: --insecure, --ca-cert
   std::chrono::milliseconds timeout{5000};
   // How long a server may take to start and answer its first handshake (--launch-timeout).
   std::chrono::milliseconds startup_timeout{15000};

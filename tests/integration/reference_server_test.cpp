@@ -5,7 +5,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "harness/launch/launcher.h"
 #include "tests/support/test_support.h"
+#include "tests/support/tls_terminator.h"
 
 namespace mcp::testing {
 namespace {
@@ -62,6 +64,60 @@ TEST(ReferenceServer, PassesEveryCheckOverStreamableHttp) {
   json report =
       run_report({"--lock", lock_file(), "--url", url, "--launch", reference() + " --http --port " + std::to_string(port)}, 0);
   expect_all_pass_except_transport(report, "stdio");
+}
+
+// https:// as a staging deployment offers it: TLS terminated in front of the server,
+// with a self-signed certificate. Trusted with --ca-cert (or --insecure), every check
+// passes through TLS; untrusted, the run stops with a reason that names both options.
+class OverTls : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    int port = free_port();
+    auto started = harness::ServerLauncher::start(reference() + " --http --port " + std::to_string(port), "127.0.0.1", port,
+                                                  std::chrono::seconds(10));
+    ASSERT_TRUE(started.ok()) << started.status().to_string();
+    server_ = std::move(started).value();
+    tls_ = TlsTerminator::start(port);
+    ASSERT_TRUE(tls_);
+    url_ = "https://127.0.0.1:" + std::to_string(tls_->port()) + "/mcp";
+  }
+  std::unique_ptr<harness::ServerLauncher> server_;
+  std::unique_ptr<TlsTerminator> tls_;
+  std::string url_;
+};
+
+TEST_F(OverTls, EveryCheckPassesWithTheStagingCaTrusted) {
+  json report = run_report({"--lock", lock_file(), "--protocol-version", "2025-11-25", "--ca-cert",
+                            tls_->certificate_file(), "--url", url_},
+                           0);
+  // A server the harness did not start skips the checks that read its stderr or spans.
+  ASSERT_TRUE(report.is_object());
+  EXPECT_EQ(report["summary"]["failed"], 0);
+  EXPECT_EQ(report["summary"]["harness_errors"], 0);
+  EXPECT_GE(report["summary"]["passed"].get<int>(), 80);
+}
+
+TEST_F(OverTls, InsecureAcceptsTheSelfSignedCertificateAndSaysSo) {
+  ProgramRun run = run_program({harness(), "run", "--no-color", "--insecure", "--suite", "lifecycle.*", "--url", url_});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.err.find("--insecure: the server's certificate is not verified"), std::string::npos) << run.err;
+}
+
+TEST_F(OverTls, AnUntrustedCertificateStopsTheRunWithWhatToDo) {
+  ProgramRun run = run_program({harness(), "run", "--no-color", "--suite", "lifecycle.*", "--url", url_});
+  EXPECT_EQ(run.exit_code, 3) << run.out << run.err;
+  std::string all = run.out + run.err;
+  EXPECT_NE(all.find("TLS certificate is not trusted"), std::string::npos) << all;
+  EXPECT_NE(all.find("--insecure"), std::string::npos) << all;
+  EXPECT_NE(all.find("--ca-cert"), std::string::npos) << all;
+}
+
+TEST_F(OverTls, PlainHttpToATlsPortIsNamed) {
+  std::string plain = "http://127.0.0.1:" + std::to_string(tls_->port()) + "/mcp";
+  ProgramRun run = run_program({harness(), "run", "--no-color", "--suite", "lifecycle.*", "--timeout", "2000", "--url", plain},
+                               std::chrono::seconds(60));
+  EXPECT_EQ(run.exit_code, 3) << run.out << run.err;
+  EXPECT_NE(run.err.find("use https://"), std::string::npos) << run.err;
 }
 
 // Both eras: the initialize-based revisions and 2026-07-28, which the server speaks per request.
