@@ -94,6 +94,12 @@ Outcome check_pagination(CheckContext& ctx, const ListFamily& list);
 // Sends a cursor the server never issued and expects -32602.
 Outcome check_invalid_cursor(CheckContext& ctx, const ListFamily& list);
 
+// The normative ground of checks that validate a result against the official schema
+// (index.mdx and basic/index.mdx § Schema): prefixed to what the check requires.
+inline const std::string kSchemaIsTheSourceOfTruth =
+    "The spec \"defines the authoritative protocol requirements, based on the TypeScript schema\", which \"is the "
+    "source of truth for all protocol messages and structures\": ";
+
 // Checks of what 2026-07-28 removed (initialize, sessions, ping, logging/setLevel,
 // resources/subscribe, GET streams) end at the last initialize-based revision.
 inline const std::string kLastLegacyVersion = "2025-11-25";

@@ -85,8 +85,9 @@ struct RunArgs {
   std::vector<std::string> levels;  // must | should | profile; empty: all
   std::string report_json, report_junit, report_html;
   std::string lock_file, profile_file;
+  std::string repro_dir = ".";
   bool verbose = false, no_color = false;
-  unsigned jobs = 0;  // 0: default_jobs()
+  unsigned jobs = 0;  // 0: default_jobs(transport)
 };
 
 // "report.json" -> "report.2025-11-25.json": the second era's report beside the first.
@@ -129,6 +130,7 @@ int run(RunArgs& args, const std::vector<std::string>& command) {
   target.profile = profile;
   target.lock = lock;
   target.today = iso8601_now().substr(0, 10);
+  target.repro_dir = args.repro_dir;
 
   bool color = !args.no_color && ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
   bool quiet = args.target.quiet;
@@ -145,7 +147,7 @@ int run(RunArgs& args, const std::vector<std::string>& command) {
   }
   // With one static token every check is the same principal, so concurrent checks would
   // share its rate limits: one at a time unless --jobs says otherwise.
-  unsigned jobs = args.jobs ? args.jobs : args.target.auth_token.empty() ? default_jobs() : 1;
+  unsigned jobs = args.jobs ? args.jobs : args.target.auth_token.empty() ? default_jobs(target.transport) : 1;
   int status = kExitPassed;
   for (std::size_t era = 0; era < eras.size(); ++era) {
     if (era > 0) {
@@ -348,10 +350,14 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--level", args.levels, "Only checks of these levels (repeatable): must, should, profile")
       ->check(CLI::IsMember({"must", "should", "profile"}, CLI::ignore_case));
   run_cmd->add_option("--jobs,-j", args.jobs,
-                      "Checks run at once, each with its own server process or session (default: twice the cores, at "
-                      "most 8); timing-sensitive checks always run alone")
+                      "Checks run at once, each with its own server process or session (default: stdio twice the cores, "
+                      "at most 8; HTTP four times, at most 16); timing-sensitive checks always run alone")
       ->check(CLI::Range(1u, 64u));
   run_cmd->add_option("--report-json", args.report_json, "Write a JSON report to this file");
+  run_cmd->add_option("--repro-dir", args.repro_dir,
+                      "Where an input that crashed or hung the server (robustness.*) is written, shrunk, as a repro "
+                      "file for 'mcp-harness replay'")
+      ->capture_default_str();
   run_cmd->add_option("--report-junit", args.report_junit, "Write a JUnit XML report to this file");
   run_cmd->add_option("--report-html", args.report_html, "Write a self-contained HTML report to this file");
   args.target.add_to(run_cmd);

@@ -397,11 +397,14 @@ Status HttpConnection::post(const std::string& text, std::map<std::string, std::
       return ok_status();
     }
     if (!answered) {
-      // A refusal of our credentials says why in WWW-Authenticate (RFC 6750 § 3): keep it in the message.
-      std::string challenge = reply.header("www-authenticate");
-      return failed_precondition("HTTP " + std::to_string(reply.status) +
-                                 (challenge.empty() ? "" : " (WWW-Authenticate: " + challenge.substr(0, 300) + ")") + ": " +
-                                 reply.body.substr(0, 300));
+      // A refusal of our credentials says why in WWW-Authenticate (RFC 6750 § 3), and a
+      // throttled call when to come back in Retry-After: keep them in the message.
+      std::string why;
+      for (const char* name : {"WWW-Authenticate", "Retry-After"}) {
+        std::string value = reply.header(name);
+        if (!value.empty()) why += std::string(" (") + name + ": " + value.substr(0, 300) + ")";
+      }
+      return failed_precondition("HTTP " + std::to_string(reply.status) + why + ": " + reply.body.substr(0, 300));
     }
   }
   return ok_status();

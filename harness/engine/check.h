@@ -57,9 +57,15 @@ struct CheckSpec {
   // A capability (a key of the handshake's capabilities) without which the check skips:
   // decided from the preflight's handshake, before any server process is started.
   std::string capability;
+  // The check calls a tool the policy allows (--call-tools): when the preflight's tool
+  // list has none, it skips without starting the server again.
+  bool needs_callable_tool = false;
   // Runs alone, after the concurrent checks (--jobs): it measures timing, changes state
   // other checks rely on (the issuer's keys), or judges what the whole run saw.
   bool exclusive = false;
+  // Judges what the whole run saw (every message, every tool listing): runs after all
+  // other checks, beside the other concluding ones.
+  bool concludes = false;
   std::function<Outcome(CheckContext&)> run;
 
   bool applies_to(unsigned transport, const std::string& version) const;

@@ -33,6 +33,9 @@ struct TargetConfig {
   // The preflight's handshake response (initialize or server/discover), or null: checks
   // that need a capability it lacks skip without starting the server again.
   std::shared_ptr<const nlohmann::json> first_handshake;
+  // The preflight's complete tool list (every page), or null when it has none: checks
+  // that need a tool the policy allows skip without a server start when it names none.
+  std::shared_ptr<const std::vector<nlohmann::json>> first_tools;
   // What every client of the run saw (schema violations, capability breaches, tool
   // listings); the preflight adds its tool listing, the first of the run.
   std::shared_ptr<ViolationSink> observed = std::make_shared<ViolationSink>();
@@ -41,6 +44,7 @@ struct TargetConfig {
   Profile profile;
   nlohmann::json lock;  // a tool lock file (--lock), or null
   std::string today;    // YYYY-MM-DD for sunset decisions
+  std::string repro_dir = ".";  // where inputs that broke the server are written (--repro-dir)
   // The harness's OTLP receiver, when the server was started by the harness and
   // pointed at it (stdio servers, --launch); null otherwise.
   std::shared_ptr<OtlpReceiver> receiver;

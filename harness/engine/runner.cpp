@@ -66,7 +66,10 @@ Status preflight(TargetConfig& target) {
   target.first_handshake = std::make_shared<const json>(session->handshake_response());
   // The run's first tool listing: later ones are compared with it (versioning.tools.stable-across-run).
   if (capabilities_of(*target.first_handshake).contains("tools")) {
-    if (auto walk = walk_list(*session, "tools/list", "tools"); walk.ok()) target.observed->observe_tools(json(walk->items));
+    if (auto walk = walk_list(*session, "tools/list", "tools"); walk.ok()) {
+      target.observed->observe_tools(json(walk->items));
+      target.first_tools = std::make_shared<const std::vector<json>>(walk->items);
+    }
   }
   return ok_status();
 }
@@ -146,9 +149,23 @@ namespace {
 
 std::optional<Outcome> not_applicable(const CheckSpec& spec, const TargetConfig& target) {
   if (spec.applies_to(target.transport, target.protocol_version)) {
-    if (spec.capability.empty() || !target.first_handshake) return std::nullopt;
-    if (capabilities_of(*target.first_handshake).contains(spec.capability)) return std::nullopt;
-    return skip_without_capability(spec.capability);
+    if (!spec.capability.empty() && target.first_handshake &&
+        !capabilities_of(*target.first_handshake).contains(spec.capability)) {
+      return skip_without_capability(spec.capability);
+    }
+    if (spec.needs_callable_tool && target.first_tools) {
+      const ToolCallPolicy& policy = target.profile.tools.callable;
+      bool any = std::any_of(target.first_tools->begin(), target.first_tools->end(),
+                             [&](const json& tool) { return policy.allows(tool); });
+      if (!any) {
+        std::size_t listed = target.first_tools->size();
+        return skip(std::string(kNoCallableTool) + ": " +
+                    (listed == 0 ? std::string("the server lists no tools")
+                                 : "the policy allows " + policy.describe() + ", and none of the server's " +
+                                       std::to_string(listed) + " tools is one; see --call-tools"));
+      }
+    }
+    return std::nullopt;
   }
   std::string where = spec.transports == kHttp ? "Streamable HTTP" : spec.transports == kStdio ? "stdio" : "";
   return skip(!where.empty() && !(spec.transports & target.transport)
@@ -179,9 +196,9 @@ CheckResult run_one(const CheckSpec& spec, const TargetConfig& target, Violation
 
 }  // namespace
 
-unsigned default_jobs() {
+unsigned default_jobs(TransportMask transport) {
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  return std::min(8u, 2 * cores);  // checks mostly wait on the server, so twice the cores
+  return transport == kHttp ? std::min(16u, 4 * cores) : std::min(8u, 2 * cores);
 }
 
 RunReport run_checks(const std::vector<const CheckSpec*>& checks, const TargetConfig& target, const RunObserver& observer,
@@ -198,10 +215,11 @@ RunReport run_checks(const std::vector<const CheckSpec*>& checks, const TargetCo
   report.results.resize(checks.size());
 
   // Concurrent checks first (any order, results kept in registry order), then the
-  // exclusive ones alone, in registry order.
-  std::vector<std::size_t> concurrent, alone;
+  // exclusive ones alone, in registry order, then the concluding ones, concurrently.
+  std::vector<std::size_t> concurrent, alone, concluding;
   for (std::size_t i = 0; i < checks.size(); ++i) {
-    (checks[i]->exclusive && !not_applicable(*checks[i], target) ? alone : concurrent).push_back(i);
+    bool skips = not_applicable(*checks[i], target).has_value();
+    (skips ? concurrent : checks[i]->exclusive ? alone : checks[i]->concludes ? concluding : concurrent).push_back(i);
   }
   std::mutex mutex;  // guards the observer, the crash note and the failure count
   std::size_t failed = 0;
@@ -218,15 +236,19 @@ RunReport run_checks(const std::vector<const CheckSpec*>& checks, const TargetCo
     report.results[i] = std::move(result);
     if (observer.on_finish) observer.on_finish(i, checks.size(), report.results[i]);
   };
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t k; (k = next.fetch_add(1)) < concurrent.size();) run_index(concurrent[k]);
+  auto run_concurrently = [&](const std::vector<std::size_t>& indices) {
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+      for (std::size_t k; (k = next.fetch_add(1)) < indices.size();) run_index(indices[k]);
+    };
+    std::vector<std::thread> workers;
+    for (unsigned w = 1; w < std::max(1u, jobs) && w < indices.size(); ++w) workers.emplace_back(worker);
+    worker();
+    for (std::thread& t : workers) t.join();
   };
-  std::vector<std::thread> workers;
-  for (unsigned w = 1; w < std::max(1u, jobs) && w < concurrent.size(); ++w) workers.emplace_back(worker);
-  worker();
-  for (std::thread& t : workers) t.join();
+  run_concurrently(concurrent);
   for (std::size_t i : alone) run_index(i);
+  run_concurrently(concluding);
 
   report.wall_ms = std::chrono::duration<double, std::milli>(Clock::now() - run_start).count();
   report.receiver_attached = target.receiver != nullptr && target.profile.observability.exports_traces;

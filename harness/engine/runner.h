@@ -54,8 +54,10 @@ struct RunObserver {
 // and the observer is called from one thread at a time.
 RunReport run_checks(const std::vector<const CheckSpec*>& checks, const TargetConfig& target,
                      const RunObserver& observer = {}, unsigned jobs = 1);
-// Twice the cores (checks mostly wait on the server), at most 8.
-unsigned default_jobs();
+// Checks mostly wait on the server: over stdio each starts a process, so twice the
+// cores (at most 8); over HTTP a check is a session on one running server, so four
+// times the cores (at most 16).
+unsigned default_jobs(TransportMask transport);
 
 // Connects and initializes once, so that an unreachable server is reported as
 // such (exit code 3) instead of as a wall of failed checks.

@@ -611,8 +611,9 @@ HttpServerTransport::HttpServerTransport(MessageHandler& server, HttpOptions opt
       res.set_header("Mcp-Session-Id", hs->session.id());
     }
     res.status = status_for_response(*response);
-    if (std::string text = plain_text_instead(*response); !text.empty()) {
-      res.set_content(text, "text/plain");
+    if (PlainText plain = plain_text_instead(*response); !plain.body.empty()) {
+      if (!plain.retry_after.empty()) res.set_header("Retry-After", plain.retry_after);
+      res.set_content(plain.body, "text/plain");
       return;
     }
     res.set_content(jsonrpc::serialize(*response), json_content_type());

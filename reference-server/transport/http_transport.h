@@ -83,9 +83,13 @@ class HttpServerTransport {
   // Event ids unique across every stream of a session, as resumption needs.
   virtual bool session_wide_event_ids() const { return true; }
   virtual int status_for_response(const nlohmann::json& response) const { (void)response; return 200; }
-  // A plain-text body to send instead of `response` (fixtures of servers that answer
-  // refusals as bare HTTP errors); empty: the JSON-RPC response itself.
-  virtual std::string plain_text_instead(const nlohmann::json& response) const { (void)response; return ""; }
+  // A plain-text body to send instead of `response`, with any extra headers (fixtures of
+  // servers that answer refusals as bare HTTP errors); empty: the JSON-RPC response itself.
+  struct PlainText {
+    std::string body;
+    std::string retry_after;  // a Retry-After header value, if any
+  };
+  virtual PlainText plain_text_instead(const nlohmann::json& response) const { (void)response; return {}; }
   // A session id is not a credential: only the principal that opened a session may use it.
   // Modern era: headers must agree with the body (-32020), encoded names are decoded
   // first, protocol errors carry their HTTP status, no GET/DELETE, no session ids.

@@ -78,7 +78,9 @@ void register_session_checks(Registry& registry) {
   registry.add({
       .id = "auth.unauthenticated.401",
       .level = Level::kMust,
-      .requirement = "A request without credentials (or, behind a gateway, without the gateway's assertion) MUST be refused with HTTP 401.",
+      .requirement = "\"Servers MUST return appropriate HTTP status codes for authorization errors\": 401 "
+                     "Unauthorized for \"Authorization required or token invalid\". A request without "
+                     "credentials (or, behind a gateway, without the gateway's assertion) is refused with 401.",
       .spec_ref = spec("2025-11-25", kAuthDoc, "Error Handling"),
       .procedure = "POSTs initialize with no Authorization or gateway headers; expects HTTP 401.",
       .transports = kHttp,
@@ -93,7 +95,9 @@ void register_session_checks(Registry& registry) {
   registry.add({
       .id = "auth.unauthenticated.challenge",
       .level = Level::kMust,
-      .requirement = "A 401 MUST carry a WWW-Authenticate challenge with the Bearer scheme (RFC 9110 §15.5.2, RFC 6750 §3).",
+      .requirement = "\"The server generating a 401 response MUST send a WWW-Authenticate header field "
+                     "containing at least one challenge applicable to the target resource\" (RFC 9110 § "
+                     "15.5.2), with the Bearer scheme (RFC 6750 § 3).",
       .spec_ref = spec("2025-11-25", kAuthDoc, "Protected Resource Metadata Discovery Requirements"),
       .procedure = "POSTs initialize without credentials and inspects the WWW-Authenticate header of the 401.",
       .transports = kHttp,
@@ -115,7 +119,8 @@ void register_session_checks(Registry& registry) {
   registry.add({
       .id = "auth.metadata.discoverable",
       .level = Level::kMust,
-      .requirement = "The server MUST let clients find its protected resource metadata: resource_metadata in the 401 "
+      .requirement = "\"MCP servers MUST implement one of the following discovery mechanisms to provide "
+                     "authorization server location information to MCP clients\": resource_metadata in the 401 "
                      "challenge, or the document at a well-known URI (path-suffixed or root).",
       .spec_ref = spec("2025-11-25", kAuthDoc, "Protected Resource Metadata Discovery Requirements"),
       .procedure = "POSTs without credentials; follows resource_metadata if given, else GETs "
@@ -144,8 +149,9 @@ void register_session_checks(Registry& registry) {
   registry.add({
       .id = "auth.metadata.document",
       .level = Level::kMust,
-      .requirement = "The protected resource metadata MUST name this server as `resource` and list at least one "
-                     "authorization server, including the issuer whose tokens it accepts.",
+      .requirement = "\"The Protected Resource Metadata document returned by the MCP server MUST include the "
+                     "authorization_servers field containing at least one authorization server\", among them "
+                     "the issuer whose tokens it accepts, and names this server as resource (RFC 9728 § 2).",
       .spec_ref = spec("2025-11-25", kAuthDoc, "Authorization Server Location"),
       .procedure = "GETs the path-suffixed well-known document (else the root one) and compares resource with the "
                    "endpoint URL and authorization_servers with the harness's issuer.",
@@ -220,9 +226,9 @@ void register_session_checks(Registry& registry) {
 
   registry.add({
       .id = "auth.session.bound-to-principal",
-      .level = Level::kMust,
-      .requirement = "A session MUST be bound to the principal that opened it: another principal presenting its "
-                     "session id is refused.",
+      .level = Level::kShould,
+      .requirement = "\"MCP servers SHOULD bind session IDs to user-specific information\": another principal "
+                     "presenting a session id is refused.",
       .spec_ref = spec("2025-11-25", "basic/security_best_practices.mdx", "Session Hijacking"),
       .procedure = "Principal A opens a session; principal B, with valid credentials of its own, POSTs ping with A's "
                    "Mcp-Session-Id; expects 401, 403 or 404.",
@@ -249,8 +255,9 @@ void register_session_checks(Registry& registry) {
   registry.add({
       .id = "auth.token.expiry-mid-session",
       .level = Level::kMust,
-      .requirement = "Tokens MUST be validated on every request: once the token that opened a session expires, "
-                     "requests carrying it are refused with 401.",
+      .requirement = "\"Invalid or expired tokens MUST receive a HTTP 401 response.\" Once the token that "
+                     "opened a session expires, requests carrying it are refused with 401 (\"authorization MUST "
+                     "be included in every HTTP request from client to server\").",
       .spec_ref = spec("2025-11-25", kAuthDoc, "Token Handling"),
       .procedure = "Opens a session with a token valid for 2 s, sends ping (server/discover from 2026-07-28), waits until it "
                    "expired (plus the profile's leeway), sends it again with the same token; expects HTTP 401.",

@@ -50,7 +50,9 @@ void register_token_checks(Registry& registry) {
   registry.add({
       .id = "auth.token.valid-accepted",
       .level = Level::kMust,
-      .requirement = "A valid token from the trusted issuer, for this resource, MUST be accepted (the control for every refusal check).",
+      .requirement = "\"MCP servers, acting in their role as an OAuth 2.1 resource server, MUST validate access "
+                     "tokens as described in OAuth 2.1 Section 5.2\": a valid token from the trusted issuer, "
+                     "for this resource, is accepted (the control for every refusal check).",
       .spec_ref = spec("2025-11-25", kAuthDoc, "Token Handling"),
 .procedure = "Mints a token with each algorithm the harness's issuer publishes (--auth-alg; aud = the server's URL, "
                    "every scope) and POSTs initialize with it; expects HTTP 200.",
@@ -137,7 +139,8 @@ void register_token_checks(Registry& registry) {
   registry.add({
       .id = "auth.token.malformed",
       .level = Level::kMust,
-      .requirement = "Malformed bearer tokens MUST be refused with HTTP 401, never a 5xx.",
+      .requirement = "\"Invalid or expired tokens MUST receive a HTTP 401 response.\" A malformed bearer token "
+                     "is invalid: 401, never a 5xx.",
       .spec_ref = spec("2025-11-25", kAuthDoc, "Error Handling"),
       .procedure = "POSTs initialize with eight malformed tokens (not a JWT, bad base64url, JSON arrays, truncated, "
                    "empty parts, binary); expects 401 for each.",
@@ -195,8 +198,10 @@ void register_token_checks(Registry& registry) {
 
   registry.add({
       .id = "auth.token.query-string",
-      .level = Level::kMust,
-      .requirement = "Access tokens MUST NOT be accepted from the URI query string.",
+      .level = Level::kShould,
+      .requirement = "\"Access tokens MUST NOT be included in the URI query string.\" The sentence binds "
+                     "clients; a server that accepts a token from the query string invites the leaks it guards "
+                     "against, so it should refuse one.",
       .spec_ref = spec("2025-11-25", kAuthDoc, "Access Token Usage"),
       .procedure = "POSTs initialize with a valid token in ?access_token= and no Authorization header; expects HTTP 401.",
       .transports = kHttp,

@@ -120,8 +120,9 @@ void register_jsonrpc(Registry& registry) {
   registry.add({
       .id = "jsonrpc.method-not-found",
       .level = Level::kMust,
-      .requirement = "A request for a method the server does not offer MUST be answered with error -32601 (Method "
-                     "not found), echoing the request id.",
+      .requirement = "\"All messages between MCP clients and servers MUST follow the JSON-RPC 2.0 "
+                     "specification.\" A request for a method the server does not offer gets error -32601 "
+                     "(Method not found), echoing the request id (JSON-RPC 2.0 § 5.1).",
       .spec_ref = spec("2025-11-25", kDoc, "Error Responses") + " (JSON-RPC 2.0 § 5.1)",
       .procedure = "Sends the request \"mcp-harness/no-such-method\" after initialization.",
       .run = [](CheckContext& ctx) -> Outcome {
@@ -183,8 +184,9 @@ void register_jsonrpc(Registry& registry) {
   registry.add({
       .id = "jsonrpc.batch.accepted",
       .level = Level::kMust,
-      .requirement = "In 2025-03-26, implementations MUST support receiving JSON-RPC batches: a batch of requests is "
-                     "answered with one array holding a response to each.",
+      .requirement = "\"MCP implementations MAY support sending JSON-RPC batches, but MUST support receiving "
+                     "JSON-RPC batches\": a batch of requests is answered with one array holding a response to "
+                     "each.",
       .spec_ref = "docs/2025-03-26/basic/index.mdx § Batching (schema.json: JSONRPCBatchRequest, JSONRPCBatchResponse)",
       .procedure = "On an initialized 2025-03-26 session, sends a batch of two pings (ids \"batch-a\", \"batch-b\").",
       .min_version = "2025-03-26",

@@ -30,7 +30,8 @@ void register_lifecycle(Registry& registry) {
   registry.add({
       .id = "lifecycle.initialize.result-shape",
       .level = Level::kMust,
-      .requirement = "The server MUST answer initialize with its protocol version, capabilities and server info.",
+      .requirement = "\"The server MUST respond with its own capabilities and information\": an "
+                     "InitializeResult with its protocol version, capabilities and server info.",
       .spec_ref = spec("2025-11-25", kDoc, "Initialization"),
       .procedure = "Sends initialize with the target protocol version; validates the result against InitializeResult.",
       .max_version = kLastLegacyVersion,
@@ -81,7 +82,8 @@ void register_lifecycle(Registry& registry) {
   registry.add({
       .id = "lifecycle.initialize.supported-version-echo",
       .level = Level::kMust,
-      .requirement = "If the server supports the requested protocol version, it MUST respond with the same version.",
+      .requirement = "\"If the server supports the requested protocol version, it MUST respond with the same "
+                     "version.\"",
       .spec_ref = spec("2025-11-25", kDoc, "Version Negotiation"),
       .procedure = "Initializes once per known revision (2024-11-05 .. 2025-11-25). Each answer W must be either the "
                    "requested version or one the server echoes when asked for W.",

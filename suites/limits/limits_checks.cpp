@@ -162,7 +162,6 @@ void register_limits(Registry& registry) {
                      "_meta, so agents and harnesses can plan within them.",
       .spec_ref = kProfileDoc,
       .procedure = "Initializes and reads _meta[\"dev.mcp-harness/limits\"] (or the profile's declared limits).",
-      .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         DeclaredLimits limits = declared_limits(s, ctx.target().profile.limits);
@@ -181,6 +180,7 @@ void register_limits(Registry& registry) {
       .requirement = "A runaway loop calling one tool back to back is refused before it reaches the profile's call cap.",
       .spec_ref = kProfileDoc,
       .procedure = "Calls one read-only tool back to back, up to max_calls (400), until a refusal.",
+      .needs_callable_tool = true,
       .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, false);
@@ -199,6 +199,7 @@ void register_limits(Registry& registry) {
                      "burst plus what the bucket refilled meanwhile.",
       .spec_ref = kProfileDoc,
       .procedure = "Loops on one tool and compares the index of the first refusal with the declared burst and rate.",
+      .needs_callable_tool = true,
       .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, true);
@@ -225,6 +226,7 @@ void register_limits(Registry& registry) {
                      "remaining, retry_after_seconds and retry_at, with text that tells the model when to try again.",
       .spec_ref = kProfileDoc,
       .procedure = "Loops on one tool until refused and inspects the refusal.",
+      .needs_callable_tool = true,
       .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, false);
@@ -274,6 +276,7 @@ void register_limits(Registry& registry) {
       .spec_ref = kProfileDoc,
       .procedure = "Loops on one tool over HTTP and inspects the status and body of the call that was refused.",
       .transports = kHttp,
+      .needs_callable_tool = true,
       .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, false);
@@ -304,6 +307,7 @@ void register_limits(Registry& registry) {
       .spec_ref = kProfileDoc,
       .procedure = "Loops until refused, retries at once (expects a refusal), waits retry_after_seconds, retries "
                    "(expects success). Skipped when retry-after exceeds 5 s.",
+      .needs_callable_tool = true,
       .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, false);
@@ -351,6 +355,7 @@ void register_limits(Registry& registry) {
       .requirement = "One session's spent budget and rate limit never refuse another session.",
       .spec_ref = kProfileDoc,
       .procedure = "Exhausts the rate limit on one tool and the budget in session A, then calls from session B.",
+      .needs_callable_tool = true,
       .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup a = setup(ctx, false);
@@ -388,6 +393,7 @@ void register_limits(Registry& registry) {
       .requirement = "Exhausting one tool's rate limit does not refuse calls to another tool.",
       .spec_ref = kProfileDoc,
       .procedure = "Loops on one tool until rate-limited, then calls a different read-only tool in the same session.",
+      .needs_callable_tool = true,
       .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, false);
@@ -420,6 +426,7 @@ void register_limits(Registry& registry) {
       .spec_ref = kProfileDoc,
       .procedure = "Spends a fresh run id's budget on the costliest read-only tools, pacing calls within each tool's "
                    "rate, and checks where budget_exhausted begins.",
+      .needs_callable_tool = true,
       .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, true);
@@ -451,6 +458,7 @@ void register_limits(Registry& registry) {
                      "that were accepted.",
       .spec_ref = kProfileDoc,
       .procedure = "Reads the declared executions resource, loops past the rate limit, reads it again and compares.",
+      .needs_callable_tool = true,
       .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, true);
@@ -482,6 +490,7 @@ void register_limits(Registry& registry) {
       .requirement = "An agent calling at half the declared rate is never refused.",
       .spec_ref = kProfileDoc,
       .procedure = "Calls one tool at half its declared rate for about a second (at least 3 calls).",
+      .needs_callable_tool = true,
       .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, true);

@@ -1,5 +1,7 @@
 #include "suites/limits/limits_support.h"
 
+#include <regex>
+
 namespace mcp::harness::suites {
 
 using json = nlohmann::json;
@@ -54,6 +56,12 @@ StatusOr<Loop> tight_loop(const LimitsProfile& profile, McpClient& client, const
       if (loop.refused++ == 0) {
         loop.first_refusal_at = i;
         loop.first_refusal = {{"http_status", 429}, {"body", answer.status().message()}};
+        // Retry-After in seconds (RFC 9110 § 10.2.3), so that its honesty can be judged too.
+        std::smatch seconds;
+        const std::string& message = answer.status().message();
+        if (std::regex_search(message, seconds, std::regex(R"(\(Retry-After: (\d+)\))"))) {
+          loop.first_refusal["retry_after_seconds"] = std::stod(seconds[1]);
+        }
       }
       continue;
     }

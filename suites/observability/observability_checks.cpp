@@ -116,7 +116,11 @@ Outcome missing_span(CheckContext& ctx, McpClient& client, const TracedCall& cal
       std::string line = text->substr(start, text->find('\n', at) - start);
       return pass("the server exported no spans, but its log carries the caller's trace id: " + line.substr(0, 300));
     }
-    return fail("no span reached the OTLP receiver within 3 s: the server exported no spans in this run", "a SERVER span for the call exported to OTEL_EXPORTER_OTLP_ENDPOINT",
+    auto text = server_stderr(ctx, client);
+    return fail("no span reached the OTLP receiver within 3 s: the server exported no spans in this run" +
+                    std::string(text ? ", and its log does not carry the caller's trace id " + call.parent.trace_id
+                                     : ", and its log is not visible to the harness"),
+                "a SERVER span for the call exported to OTEL_EXPORTER_OTLP_ENDPOINT, or the caller's trace id in its log",
                 "the server exported nothing");
   }
   return fail("no SERVER span continues the caller's trace", "trace " + call.parent.trace_id + " with parent " + call.parent.span_id,
@@ -156,6 +160,7 @@ void register_observability(Registry& registry) {
       .spec_ref = kSep414,
       .procedure = "Calls a read-only tool with a fresh traceparent and waits up to 3 s for the span at the harness's "
                    "OTLP receiver.",
+      .needs_callable_tool = true,
       .run = [](CheckContext& ctx) -> Outcome {
         Traced t = setup(ctx, true);
         if (t.outcome) return *t.outcome;
@@ -171,6 +176,7 @@ void register_observability(Registry& registry) {
       .requirement = "Every call of one agent turn (one trace) lands in that trace, each under the span that made it.",
       .spec_ref = kSep414,
       .procedure = "Makes three calls with one trace id and three parent span ids; expects three SERVER spans.",
+      .needs_callable_tool = true,
       .run = [](CheckContext& ctx) -> Outcome {
         Traced t = setup(ctx, true);
         if (t.outcome) return *t.outcome;
@@ -192,6 +198,7 @@ void register_observability(Registry& registry) {
                      "mcp.session.id when the session has one.",
       .spec_ref = "OpenTelemetry semantic conventions for MCP (gen-ai/mcp.md); " + kProfileDoc,
       .procedure = "Makes a traced call and inspects its span's name and attributes.",
+      .needs_callable_tool = true,
       .run = [](CheckContext& ctx) -> Outcome {
         Traced t = setup(ctx, true);
         if (t.outcome) return *t.outcome;
@@ -229,6 +236,7 @@ void register_observability(Registry& registry) {
       .procedure = "Calls a read-only tool with required arguments missing (a tool error in 2025-11-25) and inspects "
                    "the span.",
       .min_version = "2025-11-25",
+      .needs_callable_tool = true,
       .run = [](CheckContext& ctx) -> Outcome {
         Traced t = setup(ctx, true);
         if (t.outcome) return *t.outcome;
@@ -255,6 +263,7 @@ void register_observability(Registry& registry) {
                      "result's _meta.",
       .spec_ref = kProfileDoc,
       .procedure = "Calls a tool with _meta[correlation key] set and checks the result's _meta.",
+      .needs_callable_tool = true,
       .run = [](CheckContext& ctx) -> Outcome {
         Traced t = setup(ctx, false);
         if (t.outcome) return *t.outcome;
@@ -278,6 +287,7 @@ void register_observability(Registry& registry) {
                      "correlation_id, trace_id, tool, latency_ms and the result's shape.",
       .spec_ref = kProfileDoc,
       .procedure = "Calls a tool with a known correlation id and traceparent, then finds its line in the server's stderr.",
+      .needs_callable_tool = true,
       .run = [](CheckContext& ctx) -> Outcome {
         Traced t = setup(ctx, false);
         if (t.outcome) return *t.outcome;
@@ -334,6 +344,7 @@ void register_observability(Registry& registry) {
       .requirement = "Everything the server writes to stderr is structured: one JSON object per line.",
       .spec_ref = kProfileDoc,
       .procedure = "Initializes, calls a tool, and parses every stderr line.",
+      .needs_callable_tool = true,
       .run = [](CheckContext& ctx) -> Outcome {
         Traced t = setup(ctx, false);
         if (t.outcome) return *t.outcome;
@@ -359,6 +370,7 @@ void register_observability(Registry& registry) {
       .requirement = "Arguments marked sensitive (writeOnly, x-sensitive, or named like a secret) never appear in logs.",
       .spec_ref = kProfileDoc + "; docs/2025-11-25/server/utilities/logging.mdx § Security",
       .procedure = "Calls a read-only tool with a sensitive string argument set to a unique secret and searches stderr.",
+      .needs_callable_tool = true,
       .run = [](CheckContext& ctx) -> Outcome {
         Traced t = setup(ctx, false);
         if (t.outcome) return *t.outcome;

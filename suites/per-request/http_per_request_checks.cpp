@@ -69,6 +69,15 @@ std::string other_value(const HeaderParameter& parameter, const std::string& tex
   return text + "-mcp-harness-other";
 }
 
+// The ground of the 2026-07-28 checks that send headers disagreeing with the body
+// (streamable-http.mdx § Server Validation).
+inline const std::string kHeadersMustMatchTheBody =
+    "\"Servers that process the request body MUST reject requests where the values specified in the headers do not "
+    "match the corresponding values in the request body.\" \"When rejecting a request due to header validation "
+    "failure, servers MUST return HTTP status 400 Bad Request and MUST include a JSON-RPC error response\" with "
+    "-32020 (HeaderMismatch), whose conditions include \"A required standard header (MCP-Protocol-Version, "
+    "Mcp-Method, Mcp-Name) is missing.\" ";
+
 // A check that sends a request with its headers changed by `headers` and expects 400
 // and HeaderMismatch: tools/list, or (`tool_call`) a read-only tool's tools/call, so
 // that Mcp-Name applies.
@@ -77,7 +86,7 @@ CheckSpec header_mismatch_check(std::string id, std::string requirement, std::st
   return {
       .id = std::move(id),
       .level = Level::kMust,
-      .requirement = std::move(requirement),
+      .requirement = kHeadersMustMatchTheBody + requirement,
       .spec_ref = spec(kModernDocs, kHttpDoc, "Server Validation"),
       .procedure = std::move(procedure),
       .transports = kHttp,
@@ -108,39 +117,36 @@ CheckSpec header_mismatch_check(std::string id, std::string requirement, std::st
 void register_per_request_http(Registry& registry) {
   registry.add(header_mismatch_check(
       "transport-http.header.method-mismatch",
-      "A POST whose Mcp-Method header differs from the body's method MUST be rejected with 400 and HeaderMismatch (-32020).",
+      "Here: Mcp-Method differs from the body's method.",
       "Sends tools/list with Mcp-Method: prompts/list.", {{"Mcp-Method", "prompts/list"}}));
   registry.add(header_mismatch_check(
       "transport-http.header.method-missing",
-      "A POST without the required Mcp-Method header MUST be rejected with 400 and HeaderMismatch (-32020).",
+      "Here: Mcp-Method is missing.",
       "Sends tools/list without Mcp-Method.", {{"Mcp-Method", ""}}));
   registry.add(header_mismatch_check(
       "transport-http.header.protocol-version-mismatch",
-      "The MCP-Protocol-Version header MUST match _meta's protocolVersion; a mismatch MUST be rejected with 400 and "
-      "HeaderMismatch (-32020).",
+      "Here: MCP-Protocol-Version differs from _meta's protocolVersion (\"The header value MUST match the io.modelcontextprotocol/protocolVersion field carried in the request body's _meta\").",
       "Sends tools/list for 2026-07-28 with MCP-Protocol-Version: 2025-11-25.", {{"MCP-Protocol-Version", "2025-11-25"}}));
 
   registry.add(header_mismatch_check(
       "transport-http.header.protocol-version-missing",
-      "Every POST MUST carry MCP-Protocol-Version, matching _meta's protocolVersion; without it a 2026-07-28 request "
-      "MUST be rejected with 400 and HeaderMismatch (-32020).",
+      "Here: MCP-Protocol-Version is missing (\"A server that does not support such clients MUST reject a request without the header per Server Validation\").",
       "Sends tools/list for 2026-07-28 without MCP-Protocol-Version.", {{"MCP-Protocol-Version", ""}}));
   registry.add(header_mismatch_check(
       "transport-http.header.name-mismatch",
-      "A tools/call whose Mcp-Name header differs from params.name MUST be rejected with 400 and HeaderMismatch "
-      "(-32020), so that a gateway routing on the header cannot be steered by the body.",
+      "Here: a tools/call whose Mcp-Name differs from params.name, so that a gateway routing on the header cannot be steered by the body.",
       "Calls a read-only tool with Mcp-Name naming another tool.", {{"Mcp-Name", "mcp-harness-other-tool"}}, true));
   registry.add(header_mismatch_check(
       "transport-http.header.name-missing",
-      "tools/call, resources/read and prompts/get MUST carry Mcp-Name; without it the request MUST be rejected with 400 "
-      "and HeaderMismatch (-32020).",
+      "Here: tools/call, resources/read and prompts/get without Mcp-Name.",
       "Calls a read-only tool without Mcp-Name.", {{"Mcp-Name", ""}}, true));
 
   registry.add({
       .id = "transport-http.header.name-encoded",
       .level = Level::kMust,
-      .requirement = "Servers MUST decode a Base64-encoded Mcp-Name (=?base64?...?=) before comparing it with the body: "
-                     "an encoded header naming the right tool is accepted.",
+      .requirement = "\"In particular, servers MUST decode an encoded Mcp-Name or Mcp-Param-{Name} value before "
+                     "comparing it to the corresponding request body value\": a Base64-encoded Mcp-Name "
+                     "(=?base64?...?=) naming the right tool is accepted.",
       .spec_ref = spec(kModernDocs, kHttpDoc, "Value Encoding"),
       .procedure = "Calls a read-only tool with its name sent as =?base64?...?= in Mcp-Name and expects the call served.",
       .transports = kHttp,
@@ -169,18 +175,15 @@ void register_per_request_http(Registry& registry) {
   };
   const ParamCase param_cases[] = {
       {"transport-http.header.param-mismatch",
-       "A tools/call whose Mcp-Param-{Name} header differs from the argument its x-mcp-header designates MUST be "
-       "rejected with 400 and HeaderMismatch (-32020).",
+       "Here: a tools/call whose Mcp-Param-{Name} differs from the argument its x-mcp-header designates.",
        "Calls a read-only tool that declares x-mcp-header with that header set to another value of the parameter's type.",
        true, [](const HeaderTool& t) { return encode_header_value(other_value(t.parameter, t.text)); }},
       {"transport-http.header.param-missing",
-       "When the arguments carry a value for an x-mcp-header parameter, a tools/call without its Mcp-Param-{Name} "
-       "header MUST be rejected with 400 and HeaderMismatch (-32020).",
+       "Here: the arguments carry a value for an x-mcp-header parameter and the Mcp-Param-{Name} header is missing (\"Client omits header but value is in body: Server MUST reject the request\").",
        "Calls a read-only tool that declares x-mcp-header, with the value in the arguments and no header.",
        true, [](const HeaderTool&) { return std::string(); }},
       {"transport-http.header.param-encoded",
-       "Servers MUST decode a Base64-encoded Mcp-Param-{Name} value (=?base64?...?=) before comparing it with the "
-       "body: an encoded header carrying the right value is accepted.",
+       "\"In particular, servers MUST decode an encoded Mcp-Name or Mcp-Param-{Name} value before comparing it to the corresponding request body value\": a Base64-encoded Mcp-Param-{Name} carrying the right value is accepted.",
        "Calls a read-only tool that declares x-mcp-header with the right value sent as =?base64?...?= and expects the "
        "call served.",
        false, [](const HeaderTool& t) { return "=?base64?" + base64_encode(t.text) + "?="; }},
@@ -189,7 +192,7 @@ void register_per_request_http(Registry& registry) {
     registry.add({
         .id = c.id,
         .level = Level::kMust,
-        .requirement = c.requirement,
+        .requirement = c.expect_refusal ? kHeadersMustMatchTheBody + c.requirement : std::string(c.requirement),
         .spec_ref = spec(kModernDocs, kHttpDoc, c.expect_refusal ? "Server Behavior for Custom Headers" : "Value Encoding"),
         .procedure = c.procedure,
         .transports = kHttp,
@@ -220,8 +223,8 @@ void register_per_request_http(Registry& registry) {
   registry.add({
       .id = "transport-http.unknown-method-404",
       .level = Level::kMust,
-      .requirement = "A POST for an RPC method the server does not implement MUST be answered with 404 Not Found and "
-                     "JSON-RPC error -32601.",
+      .requirement = "\"If the server does not implement the requested RPC method, it MUST respond with 404 Not "
+                     "Found and a JSON-RPC error with code -32601 (Method not found).\"",
       .spec_ref = spec(kModernDocs, kHttpDoc, "Protocol Version Header"),
       .procedure = "Sends mcp-harness/no-such-method with matching headers and the per-request _meta.",
       .transports = kHttp,

@@ -107,9 +107,10 @@ void register_per_request_interactions(Registry& registry) {
   registry.add({
       .id = "mrtr.input-required.valid",
       .level = Level::kMust,
-      .requirement = "An InputRequiredResult MUST carry inputRequests or requestState, each input request MUST be an "
-                     "elicitation, sampling or roots request, and the retry (a new id, the answers, requestState echoed) "
-                     "is served.",
+      .requirement = "\"Servers MUST include at least one of inputRequests or requestState in every "
+                     "InputRequiredResult response\", and inputRequests \"values are request objects that MUST "
+                     "be one of ElicitRequest, CreateMessageRequest, or ListRootsRequest\"; the retry (a new "
+                     "id, the answers, requestState echoed) is then served.",
       .spec_ref = spec(kModernDocs, "basic/patterns/mrtr.mdx", "Server Requirements (Basic Workflow)"),
       .procedure = "Calls read-only tools declaring elicitation, sampling and roots; whenever one answers input_required, "
                    "answers every input request and retries (up to 4 rounds) until a final result.",
@@ -163,9 +164,11 @@ void register_per_request_interactions(Registry& registry) {
   registry.add({
       .id = "mrtr.undeclared-capability",
       .level = Level::kMust,
-      .requirement = "A server MUST NOT rely on capabilities the client has not declared: it never sends an input request "
-                     "for one, and a request that needs one is refused with -32021 whose data.requiredCapabilities lists "
-                     "it (HTTP status 400).",
+      .requirement = "\"A server MUST NOT rely on capabilities the client has not declared. If processing a "
+                     "request requires a capability the client did not include in "
+                     "io.modelcontextprotocol/clientCapabilities, the server MUST return a "
+                     "MissingRequiredClientCapabilityError (-32021) whose data.requiredCapabilities lists the "
+                     "missing capabilities.\"",
       .spec_ref = spec(kModernDocs, "basic/index.mdx", "_meta"),
       .procedure = "Calls read-only tools declaring no client capabilities; judges input_required results and -32021 errors.",
       .min_version = kFirstModernVersion,
@@ -199,8 +202,10 @@ void register_per_request_interactions(Registry& registry) {
   registry.add({
       .id = "subscriptions.listen.acknowledged-first",
       .level = Level::kMust,
-      .requirement = "The server MUST send notifications/subscriptions/acknowledged first on a subscription, carrying its "
-                     "id in _meta, and agree only to notification types the client requested.",
+      .requirement = "\"The server MUST send notifications/subscriptions/acknowledged as the first message "
+                     "carrying the subscription's ID in _meta under io.modelcontextprotocol/subscriptionId, and "
+                     "MUST NOT send any notification on the subscription before it\", agreeing only to "
+                     "notification types the client requested.",
       .spec_ref = spec(kModernDocs, "basic/patterns/subscriptions.mdx", "Acknowledgment"),
       .procedure = "Sends subscriptions/listen for every list_changed type (and the first listed resource) and reads the "
                    "first message carrying its subscription id; then cancels it.",
@@ -238,7 +243,7 @@ void register_per_request_interactions(Registry& registry) {
   registry.add({
       .id = "subscriptions.listen.only-requested",
       .level = Level::kMust,
-      .requirement = "The server MUST NOT send notification types the client has not requested on a subscription.",
+      .requirement = "\"The server MUST NOT send notification types the client has not explicitly requested.\"",
       .spec_ref = spec(kModernDocs, "basic/patterns/subscriptions.mdx", "Notification Filter"),
       .procedure = "Sends subscriptions/listen with an empty filter and watches it for a second: the acknowledgement agrees "
                    "to nothing and no notification follows.",
@@ -267,8 +272,8 @@ void register_per_request_interactions(Registry& registry) {
   registry.add({
       .id = "logging.per-request.opt-in",
       .level = Level::kMust,
-      .requirement = "The server MUST NOT emit notifications/message for a request that does not include "
-                     "io.modelcontextprotocol/logLevel in its _meta.",
+      .requirement = "Of io.modelcontextprotocol/logLevel in a request's _meta: \"The server MUST NOT emit "
+                     "notifications/message for a request that does not include this field.\"",
       .spec_ref = spec(kModernDocs, "server/utilities/logging.mdx", "Per-request log level"),
       .procedure = "Calls up to 10 read-only tools without a log level and watches for notifications/message.",
       .min_version = kFirstModernVersion,
@@ -296,9 +301,10 @@ void register_per_request_interactions(Registry& registry) {
   // declares it must honour the per-request level.
   registry.add({
       .id = "logging.per-request.accepted",
-      .level = Level::kMust,
-      .requirement = "A server declaring the (deprecated, still functional) logging capability MUST accept "
-                     "io.modelcontextprotocol/logLevel in a request's _meta and serve the request.",
+      .level = Level::kShould,
+      .requirement = "To receive log messages for a request, clients \"include io.modelcontextprotocol/logLevel "
+                     "in the request's _meta\": a server declaring the (deprecated, still functional) logging "
+                     "capability accepts the field and serves the request. (No sentence makes this a MUST.)",
       .spec_ref = spec(kModernDocs, "server/utilities/logging.mdx", "Per-request log level"),
       .procedure = "Sends tools/list with logLevel \"debug\" and expects its result.",
       .min_version = kFirstModernVersion,

@@ -74,8 +74,9 @@ void register_per_request(Registry& registry) {
   registry.add({
       .id = "discover.result-shape",
       .level = Level::kMust,
-      .requirement = "Servers MUST implement server/discover, answering with a DiscoverResult: supportedVersions (including "
-                     "the version asked for), capabilities, resultType, ttlMs and cacheScope.",
+      .requirement = "\"Servers MUST implement it.\" (server/discover), answering with a DiscoverResult: "
+                     "supportedVersions (including the version asked for), capabilities, resultType, ttlMs and "
+                     "cacheScope.",
       .spec_ref = spec(kModernDocs, "server/discover.mdx", "Response"),
       .procedure = "Sends server/discover with the per-request _meta and checks the result's members and its schema.",
       .min_version = kFirstModernVersion,
@@ -129,8 +130,10 @@ void register_per_request(Registry& registry) {
     registry.add({
         .id = missing.id,
         .level = Level::kMust,
-        .requirement = std::string("A request whose _meta lacks ") + missing.key +
-                       " is malformed: the server MUST reject it with -32602 (Invalid params), on HTTP with status 400.",
+        .requirement = std::string("\"A request missing any required field is malformed; the server MUST reject it with "
+                                   "JSON-RPC error code -32602 (Invalid params). On HTTP, the response status MUST be 400 "
+                                   "Bad Request.\" Here the missing field is ") +
+                       missing.key + ".",
         .spec_ref = spec(kModernDocs, "basic/index.mdx", "Per-request protocol fields"),
         .procedure = std::string("Sends tools/list with the per-request _meta but no ") + missing.name + ".",
         .min_version = kFirstModernVersion,
@@ -147,9 +150,10 @@ void register_per_request(Registry& registry) {
   registry.add({
       .id = "meta.protocol-version.unsupported",
       .level = Level::kMust,
-      .requirement = "A request naming a protocol version the server does not support MUST be refused with "
-                     "UnsupportedProtocolVersionError (-32022) whose data lists the supported versions and the requested "
-                     "one; on HTTP with status 400.",
+      .requirement = "\"If the server does not implement the requested version (whether the version is unknown "
+                     "to the server, or is a known version the server has chosen not to support), it MUST "
+                     "respond with an UnsupportedProtocolVersionError listing the versions it does support\" "
+                     "(-32022, data naming the supported and requested versions; on HTTP with 400).",
       .spec_ref = spec(kModernDocs, "basic/versioning.mdx", "Protocol Version Negotiation"),
       .procedure = "Sends tools/list with protocolVersion 2099-01-01 in _meta (and in MCP-Protocol-Version over HTTP).",
       .min_version = kFirstModernVersion,
@@ -174,7 +178,8 @@ void register_per_request(Registry& registry) {
   registry.add({
       .id = "result.result-type",
       .level = Level::kMust,
-      .requirement = "Every result MUST include resultType (\"complete\", or \"input_required\" for an InputRequiredResult).",
+      .requirement = "\"The result MUST include a resultType field to indicate the type of the result.\" "
+                     "(\"complete\", or \"input_required\" for an InputRequiredResult.)",
       .spec_ref = spec(kModernDocs, "basic/index.mdx", "Result Responses"),
       .procedure = "Gathers the discover result, the first page of every declared list and one resource read, and reads "
                    "each result's resultType.",
@@ -195,8 +200,10 @@ void register_per_request(Registry& registry) {
   registry.add({
       .id = "caching.fields",
       .level = Level::kMust,
-      .requirement = "Results of server/discover, tools/list, prompts/list, resources/list, resources/templates/list and "
-                     "resources/read MUST carry ttlMs (a non-negative integer) and cacheScope (\"public\" or \"private\").",
+      .requirement = "\"Servers MUST include caching hints on results with resultType: \"complete\" returned by "
+                     "the following operations\": server/discover, tools/list, prompts/list, resources/list, "
+                     "resources/templates/list and resources/read carry ttlMs (a non-negative integer) and "
+                     "cacheScope (\"public\" or \"private\").",
       .spec_ref = spec(kModernDocs, "server/utilities/caching.mdx", ""),
       .procedure = "Gathers those results (for the capabilities the server declares) and reads ttlMs and cacheScope.",
       .min_version = kFirstModernVersion,
@@ -218,8 +225,9 @@ void register_per_request(Registry& registry) {
   registry.add({
       .id = "resources.read.not-found-code",
       .level = Level::kMust,
-      .requirement = "Reading a resource that does not exist MUST be answered with -32602 (Invalid params); 2026-07-28 "
-                     "implementations MUST NOT emit the old -32002.",
+      .requirement = "\"Implementations of this protocol version MUST NOT emit these codes: -32002 — resource "
+                     "not found (2025-11-25 and earlier; replaced by -32602).\" Reading a resource that does "
+                     "not exist is answered with -32602.",
       .spec_ref = spec(kModernDocs, "server/resources.mdx", "Error Handling"),
       .procedure = "Reads a URI no server has and expects error -32602.",
       .min_version = kFirstModernVersion,
@@ -237,8 +245,10 @@ void register_per_request(Registry& registry) {
   registry.add({
       .id = "statelessness.first-request",
       .level = Level::kMust,
-      .requirement = "Servers MUST NOT rely on earlier requests for context: a request with its per-request _meta is "
-                     "served as the very first message on a fresh connection, with no server/discover before it.",
+      .requirement = "\"Servers MUST NOT rely on prior requests over the same connection to establish context "
+                     "(e.g., capabilities, protocol version, client identity).\" A request with its per-request "
+                     "_meta is served as the very first message on a fresh connection, with no server/discover "
+                     "before it.",
       .spec_ref = spec(kModernDocs, "basic/index.mdx", "Statelessness"),
       .procedure = "Opens a fresh connection (a new process on stdio) and sends tools/list as its first message.",
       .min_version = kFirstModernVersion,
@@ -257,8 +267,8 @@ void register_per_request(Registry& registry) {
   registry.add({
       .id = "meta.trace-context.format",
       .level = Level::kMust,
-      .requirement = "The _meta keys traceparent, tracestate and baggage are reserved for OpenTelemetry: when a server "
-                     "sends them, their values MUST follow W3C Trace Context and W3C Baggage.",
+      .requirement = "Of the _meta keys traceparent, tracestate and baggage: \"When present, their values MUST "
+                     "follow W3C Trace Context and W3C Baggage formats respectively.\"",
       .spec_ref = spec(kModernDocs, "basic/index.mdx", "_meta"),
       .procedure = "Calls a read-only tool with a W3C traceparent and tracestate in _meta and checks every trace context "
                    "key in what the server sends back.",
@@ -288,9 +298,11 @@ void register_per_request(Registry& registry) {
   registry.add({
       .id = "tools.x-mcp-header.valid",
       .level = Level::kMust,
-      .requirement = "Every x-mcp-header annotation MUST be a non-empty HTTP token, case-insensitively unique in its "
-                     "inputSchema, on an integer, string or boolean parameter reachable through properties alone; "
-                     "otherwise the tool definition is invalid and HTTP clients drop the tool.",
+      .requirement = "Of x-mcp-header values: each \"MUST NOT be empty\", \"MUST match HTTP field-name token "
+                     "syntax\", \"MUST be case-insensitively unique among all x-mcp-header values in the "
+                     "inputSchema\", \"MUST only be applied to parameters with primitive types (integer, "
+                     "string, boolean)\" and \"MUST only be applied to properties that are statically reachable "
+                     "from the schema root\".",
       .spec_ref = spec(kModernDocs, "basic/transports/streamable-http.mdx", "Schema Extension"),
       .procedure = "Lists every tool and checks each inputSchema's x-mcp-header annotations against the constraints.",
       .min_version = kFirstModernVersion,

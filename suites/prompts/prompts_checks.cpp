@@ -19,7 +19,7 @@ void register_prompts(Registry& registry) {
   registry.add({
       .id = "prompts.list.result-schema",
       .level = Level::kMust,
-      .requirement = "prompts/list MUST return a ListPromptsResult.",
+      .requirement = kSchemaIsTheSourceOfTruth + "prompts/list is answered with a ListPromptsResult.",
       .spec_ref = spec("2025-11-25", kDoc, "Listing Prompts"),
       .procedure = "Sends prompts/list and validates the result against the negotiated version's schema.",
       .capability = "prompts",
@@ -60,9 +60,9 @@ void register_prompts(Registry& registry) {
   });
   registry.add({
       .id = "prompts.list.pagination",
-      .level = Level::kMust,
-      .requirement = "Following nextCursor MUST lead through further pages of prompts/list to the end, each cursor "
-                     "accepted and no prompt listed twice.",
+      .level = Level::kShould,
+      .requirement = "\"Servers SHOULD: Provide stable cursors\": following nextCursor leads through further "
+                     "pages of prompts/list to the end, each cursor accepted and no prompt listed twice.",
       .spec_ref = spec("2025-11-25", kPagination, "Pagination Flow"),
       .procedure = "Walks prompts/list through every nextCursor (up to 100 pages) and compares names.",
       .capability = "prompts",
@@ -82,8 +82,9 @@ void register_prompts(Registry& registry) {
   registry.add({
       .id = "prompts.get.listed",
       .level = Level::kMust,
-      .requirement = "prompts/get for a listed prompt, with its required arguments, MUST return a GetPromptResult: "
-                     "messages with a role and content.",
+      .requirement = kSchemaIsTheSourceOfTruth + "prompts/get for a listed prompt, with its required arguments, "
+                                                 "is answered with a GetPromptResult: messages with a role and "
+                                                 "content.",
       .spec_ref = spec("2025-11-25", kDoc, "Getting a Prompt"),
       .procedure = "Gets every listed prompt (up to 20), giving each required argument the value \"mcp-harness\", "
                    "and validates each result. A refusal counts against prompts without required arguments only.",

@@ -47,7 +47,7 @@ void register_resources(Registry& registry) {
   registry.add({
       .id = "resources.list.result-schema",
       .level = Level::kMust,
-      .requirement = "resources/list MUST return a ListResourcesResult.",
+      .requirement = kSchemaIsTheSourceOfTruth + "resources/list is answered with a ListResourcesResult.",
       .spec_ref = spec("2025-11-25", kDoc, "Listing Resources"),
       .procedure = "Sends resources/list and validates the result against the negotiated version's schema.",
       .capability = "resources",
@@ -65,7 +65,8 @@ void register_resources(Registry& registry) {
   registry.add({
       .id = "resources.read.listed",
       .level = Level::kMust,
-      .requirement = "Reading a listed resource MUST return its contents (a ReadResourceResult with the same URI).",
+      .requirement = kSchemaIsTheSourceOfTruth + "reading a listed resource is answered with a "
+                                                 "ReadResourceResult holding its contents, under the same URI.",
       .spec_ref = spec("2025-11-25", kDoc, "Reading Resources"),
       .procedure = "Reads the first resource resources/list names and validates the result.",
       .capability = "resources",
@@ -90,9 +91,10 @@ void register_resources(Registry& registry) {
 
   registry.add({
       .id = "resources.read.unknown-uri",
-      .level = Level::kMust,
-      .requirement = "Reading a resource that does not exist MUST be answered with a JSON-RPC error (Resource not "
-                     "found), not with empty contents.",
+      .level = Level::kShould,
+      .requirement = "\"Servers SHOULD return standard JSON-RPC errors for common failure cases: Resource not "
+                     "found: -32002\": reading a resource that does not exist is answered with a JSON-RPC "
+                     "error, not with empty contents.",
       .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
       .procedure = "Sends resources/read for \"mcp-harness://no/such/resource\".",
       .capability = "resources",
@@ -107,9 +109,9 @@ void register_resources(Registry& registry) {
   });
   registry.add({
       .id = "resources.list.pagination",
-      .level = Level::kMust,
-      .requirement = "Following nextCursor MUST lead through further pages of resources/list to the end, each cursor "
-                     "accepted and no resource listed twice.",
+      .level = Level::kShould,
+      .requirement = "\"Servers SHOULD: Provide stable cursors\": following nextCursor leads through further "
+                     "pages of resources/list to the end, each cursor accepted and no resource listed twice.",
       .spec_ref = spec("2025-11-25", kPagination, "Pagination Flow"),
       .procedure = "Walks resources/list through every nextCursor (up to 100 pages) and compares URIs.",
       .capability = "resources",
@@ -129,7 +131,8 @@ void register_resources(Registry& registry) {
   registry.add({
       .id = "resources.templates.list.result-schema",
       .level = Level::kMust,
-      .requirement = "resources/templates/list MUST return a ListResourceTemplatesResult.",
+      .requirement = kSchemaIsTheSourceOfTruth + "resources/templates/list is answered with a "
+                                                 "ListResourceTemplatesResult.",
       .spec_ref = spec("2025-11-25", kDoc, "Resource Templates"),
       .procedure = "Sends resources/templates/list and validates the result against the negotiated version's schema.",
       .capability = "resources",
@@ -147,9 +150,9 @@ void register_resources(Registry& registry) {
 
   registry.add({
       .id = "resources.templates.list.pagination",
-      .level = Level::kMust,
-      .requirement = "Following nextCursor MUST lead through further pages of resources/templates/list to the end, "
-                     "no template listed twice.",
+      .level = Level::kShould,
+      .requirement = "\"Servers SHOULD: Provide stable cursors\": following nextCursor leads through further "
+                     "pages of resources/templates/list to the end, no template listed twice.",
       .spec_ref = spec("2025-11-25", kPagination, "Pagination Flow"),
       .procedure = "Walks resources/templates/list through every nextCursor and compares URI templates.",
       .capability = "resources",
@@ -198,9 +201,10 @@ void register_resources(Registry& registry) {
 
   registry.add({
       .id = "resources.subscribe.accepted",
-      .level = Level::kMust,
-      .requirement = "A server declaring resources.subscribe MUST accept resources/subscribe for a resource it lists, "
-                     "with an empty result.",
+      .level = Level::kShould,
+      .requirement = "\"subscribe: whether the client can subscribe to be notified of changes to individual "
+                     "resources\": a server declaring it accepts resources/subscribe for a resource it lists, "
+                     "with an empty result. (No sentence makes this a MUST.)",
       .spec_ref = spec("2025-11-25", kDoc, "Subscriptions"),
       .procedure = "Subscribes to the first listed resource.",
       .max_version = kLastLegacyVersion,
@@ -216,9 +220,10 @@ void register_resources(Registry& registry) {
 
   registry.add({
       .id = "resources.unsubscribe.accepted",
-      .level = Level::kMust,
-      .requirement = "A server declaring resources.subscribe MUST accept resources/unsubscribe for a subscribed "
-                     "resource, with an empty result.",
+      .level = Level::kShould,
+      .requirement = "\"subscribe: whether the client can subscribe to be notified of changes to individual "
+                     "resources\": a server declaring it accepts resources/unsubscribe for a subscribed "
+                     "resource, with an empty result. (No sentence makes this a MUST.)",
       .spec_ref = spec("2025-11-25", kDoc, "Subscriptions"),
       .procedure = "Subscribes to the first listed resource, then unsubscribes.",
       .max_version = kLastLegacyVersion,

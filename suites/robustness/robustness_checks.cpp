@@ -4,8 +4,12 @@
 // answer each request (a result or an error, within the deadline) and stay alive.
 // Fuzzing goes further (mcp-harness fuzz); this pass runs on every CI run.
 #include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 
+#include "harness/fuzz/fuzzer.h"
 #include "mcp/json_rpc.h"
 #include "suites/suite_support.h"
 #include "suites/suites.h"
@@ -81,10 +85,60 @@ Tried quick_tools(CheckContext& ctx) {
 // The calls a check makes: {tool name, arguments}, built from a tried tool and its valid arguments.
 using Calls = std::vector<std::pair<std::string, json>>;
 using CallBuilder = std::function<void(const json& tool, const json& valid_arguments, Calls& calls)>;
+// A smaller input that may still break the server (nullopt: nothing left to shrink).
+using Shrinker = std::function<std::optional<json>(const json& arguments)>;
+
+constexpr int kShrinkAttempts = 6;
+
+// Why a call broke the server, or nothing when it replied and the server still answers.
+std::optional<std::string> breaks_server(McpClient& client, const std::string& tool, const json& arguments) {
+  auto answer = client.request("tools/call", {{"name", tool}, {"arguments", arguments}});
+  if (!answer.ok()) return "got no reply: " + answer.status().message();
+  auto alive = client.request(harmless_method(client));
+  if (!alive.ok()) return "replied, then the server stopped answering " + harmless_method(client) + ": " + alive.status().message();
+  return std::nullopt;
+}
+
+// A server that died (not one that hung: each try would wait out the deadline) is
+// started again for each smaller input, while the smaller input still kills it.
+json shrink(CheckContext& ctx, const std::string& tool, json arguments, const Shrinker& smaller) {
+  for (int attempt = 0; attempt < kShrinkAttempts; ++attempt) {
+    std::optional<json> candidate = smaller(arguments);
+    if (!candidate) break;
+    auto session = ctx.session();
+    if (!session.ok()) break;  // the server does not come back (an HTTP server we cannot restart)
+    auto start = Clock::now();
+    bool still_breaks = breaks_server(*session, tool, *candidate).has_value();
+    if (!still_breaks) break;
+    arguments = std::move(*candidate);
+    if (Clock::now() - start >= ctx.timeout()) break;  // it hung this time: no more waiting
+  }
+  return arguments;
+}
+
+// Writes the input as a repro file for `mcp-harness replay`; the sentence that says where.
+std::string write_repro(CheckContext& ctx, const std::string& kind, const std::string& detail, const std::string& tool,
+                        const json& arguments) {
+  fuzz::Finding finding;
+  finding.kind = kind;
+  finding.detail = detail;
+  finding.tool = tool;
+  finding.arguments = finding.original_arguments = arguments;
+  finding.mutation = "robustness pass";
+  std::string safe = tool;
+  for (char& c : safe) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  std::filesystem::path path = std::filesystem::path(ctx.target().repro_dir) / ("repro-robustness-" + safe + ".json");
+  std::ofstream out(path);
+  out << fuzz::repro_json(finding, ctx.target(), 0).dump(2) << "\n";
+  if (!out) return " (could not write a repro file to " + ctx.target().repro_dir + ")";
+  return "; replay: mcp-harness replay " + path.string() + " <target>";
+}
 
 // Makes the calls `build` derives from each quick tool; the server must reply to every
 // call and then still answer a harmless request. `what` names the inputs in messages.
-Outcome every_call_answered(CheckContext& ctx, const std::string& what, const CallBuilder& build) {
+// A breaking input is shrunk by `smaller` (when given) and written as a repro file.
+Outcome every_call_answered(CheckContext& ctx, const std::string& what, const CallBuilder& build,
+                            const Shrinker& smaller = nullptr) {
   Tried t = quick_tools(ctx);
   if (t.outcome) return *t.outcome;
   Calls calls;
@@ -92,20 +146,33 @@ Outcome every_call_answered(CheckContext& ctx, const std::string& what, const Ca
   if (calls.empty()) return skip("no tried tool takes parameters");
   McpClient& client = t.session->client;
   for (const auto& [name, arguments] : calls) {
-    auto answer = client.request("tools/call", {{"name", name}, {"arguments", arguments}});
-    if (!answer.ok()) {
-      std::string input = compact(arguments, 300);
-      return fail("tools/call " + name + " with " + what + " got no reply: " + answer.status().message(),
-                  "a result or an error within " + std::to_string(ctx.timeout().count()) + " ms",
-                  "arguments " + input);
-    }
-  }
-  auto alive = client.request(harmless_method(client));
-  if (!alive.ok()) {
-    return fail("the server stopped answering after " + what + ": " + alive.status().message(),
-                "the server still answers " + harmless_method(client), alive.status().message());
+    auto start = Clock::now();
+    std::optional<std::string> broken = breaks_server(client, name, arguments);
+    if (!broken) continue;
+    bool hung = Clock::now() - start >= ctx.timeout();
+    json input = smaller && !hung ? shrink(ctx, name, arguments, smaller) : arguments;
+    std::string repro = write_repro(ctx, hung ? "hang" : "crash", "tools/call with " + what + " " + *broken, name, input);
+    return fail("tools/call " + name + " with " + what + " " + *broken + repro,
+                "a result or an error within " + std::to_string(ctx.timeout().count()) + " ms, and the server alive",
+                "arguments " + compact(input, 300));
   }
   return pass(std::to_string(calls.size()) + " call(s) with " + what + " answered");
+}
+
+// Halves the longest string among the arguments (down to 1 byte).
+std::optional<json> halve_longest_string(const json& arguments) {
+  std::string longest;
+  std::size_t size = 1;
+  for (const auto& [name, value] : arguments.items()) {
+    if (value.is_string() && value.get_ref<const std::string&>().size() > size) {
+      size = value.get_ref<const std::string&>().size();
+      longest = name;
+    }
+  }
+  if (longest.empty()) return std::nullopt;
+  json smaller = arguments;
+  smaller[longest] = std::string(size / 2, 'x');
+  return smaller;
 }
 
 }  // namespace
@@ -114,8 +181,8 @@ void register_robustness(Registry& registry) {
   registry.add({
       .id = "robustness.sequential-ids",
       .level = Level::kMust,
-      .requirement = "Result responses MUST include the same ID as the request they correspond to, on the fiftieth "
-                     "request of a session as on the first.",
+      .requirement = "\"Result responses MUST include the same ID as the request they correspond to.\" On the "
+                     "fiftieth request of a session as on the first.",
       .spec_ref = spec("2025-11-25", "basic/index.mdx", "Responses"),
       .procedure = "Sends 50 requests one after another on one session (ping, or server/discover at 2026-07-28), "
                    "with integer and string ids in turn, and checks every response's id.",
@@ -142,14 +209,17 @@ void register_robustness(Registry& registry) {
                      "error, and the server lives on.",
       .spec_ref = kReplyRef,
       .procedure = "Calls up to 5 callable tools (--call-tools) with their example arguments, then again with a 64 KiB "
-                   "string in their first string parameter (or an extra one), then a harmless request.",
+                   "string in their first string parameter (or an extra one), then a harmless request. An input that "
+                   "kills the server is shrunk (the string halved while it still does) and written as a repro file "
+                   "(--repro-dir) for mcp-harness replay.",
+      .needs_callable_tool = true,
       .run = [](CheckContext& ctx) -> Outcome {
         return every_call_answered(ctx, "a 64 KiB string argument", [](const json& tool, const json& valid, Calls& calls) {
           json large = valid;
           std::string property = property_of_type(tool.value("inputSchema", json()), "string").value_or("mcp_harness_padding");
           large[property] = std::string(kLargeString, 'x');
           calls.emplace_back(tool.value("name", ""), std::move(large));
-        });
+        }, halve_longest_string);
       },
   });
 
@@ -160,7 +230,9 @@ void register_robustness(Registry& registry) {
                      "-32602, and the server lives on.",
       .spec_ref = kReplyRef,
       .procedure = "Calls up to 5 callable tools (--call-tools) with a parameter of the wrong type, and without their "
-                   "required parameters, then a harmless request.",
+                   "required parameters, then a harmless request. An input that breaks the server is written as a "
+                   "repro file (--repro-dir) for mcp-harness replay.",
+      .needs_callable_tool = true,
       .run = [](CheckContext& ctx) -> Outcome {
         return every_call_answered(ctx, "invalid arguments", [](const json& tool, const json& valid, Calls& calls) {
           std::string name = tool.value("name", "");

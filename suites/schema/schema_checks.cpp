@@ -11,13 +11,14 @@ void register_schema(Registry& registry) {
   registry.add({
       .id = "lifecycle.capabilities.honoured",
       .level = Level::kMust,
-      .requirement = "Both parties MUST respect the negotiated capabilities: the server sends no notification for a "
-                     "capability it did not declare (list_changed, resources/updated, log messages) and no request "
-                     "needing a client capability the client did not declare.",
+      .requirement = "\"Both parties MUST: Respect the negotiated protocol version; Only use capabilities that "
+                     "were successfully negotiated\": the server sends no notification for a capability it did "
+                     "not declare (list_changed, resources/updated, log messages) and no request needing a "
+                     "client capability the harness did not declare.",
       .spec_ref = spec("2025-11-25", "basic/lifecycle.mdx", "Operation"),
       .procedure = "Sets the log level to debug (with logging declared) and pings, then reports every message seen in this "
                    "check and in all checks before it that needs an undeclared capability.",
-      .exclusive = true,
+      .concludes = true,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         if (s.has_capability("logging")) {
@@ -41,7 +42,7 @@ void register_schema(Registry& registry) {
       .spec_ref = spec("2025-11-25", "basic/index.mdx", "Schema") + " (schema.json)",
       .procedure = "Tours the server (initialize, ping, every list the capabilities allow) and reports every schema "
                    "violation seen in this check and in all checks that ran before it.",
-      .exclusive = true,
+      .concludes = true,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         REQUIRE_OK(json ping, s.client.request("ping"), "ping");

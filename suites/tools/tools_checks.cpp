@@ -55,7 +55,8 @@ void register_tools(Registry& registry) {
   registry.add({
       .id = "tools.list.result-schema",
       .level = Level::kMust,
-      .requirement = "tools/list MUST return a ListToolsResult: a tools array of Tool definitions.",
+      .requirement = kSchemaIsTheSourceOfTruth + "tools/list is answered with a ListToolsResult, a tools array "
+                                                 "of Tool definitions.",
       .spec_ref = spec("2025-11-25", kDoc, "Listing Tools"),
       .procedure = "Sends tools/list and validates the result against the negotiated version's ListToolsResult.",
       .capability = "tools",
@@ -72,7 +73,8 @@ void register_tools(Registry& registry) {
   registry.add({
       .id = "tools.list.input-schema-object",
       .level = Level::kMust,
-      .requirement = "Every tool's inputSchema MUST be a JSON Schema object whose root type is \"object\".",
+      .requirement = "A tool's inputSchema \"MUST be a valid JSON Schema object (not null)\", and the schema "
+                     "types it as an object schema: its root type is \"object\".",
       .spec_ref = spec("2025-11-25", kDoc, "Tool"),
       .procedure = "Lists every tool (all pages) and inspects each inputSchema.",
       .run = [](CheckContext& ctx) -> Outcome {
@@ -91,9 +93,9 @@ void register_tools(Registry& registry) {
 
   registry.add({
       .id = "tools.list.pagination",
-      .level = Level::kMust,
-      .requirement = "Following nextCursor MUST lead through further pages to the end of the list, each cursor "
-                     "accepted and no tool listed twice.",
+      .level = Level::kShould,
+      .requirement = "\"Servers SHOULD: Provide stable cursors\": following nextCursor leads through further "
+                     "pages to the end of the list, each cursor accepted and no tool listed twice.",
       .spec_ref = spec("2025-11-25", "server/utilities/pagination.mdx", "Pagination Flow"),
       .procedure = "Walks tools/list through every nextCursor (up to 100 pages) and compares tool names.",
       .capability = "tools",
@@ -113,7 +115,8 @@ void register_tools(Registry& registry) {
   registry.add({
       .id = "tools.list.output-schema-object",
       .level = Level::kMust,
-      .requirement = "A tool's outputSchema, when present, MUST be a JSON Schema object whose root type is \"object\".",
+      .requirement = kSchemaIsTheSourceOfTruth + "a tool's outputSchema, when present, is a JSON Schema object "
+                                                 "whose root type is \"object\".",
       .spec_ref = spec("2025-11-25", kDoc, "Output Schema"),
       .procedure = "Lists every tool (all pages) and inspects each outputSchema.",
       .min_version = "2025-06-18",
@@ -185,6 +188,7 @@ void register_tools(Registry& registry) {
       .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
       .procedure = "Calls a read-only tool that has required properties with empty arguments.",
       .min_version = "2025-11-25",
+      .needs_callable_tool = true,
       .run = [](CheckContext& ctx) -> Outcome {
         ToolListing tour = list_all_tools(ctx);
         if (tour.outcome) return *tour.outcome;
@@ -214,6 +218,7 @@ void register_tools(Registry& registry) {
       .procedure = "Calls each read-only tool with an outputSchema, using arguments built from its inputSchema, and "
                    "validates structuredContent.",
       .min_version = "2025-06-18",
+      .needs_callable_tool = true,
       .run = [](CheckContext& ctx) -> Outcome {
         ToolListing tour = list_all_tools(ctx);
         if (tour.outcome) return *tour.outcome;
@@ -242,11 +247,12 @@ void register_tools(Registry& registry) {
   registry.add({
       .id = "tools.call.result-schema",
       .level = Level::kMust,
-      .requirement = "tools/call MUST return a CallToolResult: a content array of content blocks, optionally "
-                     "structuredContent and isError.",
+      .requirement = kSchemaIsTheSourceOfTruth + "tools/call is answered with a CallToolResult, a content array "
+                                                 "of content blocks, optionally structuredContent and isError.",
       .spec_ref = spec("2025-11-25", kDoc, "Calling Tools"),
       .procedure = "Calls each read-only tool with arguments built from its inputSchema and validates every result "
                    "against the negotiated version's CallToolResult.",
+      .needs_callable_tool = true,
       .run = [](CheckContext& ctx) -> Outcome {
         ToolListing tour = list_all_tools(ctx);
         if (tour.outcome) return *tour.outcome;
@@ -273,6 +279,7 @@ void register_tools(Registry& registry) {
       .procedure = "Calls each read-only tool with an outputSchema and looks for a text block whose JSON equals its "
                    "structuredContent.",
       .min_version = "2025-06-18",
+      .needs_callable_tool = true,
       .run = [](CheckContext& ctx) -> Outcome {
         ToolListing tour = list_all_tools(ctx);
         if (tour.outcome) return *tour.outcome;

@@ -33,8 +33,9 @@ void register_transport_http(Registry& registry) {
   registry.add({
       .id = "transport-http.notification-accepted-202",
       .level = Level::kMust,
-      .requirement = "If the server accepts a POSTed notification it MUST return 202 Accepted with no body; if it "
-                     "cannot accept it, it MUST return an HTTP error status code.",
+      .requirement = "\"If the server accepts the input, the server MUST return HTTP status code 202 Accepted "
+                     "with no body\"; \"If the server cannot accept the input, it MUST return an HTTP error "
+                     "status code (e.g., 400 Bad Request).\"",
       .spec_ref = spec("2025-11-25", kDoc, "Sending Messages to the Server"),
       .procedure = "POSTs notifications/cancelled for an unknown request id on an initialized session; expects 202 "
                    "with no body, or an HTTP error status (whose body may be a JSON-RPC error without an id).",
@@ -56,7 +57,9 @@ void register_transport_http(Registry& registry) {
   registry.add({
       .id = "transport-http.response-content-type",
       .level = Level::kMust,
-      .requirement = "A POSTed request MUST be answered with Content-Type application/json or text/event-stream.",
+      .requirement = "\"If the input is a JSON-RPC request, the server MUST either return Content-Type: "
+                     "text/event-stream, to initiate an SSE stream, or Content-Type: application/json, to "
+                     "return one JSON object.\"",
       .spec_ref = spec("2025-11-25", kDoc, "Sending Messages to the Server"),
       .procedure = "POSTs ping on an initialized session and inspects status and Content-Type.",
       .transports = kHttp,
@@ -143,9 +146,10 @@ void register_transport_http(Registry& registry) {
 
   registry.add({
       .id = "transport-http.delete-session",
-      .level = Level::kMust,
-      .requirement = "DELETE with an Mcp-Session-Id ends the session: the server answers 2xx, or 405 when it does "
-                     "not allow clients to end sessions.",
+      .level = Level::kShould,
+      .requirement = "\"The server MAY respond to this request with HTTP 405 Method Not Allowed, indicating "
+                     "that the server does not allow clients to terminate sessions\": a DELETE with the session "
+                     "id ends the session with a 2xx, or is refused with 405. (No sentence makes this a MUST.)",
       .spec_ref = spec("2025-11-25", kDoc, "Session Management"),
       .procedure = "Initializes and sends DELETE with the session id.",
       .transports = kHttp,
@@ -206,8 +210,9 @@ void register_transport_http(Registry& registry) {
   registry.add({
       .id = "transport-http.get-stream",
       .level = Level::kMust,
-      .requirement = "A GET to the MCP endpoint MUST return either Content-Type text/event-stream or 405 Method Not "
-                     "Allowed.",
+      .requirement = "\"The server MUST either return Content-Type: text/event-stream in response to this HTTP "
+                     "GET, or else return HTTP 405 Method Not Allowed, indicating that the server does not "
+                     "offer an SSE stream at this endpoint.\"",
       .spec_ref = spec("2025-11-25", kDoc, "Listening for Messages from the Server"),
       .procedure = "Initializes, then GETs the endpoint with Accept: text/event-stream for up to one second.",
       .transports = kHttp,
@@ -286,6 +291,7 @@ void register_transport_http(Registry& registry) {
                    "compares the event ids of both replies.",
       .transports = kHttp,
       .max_version = kLastLegacyVersion,
+      .needs_callable_tool = true,
       .run = [](CheckContext& ctx) -> Outcome {
         ToolListing tour = list_all_tools(ctx);
         if (tour.outcome) return *tour.outcome;

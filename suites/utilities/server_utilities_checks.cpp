@@ -51,7 +51,7 @@ void register_server_utilities(Registry& registry) {
   registry.add({
       .id = "completion.capability-declared",
       .level = Level::kMust,
-      .requirement = "Servers that support completions MUST declare the completions capability.",
+      .requirement = "\"Servers that support completions MUST declare the completions capability\".",
       .spec_ref = spec("2025-11-25", kCompletionDoc, "Capabilities"),
       .procedure = "Without a declared completions capability, asks completion/complete about the first prompt "
                    "argument or template variable; a CompleteResult means undeclared support.",
@@ -81,8 +81,8 @@ void register_server_utilities(Registry& registry) {
   registry.add({
       .id = "completion.complete.result",
       .level = Level::kMust,
-      .requirement = "completion/complete MUST return a CompleteResult: at most 100 values, with optional total and "
-                     "hasMore.",
+      .requirement = kSchemaIsTheSourceOfTruth + "completion/complete is answered with a CompleteResult: at "
+                                                 "most 100 values, with optional total and hasMore.",
       .spec_ref = spec("2025-11-25", kCompletionDoc, "Requesting Completions"),
       .procedure = "Asks completion/complete about the first prompt argument or template variable with an empty "
                    "value and validates the result.",
@@ -126,8 +126,9 @@ void register_server_utilities(Registry& registry) {
 
   registry.add({
       .id = "logging.set-level.accepted",
-      .level = Level::kMust,
-      .requirement = "A server declaring logging MUST accept logging/setLevel with a valid level, with an empty result.",
+      .level = Level::kShould,
+      .requirement = "\"To configure the minimum log level, clients MAY send a logging/setLevel request\": a "
+                     "server declaring logging accepts it with an empty result. (No sentence makes this a MUST.)",
       .spec_ref = spec("2025-11-25", kLoggingDoc, "Setting Log Level"),
       .procedure = "Sends logging/setLevel with level \"warning\".",
       .max_version = kLastLegacyVersion,
@@ -168,6 +169,7 @@ void register_server_utilities(Registry& registry) {
       .spec_ref = spec("2025-11-25", "basic/utilities/progress.mdx", "Behavior Requirements"),
       .procedure = "Calls read-only tools (arguments built from their schemas, up to 10) with a progressToken until "
                    "one reports progress, and inspects every notifications/progress it sends.",
+      .needs_callable_tool = true,
       .run = [](CheckContext& ctx) -> Outcome {
         ToolListing tour = list_all_tools(ctx);
         if (tour.outcome) return *tour.outcome;

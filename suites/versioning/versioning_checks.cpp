@@ -311,7 +311,7 @@ void register_versioning(Registry& registry) {
       .procedure = "Compares every tools/list page any check saw during the run (every session, every page), from "
                    "the preflight's first listing to a fresh session at the end, tool by tool with its first listing; "
                    "differences are classified by the rules of mcp-harness diff.",
-      .exclusive = true,
+      .concludes = true,
       .run = [](CheckContext& ctx) -> Outcome {
         ToolListing last = list_all_tools(ctx);  // the end of the pair; the preflight listed first
         if (last.outcome) return *last.outcome;
@@ -331,9 +331,10 @@ void register_versioning(Registry& registry) {
 
   registry.add({
       .id = "versioning.lock.additive",
-      .level = Level::kMust,
-      .requirement = "Against the tool lock file given with --lock, the live server changes tools only additively: "
-                     "nothing removed before its sunset, no input narrowed, no output field lost.",
+      .level = Level::kProfile,
+      .requirement = "Against the tool lock file given with --lock, the live server changes tools only "
+                     "additively: nothing removed before its sunset, no input narrowed, no output field lost "
+                     "(the production profile; the spec lets tool lists change).",
       .spec_ref = kProfileDoc,
       .procedure = "Snapshots the live tool list and classifies every difference from the lock file.",
       .run = [](CheckContext& ctx) -> Outcome {

@@ -4,6 +4,9 @@
 // fixtures/foreign_defects.cpp; the failing halves are in fixtures/manifest.json).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/support/test_support.h"
@@ -100,6 +103,46 @@ TEST(ForeignServers, ADualEraServerIsTestedInBothErasByDefault) {
   EXPECT_EQ(legacy["protocol_version"], "2025-11-25");
   EXPECT_EQ(check_of(modern, "discover.result-shape")["status"], "pass");
   EXPECT_EQ(check_of(legacy, "ping.empty-result")["status"], "pass") << "the legacy era's checks ran in the second run";
+}
+
+TEST(ForeignServers, AnInputThatKillsTheServerIsShrunkIntoAReplayableReproFile) {
+  // The fixture dies on any string over 8 KiB: 64 KiB is halved to 32 and 16 KiB (both
+  // still fatal), and 8 KiB passes, so the repro keeps 16 KiB.
+  std::string dir = temp_path("robustness-repro");
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::vector<std::string> target = fixture_stdio("dies-on-large-argument");
+  json report = run_report({"--suite", "robustness.large-argument", "--repro-dir", dir}, target);
+  json c = check_of(report, "robustness.large-argument");
+  EXPECT_EQ(c["status"], "fail") << c;
+  EXPECT_NE(c["message"].get<std::string>().find("replay: mcp-harness replay " + dir + "/repro-robustness-"), std::string::npos)
+      << c;
+  std::vector<std::filesystem::path> repros;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) repros.push_back(entry.path());
+  ASSERT_EQ(repros.size(), 1u) << "one repro file for the one breaking input";
+  json repro = json::parse(read_file(repros[0].string()), nullptr, false);
+  ASSERT_TRUE(repro.is_object());
+  EXPECT_EQ(repro["kind"], "crash");
+  std::size_t longest = 0;
+  for (const auto& [name, value] : repro["arguments"].items()) {
+    if (value.is_string()) longest = std::max(longest, value.get<std::string>().size());
+  }
+  EXPECT_EQ(longest, 16u * 1024) << repro.dump();
+
+  std::vector<std::string> replay = {bin_dir() + "/mcp-harness", "replay", repros[0].string()};
+  replay.insert(replay.end(), target.begin(), target.end());
+  ProgramRun replayed = run_program(replay, std::chrono::seconds(60));
+  EXPECT_EQ(replayed.exit_code, 1) << replayed.out << replayed.err;
+  EXPECT_NE(replayed.out.find("reproduced crash"), std::string::npos) << replayed.out;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ForeignServers, MissingCorrelationIsReportedFromTheLogWhenNoSpanIsExported) {
+  // The twin of ATraceIdInTheLogCountsWhenNoSpanIsExported: no spans, and the log names a trace of its own.
+  json report = run_report({"--suite", "observability.trace.*"}, fixture_stdio("exports-no-spans-drops-traceparent"));
+  json c = check_of(report, "observability.trace.parent");
+  EXPECT_EQ(c["status"], "fail") << c;
+  EXPECT_NE(c["message"].get<std::string>().find("its log does not carry the caller's trace id"), std::string::npos) << c;
 }
 
 }  // namespace
