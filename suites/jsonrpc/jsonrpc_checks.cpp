@@ -172,8 +172,9 @@ void register_jsonrpc(Registry& registry) {
   registry.add({
       .id = "jsonrpc.id.null-rejected",
       .level = Level::kShould,
-      .requirement = "MCP requests MUST NOT use null as id; a request with a null id SHOULD be refused with error "
-                     "-32600 (Invalid Request), not served.",
+      .requirement = "\"Unlike base JSON-RPC, the ID MUST NOT be null.\" The sentence binds the requester; a "
+                     "server that meets a null id refuses the request with -32600 (Invalid Request) rather than "
+                     "serve it.",
       .spec_ref = spec("2025-11-25", kDoc, "Requests"),
       .procedure = "Sends {\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"ping\"} on an initialized session.",
       .run = [](CheckContext& ctx) {

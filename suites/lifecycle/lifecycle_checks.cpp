@@ -158,7 +158,9 @@ void register_lifecycle(Registry& registry) {
   registry.add({
       .id = "lifecycle.pre-initialize.ping",
       .level = Level::kShould,
-      .requirement = "Pings are allowed before initialization completes; the server SHOULD answer them.",
+      .requirement = "The client \"SHOULD NOT send requests other than pings before the server has responded to "
+                     "the initialize request\": pings are the one request allowed then, so the server answers "
+                     "them.",
       .spec_ref = spec("2025-11-25", kDoc, "Initialization"),
       .procedure = "Sends ping as the very first message; expects an empty result. (stdio only: over HTTP a ping "
                    "before initialize has no session to belong to.)",
@@ -174,8 +176,9 @@ void register_lifecycle(Registry& registry) {
   registry.add({
       .id = "lifecycle.initialize.invalid-params",
       .level = Level::kShould,
-      .requirement = "An initialize request without a protocolVersion SHOULD be refused with error -32602 (Invalid "
-                     "params), not answered with a guessed version.",
+      .requirement = "\"Implementations SHOULD be prepared to handle these error cases: Protocol version "
+                     "mismatch\": an initialize without a protocolVersion is refused with -32602 (Invalid "
+                     "params), not answered as if one were given.",
       .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
       .procedure = "Sends initialize with capabilities and clientInfo but no protocolVersion.",
       .max_version = kLastLegacyVersion,

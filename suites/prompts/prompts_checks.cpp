@@ -37,7 +37,8 @@ void register_prompts(Registry& registry) {
   registry.add({
       .id = "prompts.get.missing-argument",
       .level = Level::kShould,
-      .requirement = "prompts/get without a required argument SHOULD be answered with error -32602 (Invalid params).",
+      .requirement = "\"Servers SHOULD return standard JSON-RPC errors for common failure cases: ... Missing "
+                     "required arguments: -32602 (Invalid params)\".",
       .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
       .procedure = "Finds a prompt with a required argument and gets it with no arguments.",
       .capability = "prompts",
@@ -72,7 +73,8 @@ void register_prompts(Registry& registry) {
   registry.add({
       .id = "prompts.list.invalid-cursor",
       .level = Level::kShould,
-      .requirement = "A prompts/list cursor the server did not issue SHOULD be refused with error -32602 (Invalid params).",
+      .requirement = "\"Invalid cursors SHOULD result in an error with code -32602 (Invalid params).\" Here: a "
+                     "prompts/list cursor the server did not issue.",
       .spec_ref = spec("2025-11-25", kPagination, "Error Handling"),
       .procedure = "Sends prompts/list with cursor \"mcp-harness-not-a-cursor\".",
       .capability = "prompts",
@@ -123,7 +125,8 @@ void register_prompts(Registry& registry) {
   registry.add({
       .id = "prompts.get.unknown-prompt",
       .level = Level::kShould,
-      .requirement = "prompts/get for a prompt that does not exist SHOULD be answered with error -32602 (Invalid params).",
+      .requirement = "\"Servers SHOULD return standard JSON-RPC errors for common failure cases: Invalid prompt "
+                     "name: -32602 (Invalid params)\".",
       .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
       .procedure = "Sends prompts/get for \"mcp_harness_no_such_prompt\".",
       .capability = "prompts",

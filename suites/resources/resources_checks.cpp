@@ -121,7 +121,8 @@ void register_resources(Registry& registry) {
   registry.add({
       .id = "resources.list.invalid-cursor",
       .level = Level::kShould,
-      .requirement = "A resources/list cursor the server did not issue SHOULD be refused with error -32602 (Invalid params).",
+      .requirement = "\"Invalid cursors SHOULD result in an error with code -32602 (Invalid params).\" Here: a "
+                     "resources/list cursor the server did not issue.",
       .spec_ref = spec("2025-11-25", kPagination, "Error Handling"),
       .procedure = "Sends resources/list with cursor \"mcp-harness-not-a-cursor\".",
       .capability = "resources",
@@ -162,7 +163,8 @@ void register_resources(Registry& registry) {
   registry.add({
       .id = "resources.templates.list.invalid-cursor",
       .level = Level::kShould,
-      .requirement = "A resources/templates/list cursor the server did not issue SHOULD be refused with error -32602.",
+      .requirement = "\"Invalid cursors SHOULD result in an error with code -32602 (Invalid params).\" Here: a "
+                     "resources/templates/list cursor the server did not issue.",
       .spec_ref = spec("2025-11-25", kPagination, "Error Handling"),
       .procedure = "Sends resources/templates/list with cursor \"mcp-harness-not-a-cursor\".",
       .capability = "resources",
@@ -243,8 +245,9 @@ void register_resources(Registry& registry) {
   registry.add({
       .id = "resources.subscribe.unknown-uri",
       .level = Level::kShould,
-      .requirement = "Subscribing to a resource that does not exist SHOULD be refused with a JSON-RPC error "
-                     "(-32002, Resource not found), as reading it is.",
+      .requirement = "\"Servers SHOULD return standard JSON-RPC errors for common failure cases: Resource not "
+                     "found: -32002\": subscribing to a resource that does not exist is refused with a JSON-RPC "
+                     "error.",
       .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
       .procedure = "Sends resources/subscribe for \"mcp-harness://no/such/resource\".",
       .max_version = kLastLegacyVersion,
@@ -260,8 +263,9 @@ void register_resources(Registry& registry) {
   registry.add({
       .id = "resources.read.missing-uri",
       .level = Level::kShould,
-      .requirement = "A resources/read without a uri is a malformed request and SHOULD be answered with a JSON-RPC "
-                     "error (-32602, Invalid params), not with contents.",
+      .requirement = "\"Servers SHOULD return standard JSON-RPC errors for common failure cases\": a "
+                     "resources/read without a uri is malformed and gets a JSON-RPC error (-32602, Invalid "
+                     "params), not an empty result.",
       .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
       .procedure = "Sends resources/read with empty params.",
       .capability = "resources",

@@ -105,7 +105,8 @@ void register_tools(Registry& registry) {
   registry.add({
       .id = "tools.list.invalid-cursor",
       .level = Level::kShould,
-      .requirement = "A cursor the server did not issue SHOULD be refused with error -32602 (Invalid params).",
+      .requirement = "\"Invalid cursors SHOULD result in an error with code -32602 (Invalid params).\" Here: a "
+                     "tools/list cursor the server did not issue.",
       .spec_ref = spec("2025-11-25", "server/utilities/pagination.mdx", "Error Handling"),
       .procedure = "Sends tools/list with cursor \"mcp-harness-not-a-cursor\".",
       .capability = "tools",
@@ -141,8 +142,9 @@ void register_tools(Registry& registry) {
   registry.add({
       .id = "tools.names.format",
       .level = Level::kShould,
-      .requirement = "Tool names SHOULD be 1-128 characters of A-Z, a-z, 0-9, underscore, hyphen and dot, and "
-                     "unique within the server.",
+      .requirement = "\"Tool names SHOULD be between 1 and 128 characters in length (inclusive)\", of "
+                     "\"uppercase and lowercase ASCII letters (A-Z, a-z), digits (0-9), underscore (_), hyphen "
+                     "(-), and dot (.)\", and \"Tool names SHOULD be unique within a server.\"",
       .spec_ref = spec("2025-11-25", kDoc, "Tool Names"),
       .procedure = "Lists every tool and checks each name.",
       .min_version = "2025-11-25",
@@ -164,8 +166,8 @@ void register_tools(Registry& registry) {
       .id = "tools.call.unknown-tool",
       .level = Level::kShould,
       // The spec lists unknown tools under protocol errors without an RFC 2119 keyword: a SHOULD, not a MUST.
-      .requirement = "Calling a tool that does not exist SHOULD be answered with a JSON-RPC error (the spec lists "
-                     "unknown tools under protocol errors), not a tool result.",
+      .requirement = "\"Protocol Errors: Standard JSON-RPC errors for issues like: Unknown tools\": calling a "
+                     "tool that does not exist is answered with a JSON-RPC error, not a tool result.",
       .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
       .procedure = "Calls \"mcp_harness_no_such_tool\" with no arguments.",
       .capability = "tools",
@@ -183,8 +185,9 @@ void register_tools(Registry& registry) {
   registry.add({
       .id = "tools.call.invalid-arguments",
       .level = Level::kShould,
-      .requirement = "Arguments that fail input validation SHOULD be reported as a tool execution error (a result "
-                     "with isError: true) that the model can act on.",
+      .requirement = "\"Tool Execution Errors: Reported in tool results with isError: true: ... Input "
+                     "validation errors\": arguments that fail input validation get a result with isError: true "
+                     "that the model can act on.",
       .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
       .procedure = "Calls a read-only tool that has required properties with empty arguments.",
       .min_version = "2025-11-25",
@@ -273,8 +276,8 @@ void register_tools(Registry& registry) {
   registry.add({
       .id = "tools.call.structured-text-block",
       .level = Level::kShould,
-      .requirement = "A tool that returns structuredContent SHOULD also return the serialized JSON in a TextContent "
-                     "block, for clients that do not read structured output.",
+      .requirement = "\"For backwards compatibility, a tool that returns structured content SHOULD also return "
+                     "the serialized JSON in a TextContent block.\"",
       .spec_ref = spec("2025-11-25", kDoc, "Structured Content"),
       .procedure = "Calls each read-only tool with an outputSchema and looks for a text block whose JSON equals its "
                    "structuredContent.",
@@ -303,8 +306,9 @@ void register_tools(Registry& registry) {
   registry.add({
       .id = "tools.call.missing-name",
       .level = Level::kShould,
-      .requirement = "A tools/call without a tool name is a malformed request (it fails the CallToolRequest schema) "
-                     "and SHOULD be answered with a JSON-RPC error, not a tool result.",
+      .requirement = "\"Protocol Errors: Standard JSON-RPC errors for issues like: ... Malformed requests "
+                     "(requests that fail to satisfy CallToolRequest schema)\": a tools/call without a name "
+                     "gets a JSON-RPC error.",
       .spec_ref = spec("2025-11-25", kDoc, "Error Handling"),
       .procedure = "Sends tools/call with arguments but no name.",
       .capability = "tools",

@@ -101,8 +101,8 @@ void register_transport_http(Registry& registry) {
   registry.add({
       .id = "transport-http.session-required",
       .level = Level::kShould,
-      .requirement = "A server that requires sessions SHOULD answer requests without an Mcp-Session-Id (other than "
-                     "initialize) with 400 Bad Request.",
+      .requirement = "\"Servers that require a session ID SHOULD respond to requests without an MCP-Session-Id "
+                     "header (other than initialization) with HTTP 400 Bad Request.\"",
       .spec_ref = spec("2025-11-25", kDoc, "Session Management"),
       .procedure = "Initializes, then POSTs ping without the Mcp-Session-Id header.",
       .transports = kHttp,
@@ -261,8 +261,10 @@ void register_transport_http(Registry& registry) {
   registry.add({
       .id = "transport-http.protocol-version-assumed",
       .level = Level::kShould,
-      .requirement = "Without an MCP-Protocol-Version header (and no other way to tell), the server SHOULD assume "
-                     "protocol version 2025-03-26 and serve the request, not refuse it.",
+      .requirement = "\"For backwards compatibility, if the server does not receive an MCP-Protocol-Version "
+                     "header, and has no other way to identify the version - for example, by relying on the "
+                     "protocol version negotiated during initialization - the server SHOULD assume protocol "
+                     "version 2025-03-26.\"",
       .spec_ref = spec("2025-11-25", kDoc, "Protocol Version Header"),
       .procedure = "Initializes, then POSTs ping without the MCP-Protocol-Version header.",
       .transports = kHttp,

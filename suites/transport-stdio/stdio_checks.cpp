@@ -55,7 +55,9 @@ void register_transport_stdio(Registry& registry) {
   registry.add({
       .id = "transport-stdio.exit-on-eof",
       .level = Level::kShould,
-      .requirement = "When the client closes the server's stdin, the server SHOULD exit promptly.",
+      .requirement = "The client \"SHOULD initiate shutdown by: First, closing the input stream to the child "
+                     "process (the server)\" and \"Waiting for the server to exit\": when its stdin closes, the "
+                     "server exits promptly.",
       .spec_ref = spec("2025-11-25", "basic/lifecycle.mdx", "stdio"),
       .procedure = "Initializes, closes stdin, and waits up to 5 s for the process to exit.",
       .transports = kStdio,

@@ -106,8 +106,9 @@ void register_server_utilities(Registry& registry) {
   registry.add({
       .id = "completion.complete.unknown-ref",
       .level = Level::kShould,
-      .requirement = "completion/complete naming a prompt that does not exist SHOULD be answered with error -32602 "
-                     "(Invalid params).",
+      .requirement = "\"Servers SHOULD return standard JSON-RPC errors for common failure cases: ... Invalid "
+                     "prompt name: -32602 (Invalid params)\": completion/complete naming a prompt that does not "
+                     "exist.",
       .spec_ref = spec("2025-11-25", kCompletionDoc, "Error Handling"),
       .procedure = "Asks completion/complete about prompt \"mcp_harness_no_such_prompt\".",
       .min_version = "2025-03-26",
@@ -145,8 +146,8 @@ void register_server_utilities(Registry& registry) {
   registry.add({
       .id = "logging.set-level.invalid",
       .level = Level::kShould,
-      .requirement = "logging/setLevel with a level that is not one of the RFC 5424 severities SHOULD be answered with "
-                     "error -32602 (Invalid params).",
+      .requirement = "\"Servers SHOULD return standard JSON-RPC errors for common failure cases: Invalid log "
+                     "level: -32602 (Invalid params)\".",
       .spec_ref = spec("2025-11-25", kLoggingDoc, "Error Handling"),
       .procedure = "Sends logging/setLevel with level \"mcp-harness-loudest\".",
       .max_version = kLastLegacyVersion,
