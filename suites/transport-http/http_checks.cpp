@@ -214,13 +214,13 @@ void register_transport_http(Registry& registry) {
                      "GET, or else return HTTP 405 Method Not Allowed, indicating that the server does not "
                      "offer an SSE stream at this endpoint.\"",
       .spec_ref = spec("2025-11-25", kDoc, "Listening for Messages from the Server"),
-      .procedure = "Initializes, then GETs the endpoint with Accept: text/event-stream for up to one second.",
+      .procedure = "Initializes, then GETs the endpoint with Accept: text/event-stream and reads the stream for up to half a second.",
       .transports = kHttp,
       .max_version = kLastLegacyVersion,
       .run = [](CheckContext& ctx) -> Outcome {
         REQUIRE_OK(Session s, open_session(ctx), "initializing");
         HttpReply reply =
-            as_http(s.client)->exchange(http_request("GET", std::min(ctx.timeout(), std::chrono::milliseconds(1000))));
+            as_http(s.client)->exchange(http_request("GET", std::min(ctx.timeout(), std::chrono::milliseconds(500))));
         if (reply.status == 405) return pass("the server offers no GET stream (405)");
         if (reply.status == 200 && reply.content_type() == "text/event-stream") {
           if (!reply.messages.empty()) {
