@@ -40,6 +40,8 @@ Outcome skip_without_capability(const std::string& capability);
 // (an empty object if absent).
 nlohmann::json capabilities_of(const nlohmann::json& handshake_response);
 
+struct TargetConfig;
+
 struct CheckSpec {
   std::string id;           // stable: area.subject.property
   Level level = Level::kMust;
@@ -60,6 +62,9 @@ struct CheckSpec {
   // The check calls a tool the policy allows (--call-tools): when the preflight's tool
   // list has none, it skips without starting the server again.
   bool needs_callable_tool = false;
+  // Decides a skip from what the preflight saw (its handshake and first tool list) when
+  // the check would skip anyway: nullopt runs the check. Never decides a pass or a failure.
+  std::function<std::optional<Outcome>(const TargetConfig&)> precondition;
   // Runs alone, after the concurrent checks (--jobs): it measures timing, changes state
   // other checks rely on (the issuer's keys), or judges what the whole run saw.
   bool exclusive = false;

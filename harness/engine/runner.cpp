@@ -165,6 +165,7 @@ std::optional<Outcome> not_applicable(const CheckSpec& spec, const TargetConfig&
                                        std::to_string(listed) + " tools is one; see --call-tools"));
       }
     }
+    if (spec.precondition) return spec.precondition(target);
     return std::nullopt;
   }
   std::string where = spec.transports == kHttp ? "Streamable HTTP" : spec.transports == kStdio ? "stdio" : "";

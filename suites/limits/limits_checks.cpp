@@ -23,6 +23,14 @@ StatusOr<Loop> loop_on(CheckContext& ctx, McpClient& client, const std::string& 
   return tight_loop(ctx.target().profile.limits, client, tool, arguments, max_calls, stop_after_refused, meta);
 }
 
+const std::string kNoDeclaration = "the server declares no limits (initialize _meta) and the profile names none";
+
+// The checks of declared limits skip before a server start when the preflight's handshake declares none.
+std::optional<Outcome> without_declaration(const TargetConfig& target) {
+  if (!target.first_handshake || declared_limits(*target.first_handshake, target.profile.limits).present) return std::nullopt;
+  return skip(kNoDeclaration);
+}
+
 std::string code_of(CheckContext& ctx, const json& response) { return refusal_code(response, ctx.target().profile.limits); }
 
 // A session, its tools, the declared limits and a tool to loop on; or the outcome to report.
@@ -43,7 +51,7 @@ LimitsSetup setup(CheckContext& ctx, bool needs_declaration) {
   }
   s.limits = declared_limits(*s.listing.session, ctx.target().profile.limits);
   if (needs_declaration && !s.limits.present) {
-    s.outcome = skip("the server declares no limits (initialize _meta) and the profile names none");
+    s.outcome = skip(kNoDeclaration);
     return s;
   }
   // The first candidate that actually works: a listing can promise more than the tool does.
@@ -200,6 +208,7 @@ void register_limits(Registry& registry) {
       .spec_ref = kProfileDoc,
       .procedure = "Loops on one tool and compares the index of the first refusal with the declared burst and rate.",
       .needs_callable_tool = true,
+      .precondition = without_declaration,
       .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, true);
@@ -427,6 +436,7 @@ void register_limits(Registry& registry) {
       .procedure = "Spends a fresh run id's budget on the costliest read-only tools, pacing calls within each tool's "
                    "rate, and checks where budget_exhausted begins.",
       .needs_callable_tool = true,
+      .precondition = without_declaration,
       .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, true);
@@ -459,6 +469,7 @@ void register_limits(Registry& registry) {
       .spec_ref = kProfileDoc,
       .procedure = "Reads the declared executions resource, loops past the rate limit, reads it again and compares.",
       .needs_callable_tool = true,
+      .precondition = without_declaration,
       .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, true);
@@ -491,6 +502,7 @@ void register_limits(Registry& registry) {
       .spec_ref = kProfileDoc,
       .procedure = "Calls one tool at half its declared rate for about a second (at least 3 calls).",
       .needs_callable_tool = true,
+      .precondition = without_declaration,
       .exclusive = true,
       .run = [](CheckContext& ctx) -> Outcome {
         LimitsSetup s = setup(ctx, true);

@@ -17,9 +17,12 @@ long long DeclaredLimits::cost_of(const std::string& tool) const {
 }
 
 DeclaredLimits declared_limits(const Session& session, const LimitsProfile& profile) {
+  return declared_limits(session.initialize_response, profile);
+}
+
+DeclaredLimits declared_limits(const json& init, const LimitsProfile& profile) {
   json declared = profile.declared;
   if (declared.is_null()) {
-    const json& init = session.initialize_response;
     if (init.contains("result") && init["result"].contains("_meta") && init["result"]["_meta"].is_object()) {
       declared = init["result"]["_meta"].value(profile.declaration_key, json());
     }

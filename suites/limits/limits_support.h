@@ -23,6 +23,8 @@ struct DeclaredLimits {
 };
 
 DeclaredLimits declared_limits(const Session& session, const LimitsProfile& profile);
+// The same, from a handshake response (initialize or server/discover).
+DeclaredLimits declared_limits(const nlohmann::json& handshake_response, const LimitsProfile& profile);
 
 struct Loop {
   int accepted = 0;

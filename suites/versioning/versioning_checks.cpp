@@ -94,6 +94,29 @@ class VersionedNames {
   std::regex pattern_;
 };
 
+// Preconditions on the preflight's tool list: these checks have nothing to judge
+// without a versioned name, or a tool in the lifecycle status they look at.
+std::optional<Outcome> without_versioned_names(const TargetConfig& target) {
+  if (!target.first_tools) return std::nullopt;
+  VersionedNames names(target.profile.versioning);
+  for (const json& tool : *target.first_tools) {
+    if (names.split(jsonrpc::string_member(tool, "name"))) return std::nullopt;
+  }
+  return skip("no tool name matches the version pattern");
+}
+
+// `wanted` picks tools by lifecycle status ("deprecated"), or any status but current ("!current").
+std::function<std::optional<Outcome>(const TargetConfig&)> without_tool_in(std::string wanted, std::string reason) {
+  return [wanted = std::move(wanted), reason = std::move(reason)](const TargetConfig& target) -> std::optional<Outcome> {
+    if (!target.first_tools) return std::nullopt;
+    for (const json& tool : *target.first_tools) {
+      std::string status = status_of(tool, target.profile.versioning);
+      if (wanted == "!current" ? status != "current" : status == wanted) return std::nullopt;
+    }
+    return skip(reason);
+  };
+}
+
 // A name as a failure message quotes it: long ones cut.
 std::string shown_name(const std::string& name) {
   return name.size() > 80 ? name.substr(0, 80) + "...(" + std::to_string(name.size()) + " characters)" : name;
@@ -134,6 +157,7 @@ void register_versioning(Registry& registry) {
                      "deprecated nor retired).",
       .spec_ref = kProfileDoc,
       .procedure = "Groups tools by base name and inspects each group's version numbers and lifecycles.",
+      .precondition = without_versioned_names,
       .run = [](CheckContext& ctx) -> Outcome {
         ToolListing listing = list_all_tools(ctx);
         if (listing.outcome) return *listing.outcome;
@@ -168,6 +192,7 @@ void register_versioning(Registry& registry) {
                      "that exists and is not itself retired.",
       .spec_ref = kProfileDoc,
       .procedure = "Inspects the lifecycle _meta of every tool.",
+      .precondition = without_tool_in("!current", "no tool is deprecated or retired"),
       .run = [](CheckContext& ctx) -> Outcome {
         ToolListing listing = list_all_tools(ctx);
         if (listing.outcome) return *listing.outcome;
@@ -202,6 +227,7 @@ void register_versioning(Registry& registry) {
                      "replacement in the result's _meta).",
       .spec_ref = kProfileDoc,
       .procedure = "Calls a read-only deprecated tool with arguments built from its schema and inspects the result.",
+      .precondition = without_tool_in("deprecated", "no tool is deprecated"),
       .run = [](CheckContext& ctx) -> Outcome {
         ToolListing listing = list_all_tools(ctx);
         if (listing.outcome) return *listing.outcome;
@@ -231,6 +257,7 @@ void register_versioning(Registry& registry) {
                      "the retired code and names an existing replacement, not a bare protocol error.",
       .spec_ref = kProfileDoc,
       .procedure = "Calls a read-only retired tool with arguments built from its schema.",
+      .precondition = without_tool_in("retired", "no tool is retired"),
       .run = [](CheckContext& ctx) -> Outcome {
         ToolListing listing = list_all_tools(ctx);
         if (listing.outcome) return *listing.outcome;
