@@ -15,8 +15,9 @@ bin="${BUILD_DIR:-$root/build}/bin"
 smoke="${BENCH_SMOKE:-0}"
 work="$(mktemp -d)"
 server_pid=""
+suite_server_pid=""
 node_pid=""
-trap 'for pid in $server_pid $node_pid; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+trap 'for pid in $server_pid $node_pid $suite_server_pid; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 . "$root/bench/common.sh"
 server=("$bin/mcp-reference-server" --stdio --config "$root/bench/load-config.json" --log-file /dev/null)
 
@@ -62,11 +63,17 @@ printf "%-58s %8s s  (both eras; %s checks run in 2026-07-28)\n" "mcp-harness ru
 
 suite="$root/ci/official-suite"
 if command -v node >/dev/null && (cd "$suite" && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1); then
+  # The suite's scenarios call its own fixture tools: the same server with --conformance.
+  suite_port=$((23000 + RANDOM % 1000))
+  "$bin/mcp-reference-server" --http --conformance --port "$suite_port" --log-file /dev/null >/dev/null 2>&1 &
+  suite_server_pid=$!
+  wait_port "$suite_port"
   official_s=$(timed node --import "$suite/node20-shim.mjs" "$suite/node_modules/@modelcontextprotocol/conformance/dist/index.js" \
-    server --url "$url" -o "$work/official")
+    server --url "http://127.0.0.1:$suite_port/mcp" -o "$work/official")
+  kill "$suite_server_pid" 2>/dev/null || true
   summary=$(grep -E '^Total:' "$work/out.txt" || echo "no summary")
   scenarios=$(grep -cE '^[✓✗] ' "$work/out.txt" || true)
-  printf "%-58s %8s s  (%s scenarios; %s)\n" "official conformance suite 0.1.16, same server, HTTP" "$official_s" "$scenarios" "$summary"
+  printf "%-58s %8s s  (%s scenarios; %s)\n" "official conformance suite 0.1.16, reference --conformance" "$official_s" "$scenarios" "$summary"
   python3 -c "print(f'harness HTTP run / official suite wall time: {$http_s / $official_s:.2f}x (target < 1.0x with >= 4x the checks)')"
   # A server we did not write, as users bring them: Node.js servers from the interop corpus.
   apps="$root/ci/interop/apps"
