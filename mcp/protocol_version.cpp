@@ -6,11 +6,12 @@ namespace mcp::protocol {
 
 const std::vector<Revision>& revisions() {
   static const std::vector<Revision> kRevisions = {
-      {k2024_11_05, Era::kLegacy, false, false, false, false, false},
-      {k2025_03_26, Era::kLegacy, true, false, false, false, true},
-      {k2025_06_18, Era::kLegacy, false, true, false, true, true},
-      {k2025_11_25, Era::kLegacy, false, true, true, true, true},
-      {k2026_07_28, Era::kModern, false, true, true, true, true},
+      // name         era            batches structured input-errors completions annotations title
+      {k2024_11_05, Era::kLegacy, false, false, false, false, false, false},
+      {k2025_03_26, Era::kLegacy, true, false, false, true, true, false},
+      {k2025_06_18, Era::kLegacy, false, true, false, true, true, true},
+      {k2025_11_25, Era::kLegacy, false, true, true, true, true, true},
+      {k2026_07_28, Era::kModern, false, true, true, true, true, true},
   };
   return kRevisions;
 }
@@ -20,6 +21,13 @@ std::optional<Revision> find_revision(std::string_view name) {
     if (r.name == name) return r;
   }
   return std::nullopt;
+}
+
+const Revision& revision_or_oldest(std::string_view name) {
+  for (const Revision& r : revisions()) {
+    if (r.name == name) return r;
+  }
+  return revisions().front();
 }
 
 std::vector<std::string> legacy_version_names() {

@@ -12,14 +12,17 @@ namespace mcp::protocol {
 // Legacy: initialize handshake and sessions. Modern: per-request _meta (2026-07-28+).
 enum class Era { kLegacy, kModern };
 
+// What each revision has: the one table the server consults for version differences
+// (instead of comparing date strings where a feature is used).
 struct Revision {
   std::string_view name;
   Era era;
-  bool batches_required;         // 2025-03-26 only: servers MUST accept JSON-RPC batches
-  bool structured_content;       // tool outputSchema / structuredContent exist
-  bool input_errors_in_result;   // SEP-1303: invalid tool input -> isError result (2025-11-25+)
-  bool protocol_version_header;  // MCP-Protocol-Version HTTP header (2025-06-18+)
-  bool completions;              // completions capability (2025-03-26+)
+  bool batches_required;        // 2025-03-26 only: servers MUST accept JSON-RPC batches
+  bool structured_content;      // tool outputSchema / structuredContent, tool title and _meta (2025-06-18+)
+  bool input_errors_in_result;  // SEP-1303: invalid tool input -> isError result (2025-11-25+)
+  bool completions;             // completions capability (2025-03-26+)
+  bool tool_annotations;        // Tool.annotations (2025-03-26+)
+  bool server_title;            // Implementation.title in serverInfo (2025-06-18+)
 };
 
 inline constexpr std::string_view k2024_11_05 = "2024-11-05";
@@ -31,6 +34,9 @@ inline constexpr std::string_view k2026_07_28 = "2026-07-28";
 // Every revision this project knows, oldest first.
 const std::vector<Revision>& revisions();
 std::optional<Revision> find_revision(std::string_view name);
+// The revision named, or the oldest one for a name this project does not know (an
+// empty version before initialize): features absent unless a known revision has them.
+const Revision& revision_or_oldest(std::string_view name);
 std::vector<std::string> legacy_version_names();  // oldest first
 std::string_view latest_legacy();
 std::vector<std::string> modern_version_names();  // oldest first

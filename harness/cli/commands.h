@@ -27,7 +27,8 @@ constexpr int kExitNothingTested = 5;
 // Prints the message and a hint, returns kExitUsage.
 int usage_error(const std::string& message);
 
-// How to reach the server under test; shared by run and snapshot.
+// How to reach the server under test; shared by every subcommand that talks to one
+// (run, snapshot, fuzz, replay, runaway, load, call).
 struct TargetArgs {
   std::string url, launch;
   bool stdio = false;

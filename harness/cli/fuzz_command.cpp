@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "harness/cli/commands.h"
+#include "harness/engine/verify.h"
 #include "harness/fuzz/fuzzer.h"
 #include "mcp/json_rpc.h"
 
@@ -31,11 +32,6 @@ struct FuzzCommand {
 FuzzCommand& state() {
   static FuzzCommand command;
   return command;
-}
-
-std::string compact(const nlohmann::json& value) {
-  std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return text.size() > 400 ? text.substr(0, 400) + "... (" + std::to_string(text.size()) + " bytes)" : text;
 }
 
 int run_fuzz_command(const std::vector<std::string>& command) {
@@ -69,10 +65,10 @@ int run_fuzz_command(const std::vector<std::string>& command) {
     for (const fuzz::Finding& f : report.findings) {
       std::printf("  FAIL %s%s: %s\n", f.kind.c_str(), f.tool.empty() ? "" : (" in " + f.tool).c_str(), f.detail.c_str());
       if (!f.tool.empty()) {
-        std::printf("       shrunk in %d steps to arguments %s%s\n", f.shrink_steps, compact(f.arguments).c_str(),
+        std::printf("       shrunk in %d steps to arguments %s%s\n", f.shrink_steps, compact(f.arguments, 400).c_str(),
                     f.mutation.empty() ? "" : (" (" + f.mutation + ")").c_str());
       } else {
-        std::printf("       message %s\n", compact(nlohmann::json(f.message)).c_str());
+        std::printf("       message %s\n", compact(nlohmann::json(f.message), 400).c_str());
       }
       if (!f.repro_path.empty()) std::printf("       replay: mcp-harness replay %s <target>\n", f.repro_path.c_str());
     }

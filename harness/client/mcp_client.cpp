@@ -7,6 +7,7 @@
 
 #include "mcp/json_rpc.h"
 #include "mcp/official_schemas.h"
+#include "mcp/profile_meta.h"
 #include "mcp/protocol_version.h"
 
 namespace mcp::harness {
@@ -229,7 +230,7 @@ StatusOr<json> McpClient::handshake(const std::string& version) {
     per_request_ = true;
     static std::atomic<unsigned long long> clients{0};
     request_meta_ = per_request_meta(version);
-    request_meta_["dev.mcp-harness/run-id"] = "harness-" + std::to_string(::getpid()) + "-" + std::to_string(++clients);
+    request_meta_[mcp::profile::kRunIdMetaKey] = "harness-" + std::to_string(::getpid()) + "-" + std::to_string(++clients);
     connection_->set_protocol_version(version);
     ASSIGN_OR_RETURN(json response, request("server/discover", json::object()));
     if (!response.contains("result")) {

@@ -1,4 +1,4 @@
-// Small statistics shared by the simulator, the load driver and the benchmarks.
+// Small statistics shared by the runaway simulator and the load driver.
 #pragma once
 
 #include <algorithm>

@@ -9,7 +9,7 @@ using json = nlohmann::json;
 
 std::string compact(const json& value, std::size_t max_bytes) {
   std::string text = jsonrpc::serialize(value);
-  if (text.size() > max_bytes) text = text.substr(0, max_bytes - 3) + "...";
+  if (text.size() > max_bytes) text = text.substr(0, max_bytes - 3) + "...(" + std::to_string(text.size()) + " bytes)";
   return text;
 }
 

@@ -27,6 +27,8 @@ Failure expect_silence(McpClient& client, std::chrono::milliseconds quiet, const
 // Turns a transport or timeout error into a failed check with the server's diagnostics.
 Outcome fail_status(const Status& status, const std::string& doing);
 
+// `value` on one line for a message, cut at max_bytes (saying how long it was); bytes
+// that are not UTF-8 are replaced, so any server's output can be quoted.
 std::string compact(const nlohmann::json& value, std::size_t max_bytes = 600);
 
 }  // namespace mcp::harness

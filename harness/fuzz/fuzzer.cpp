@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "harness/client/http_connection.h"
+#include "harness/engine/verify.h"
 #include "harness/fuzz/argument_fuzzer.h"
 #include "harness/fuzz/protocol_cases.h"
 #include "mcp/json_rpc.h"
@@ -201,11 +202,6 @@ struct Verdict {
   std::string detail;
 };
 
-std::string compact(const json& value, std::size_t limit = 300) {
-  std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
-  return text.size() > limit ? text.substr(0, limit) + "..." : text;
-}
-
 // The properties of one call. valid: the arguments satisfy the input schema.
 std::optional<Verdict> judge(const CallResult& call, bool valid, const ToolUnderTest& tool) {
   if (call.what == CallResult::What::kHang) return Verdict{"hang", call.detail};
@@ -217,25 +213,25 @@ std::optional<Verdict> judge(const CallResult& call, bool valid, const ToolUnder
   const json& response = call.response;
   if (response.contains("error")) {
     int code = response["error"].value("code", 0);
-    if (code == jsonrpc::kInternalError) return Verdict{"internal-error", "JSON-RPC -32603: " + compact(response["error"])};
+    if (code == jsonrpc::kInternalError) return Verdict{"internal-error", "JSON-RPC -32603: " + compact(response["error"], 300)};
     // The tool needs a client capability the fuzzer does not declare: refused before its arguments matter.
     if (code == jsonrpc::kMissingRequiredClientCapability) return std::nullopt;
-    if (valid) return Verdict{"rejected-valid", "valid arguments refused: " + compact(response["error"])};
+    if (valid) return Verdict{"rejected-valid", "valid arguments refused: " + compact(response["error"], 300)};
     // -32602 is the answer; -32600 is accepted too, for requests refused whole by a server limit (depth, size).
     if (code != jsonrpc::kInvalidParams && code != jsonrpc::kInvalidRequest) {
-      return Verdict{"wrong-error", "invalid arguments answered with " + compact(response["error"])};
+      return Verdict{"wrong-error", "invalid arguments answered with " + compact(response["error"], 300)};
     }
     return std::nullopt;
   }
   const json& result = response.contains("result") ? response["result"] : json();
-  if (!result.is_object()) return Verdict{"protocol", "response without a result object: " + compact(response)};
+  if (!result.is_object()) return Verdict{"protocol", "response without a result object: " + compact(response, 300)};
   if (result.value("isError", false)) return std::nullopt;  // a tool error is an acceptable answer to anything
   if (result.value("resultType", "") == "input_required") return std::nullopt;  // the fuzzer answers no questions
-  if (!valid) return Verdict{"accepted-invalid", "invalid arguments gave a successful result: " + compact(result)};
+  if (!valid) return Verdict{"accepted-invalid", "invalid arguments gave a successful result: " + compact(result, 300)};
   if (tool.output) {
     if (!result.contains("structuredContent")) return Verdict{"output-schema", "outputSchema declared but no structuredContent"};
     auto errors = tool.output->validate(result["structuredContent"]);
-    if (!errors.empty()) return Verdict{"output-schema", describe_errors(errors) + " in " + compact(result["structuredContent"])};
+    if (!errors.empty()) return Verdict{"output-schema", describe_errors(errors) + " in " + compact(result["structuredContent"], 300)};
   }
   return std::nullopt;
 }

@@ -10,6 +10,7 @@
 #include "harness/engine/refusal.h"
 #include "harness/engine/stats.h"
 #include "mcp/json_rpc.h"
+#include "mcp/profile_meta.h"
 #include "mcp/schema_example.h"
 
 namespace mcp::harness {
@@ -205,7 +206,7 @@ StatusOr<RunawayReport> run_runaway(const TargetConfig& target, const RunawayOpt
       });
     }
     std::string run_id = "runaway-" + std::to_string(options.seed) + "-" + result.name;
-    json run_meta = {{"dev.mcp-harness/run-id", run_id}};
+    json run_meta = {{mcp::profile::kRunIdMetaKey, run_id}};
     Status status;
     const std::string& tool = report.tool;
     if (result.name == "tight-loop" || result.name == "retry-storm") {

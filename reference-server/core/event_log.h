@@ -1,5 +1,7 @@
-// One JSON line per event on stderr (never stdout: in stdio mode stdout is the
-// protocol). Observability work extends this into the full structured log.
+// One JSON line per event on stderr or --log-file (never stdout: in stdio mode stdout
+// is the protocol), with long strings and collections cut. Every part of the server
+// logs through it: auth decisions, filters, the transport, and the tool-call lines of
+// observability/telemetry.cpp.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "mcp/profile_meta.h"
 #include "mcp/protocol_version.h"
 #include "reference-server/core/server.h"
 
@@ -92,7 +93,7 @@ std::optional<json> McpServer::dispatch_per_request(const jsonrpc::Message& mess
   Session request(connection.id());
   // Without an authenticated caller, the run id stands in for one (as the session id
   // does in the legacy era), so one agent run's limits do not spill onto another's.
-  std::string run = jsonrpc::string_member(meta, "dev.mcp-harness/run-id");
+  std::string run = jsonrpc::string_member(meta, mcp::profile::kRunIdMetaKey);
   request.set_principal(connection.authenticated() || run.empty() ? connection.principal() : "run:" + run);
   request.set_owner(connection.owner());  // a run id names limits' scope, never whose data this is
   request.begin(version, meta[protocol::kMetaClientCapabilities], meta.value(protocol::kMetaClientInfo, json::object()));

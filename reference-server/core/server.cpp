@@ -5,6 +5,7 @@
 
 #include "mcp/base64.h"
 #include "mcp/protocol_version.h"
+#include "reference-server/core/event_log.h"
 
 namespace mcp::server {
 
@@ -154,8 +155,10 @@ std::optional<McpServer::Outcome> McpServer::run_method(Method method, const jso
   Outcome outcome = RpcError{jsonrpc::kInternalError, "Internal error", nullptr};
   try {
     outcome = (this->*method)(Request{id, message.params(), state, out, cancelled});
-  } catch (const std::exception&) {
-    // A handler bug must cost one request, never the process; details stay in server logs.
+  } catch (const std::exception& e) {
+    // A handler bug must cost one request, never the process; the details go to the
+    // server's log, the client gets a plain -32603.
+    log_event("error", "handler_failed", {{"method", message.method()}, {"error", e.what()}});
   }
   connection.finish_request(id);
   if (cancelled->load()) return std::nullopt;
@@ -184,7 +187,7 @@ json McpServer::capabilities(const std::string& version) const {
                    {"prompts", {{"listChanged", false}}},
                    {"logging", json::object()}};
   // The completions capability exists from 2025-03-26 on; declare it only with something to offer.
-  if (offers_completions() && protocol::at_least(version, protocol::k2025_03_26)) declared["completions"] = json::object();
+  if (offers_completions() && protocol::revision_or_oldest(version).completions) declared["completions"] = json::object();
   return declared;
 }
 
@@ -221,7 +224,7 @@ McpServer::Outcome McpServer::initialize(const Request& r) {
 
 json McpServer::server_info(const std::string& version) const {
   json info = {{"name", options_.name}, {"version", options_.version}};
-  if (protocol::at_least(version, protocol::k2025_06_18)) info["title"] = options_.title;
+  if (protocol::revision_or_oldest(version).server_title) info["title"] = options_.title;
   return info;
 }
 
@@ -231,10 +234,11 @@ json McpServer::tool_listing(const RegisteredTool& tool, std::string_view versio
   const ToolSpec& spec = tool.spec;
   json entry = {{"name", spec.name}, {"inputSchema", spec.input_schema}};
   if (!spec.description.empty()) entry["description"] = spec.description;
-  if (!spec.annotations.is_null() && protocol::at_least(version, protocol::k2025_03_26)) {
+  const protocol::Revision& revision = protocol::revision_or_oldest(version);
+  if (!spec.annotations.is_null() && revision.tool_annotations) {
     entry["annotations"] = spec.annotations;
   }
-  if (protocol::at_least(version, protocol::k2025_06_18)) {
+  if (revision.structured_content) {
     if (!spec.title.empty()) entry["title"] = spec.title;
     if (!spec.output_schema.is_null()) entry["outputSchema"] = spec.output_schema;
     if (!spec.meta.is_null()) entry["_meta"] = spec.meta;
@@ -286,19 +290,26 @@ McpServer::Outcome McpServer::invoke_tool(const RegisteredTool& tool, const json
     }
     try {
       result = tool.handler(context);
-    } catch (const InputRequired& asked) {
-      result = asked.result(asked.answered.empty() ? ""
-                                                   : request_state_.seal(asked.answered,
-                                                                         {r.session.principal(), tool.spec.name, arguments},
-                                                                         RequestStateSealer::now()));
-    } catch (const MissingClientCapability& missing) {
-      std::string message = "This request needs the client capability \"" + missing.capability + "\"";
-      refused = RpcError{jsonrpc::kMissingRequiredClientCapability, message,
-                         {{"requiredCapabilities", {{missing.capability, json::object()}}}}};
-      result = error_result(message);
     } catch (const std::exception& e) {
-      // Never leak internals to the model; the message is enough to act on.
-      result = error_result("Tool " + tool.spec.name + " failed: " + std::string(e.what()));
+      // An exception is a bug, not an answer: its text (paths, SQL, stack details)
+      // goes to the server's log, never to the model, which gets a tool error it can report.
+      log_event("error", "tool_failed", {{"tool", tool.spec.name}, {"error", e.what()}});
+      result = error_result("Tool " + tool.spec.name + " failed unexpectedly; the server logged the details.");
+    }
+    // What the call needs from the client answers for it, whatever the handler returned.
+    if (const auto& needed = context.client_input_needed()) {
+      if (const auto* asked = std::get_if<InputRequired>(&*needed)) {
+        result = asked->result(asked->answered.empty() ? ""
+                                                       : request_state_.seal(asked->answered,
+                                                                             {r.session.principal(), tool.spec.name, arguments},
+                                                                             RequestStateSealer::now()));
+      } else {
+        const std::string& capability = std::get<MissingClientCapability>(*needed).capability;
+        std::string message = "This request needs the client capability \"" + capability + "\"";
+        refused = RpcError{jsonrpc::kMissingRequiredClientCapability, message,
+                           {{"requiredCapabilities", {{capability, json::object()}}}}};
+        result = error_result(message);
+      }
     }
     bool final_result = result.value("resultType", "complete") == "complete";
     if (tool.output_validator && final_result && !result.value("isError", false)) {

@@ -1,7 +1,6 @@
 #include "reference-server/core/tool.h"
 
 #include <array>
-
 #include <map>
 
 #include "mcp/base64.h"
@@ -53,16 +52,26 @@ StatusOr<json> ToolContext::ask_client(const std::string& method, json params, s
   auto needed = kCapabilityFor.find(method);
   if (needed == kCapabilityFor.end()) return invalid_argument("not a request a server may ask a client: " + method);
   bool modern = protocol::is_modern(session_.protocol_version());
+  if (modern && needed_) return waiting_for_client();
   // Never ask for what the client did not declare (lifecycle "Operation"; mrtr.mdx).
   if (!client_supports(needed->second)) {
-    if (modern) throw MissingClientCapability{needed->second};
-    return failed_precondition("the client did not declare the " + needed->second + " capability");
+    if (!modern) return failed_precondition("the client did not declare the " + needed->second + " capability");
+    needed_ = MissingClientCapability{needed->second};
+    return waiting_for_client();
   }
   if (!modern) return session_.client_requests().call(out_, method, std::move(params), timeout, cancelled_);
   std::string key = "input-" + std::to_string(++questions_asked_);
   json answered = session_.input_responses();
   if (answered.contains(key)) return answered[key];
-  throw InputRequired{key, {{"method", method}, {"params", std::move(params)}}, std::move(answered)};
+  needed_ = InputRequired{key, {{"method", method}, {"params", std::move(params)}}, std::move(answered)};
+  return waiting_for_client();
+}
+
+Status ToolContext::waiting_for_client() const {
+  return std::holds_alternative<InputRequired>(*needed_)
+             ? unavailable("the call needs the client's input first; it answers with an InputRequiredResult")
+             : failed_precondition("the request did not declare the client capability \"" +
+                                   std::get<MissingClientCapability>(*needed_).capability + "\" this call needs");
 }
 
 json InputRequired::result(const std::string& request_state) const {

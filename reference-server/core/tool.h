@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <variant>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -25,9 +26,10 @@ struct ToolSpec {
 };
 
 // Modern era (2026-07-28): a server cannot send the client requests; ask_client
-// throws InputRequired, and the call answers with an InputRequiredResult naming what
-// it needs. The client retries with the answers, and the handler runs again from
-// the start, this time finding them (multi round-trip requests, basic/patterns/mrtr.mdx).
+// records InputRequired and returns an error, and the call answers with an
+// InputRequiredResult naming what it needs, whatever the handler returned. The client
+// retries with the answers, and the handler runs again from the start, this time
+// finding them (multi round-trip requests, basic/patterns/mrtr.mdx).
 struct InputRequired {
   std::string key;          // "input-N": the Nth question this call asks
   nlohmann::json request;   // {method, params}
@@ -39,6 +41,8 @@ struct InputRequired {
 struct MissingClientCapability {
   std::string capability;
 };
+// What a modern-era call needs from the client before it can finish.
+using ClientInputNeeded = std::variant<InputRequired, MissingClientCapability>;
 
 
 class ToolContext {
@@ -61,10 +65,14 @@ class ToolContext {
   bool client_supports(const std::string& capability) const;
   // Sends a request to the client (sampling/createMessage, elicitation/create) on the
   // call's stream and waits for its result; errors, timeouts and cancellation as a Status.
-  // In the modern era it returns the answer the retry carries, or throws InputRequired
-  // (or MissingClientCapability when the request did not declare the capability).
+  // In the modern era it returns the answer the retry carries; otherwise it records what
+  // the call needs (client_input_needed) and returns an error the handler just passes on.
+  // Once something is needed, every later question returns the same error.
   StatusOr<nlohmann::json> ask_client(const std::string& method, nlohmann::json params,
                                       std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  // Set by ask_client in the modern era: the server answers with it instead of the
+  // handler's result (a handler cannot lose it by catching or ignoring an error).
+  const std::optional<ClientInputNeeded>& client_input_needed() const { return needed_; }
 
  private:
   const nlohmann::json& arguments_;
@@ -74,6 +82,9 @@ class ToolContext {
   Outbound& out_;
   double last_progress_ = -1;
   int questions_asked_ = 0;
+  std::optional<ClientInputNeeded> needed_;
+
+  Status waiting_for_client() const;  // the error ask_client returns while needed_ is set
 };
 
 // A CallToolResult. Build with text_result / structured_result / error_result.

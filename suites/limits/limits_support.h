@@ -6,6 +6,7 @@
 #include <string>
 
 #include "harness/engine/refusal.h"
+#include "mcp/profile_meta.h"
 #include "suites/suite_support.h"
 
 namespace mcp::harness::suites {
@@ -16,7 +17,7 @@ struct DeclaredLimits {
   long long budget_units = 0, window_seconds = 0;
   nlohmann::json tools = nlohmann::json::object();
   std::string executions_resource;
-  std::string run_id_key = "dev.mcp-harness/run-id";
+  std::string run_id_key = mcp::profile::kRunIdMetaKey;
   double rate_for(const std::string& tool) const;
   double burst_for(const std::string& tool) const;
   long long cost_of(const std::string& tool) const;

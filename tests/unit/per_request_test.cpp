@@ -79,13 +79,40 @@ TEST_F(ServerCore, InputRequiredThenCompletesOnRetryWithTheAnswer) {
             jsonrpc::kInvalidParams);
 }
 
+TEST_F(ServerCore, AHandlerThatIgnoresTheMissingAnswerStillAnswersInputRequired) {
+  // Nothing is thrown across the handler: what the call needs from the client decides
+  // the answer even when the handler carries on as if the question had been answered.
+  int ran_to_the_end = 0;
+  ASSERT_TRUE(server.tools()
+                  .add({.name = "carries_on_v1", .annotations = {{"readOnlyHint", true}}},
+                       [&ran_to_the_end](ToolContext& ctx) {
+                         json schema = {{"type", "object"}, {"properties", {{"x", {{"type", "string"}}}}}};
+                         auto first = ctx.ask_client("elicitation/create", {{"message", "a?"}, {"requestedSchema", schema}});
+                         auto second = ctx.ask_client("elicitation/create", {{"message", "b?"}, {"requestedSchema", schema}});
+                         EXPECT_FALSE(first.ok());
+                         EXPECT_FALSE(second.ok()) << "later questions wait for the first answer";
+                         ++ran_to_the_end;
+                         return text_result("pretending all is well");
+                       })
+                  .ok());
+  json asked = call("tools/call", {{"name", "carries_on_v1"}, {"_meta", meta({{"elicitation", json::object()}})}}, 1);
+  EXPECT_EQ(ran_to_the_end, 1);
+  ASSERT_EQ(asked["result"]["resultType"], "input_required") << asked;
+  EXPECT_TRUE(asked["result"]["inputRequests"].contains("input-1"));
+  EXPECT_FALSE(asked["result"]["inputRequests"].contains("input-2"));
+  json refused = call("tools/call", {{"name", "carries_on_v1"}, {"_meta", meta()}}, 2);
+  EXPECT_EQ(error_code(refused), jsonrpc::kMissingRequiredClientCapability) << refused;
+}
+
 TEST_F(ServerCore, RequestStateCarriesEarlierAnswersAcrossRounds) {
   ASSERT_TRUE(server.tools()
                   .add({.name = "two_questions_v1", .annotations = {{"readOnlyHint", true}}},
                        [](ToolContext& ctx) {
                          json schema = {{"type", "object"}, {"properties", {{"x", {{"type", "string"}}}}}};
                          auto a = ctx.ask_client("elicitation/create", {{"message", "a?"}, {"requestedSchema", schema}});
+                         if (!a.ok()) return error_result(a.status().message());
                          auto b = ctx.ask_client("elicitation/create", {{"message", "b?"}, {"requestedSchema", schema}});
+                         if (!b.ok()) return error_result(b.status().message());
                          return text_result((*a)["content"]["x"].get<std::string>() + (*b)["content"]["x"].get<std::string>());
                        })
                   .ok());

@@ -2,9 +2,11 @@
 // cancellation, progress, logging and the filter chain.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <future>
 #include <thread>
 
+#include "reference-server/core/event_log.h"
 #include "tests/unit/server_core_fixture.h"
 
 namespace mcp::server {
@@ -83,9 +85,21 @@ TEST_F(ServerCore, HandlerFailuresAndOutputSchemaViolationsBecomeToolErrors) {
                        [](ToolContext&) { return structured_result({{"m", 1}}); })
                   .ok());
   initialize();
+  std::FILE* log = std::tmpfile();
+  set_log_stream(log);
   json thrown = call("tools/call", {{"name", "throws_v1"}});
+  set_log_stream(nullptr);
   EXPECT_EQ(thrown["result"]["isError"], true);
-  EXPECT_NE(thrown["result"]["content"][0]["text"].get<std::string>().find("boom"), std::string::npos);
+  // The exception's text (it may hold paths or SQL) goes to the log, not to the model.
+  std::string shown = thrown["result"]["content"][0]["text"];
+  EXPECT_EQ(shown.find("boom"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("throws_v1 failed unexpectedly"), std::string::npos) << shown;
+  std::rewind(log);
+  std::string logged(4096, '\0');
+  logged.resize(std::fread(logged.data(), 1, logged.size(), log));
+  std::fclose(log);
+  EXPECT_NE(logged.find("\"error\":\"boom\""), std::string::npos) << logged;
+  EXPECT_NE(logged.find("\"event\":\"tool_failed\""), std::string::npos) << logged;
   json lied = call("tools/call", {{"name", "liar_v1"}});
   EXPECT_EQ(lied["result"]["isError"], true);
 }

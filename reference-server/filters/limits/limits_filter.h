@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "mcp/profile_meta.h"
 #include "mcp/status.h"
 #include "reference-server/core/server.h"
 #include "reference-server/filters/filter.h"
@@ -18,7 +19,7 @@
 namespace mcp::server {
 
 inline constexpr const char* kLimitsMetaKey = "dev.mcp-harness/limits";
-inline constexpr const char* kRunIdMetaKey = "dev.mcp-harness/run-id";
+using profile::kRunIdMetaKey;
 // Longer run ids are refused: each one keys stored state.
 inline constexpr std::size_t kMaxRunIdBytes = 128;
 // The refusal object again in the result's _meta: revisions before 2025-06-18 have no structuredContent.
