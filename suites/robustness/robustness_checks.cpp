@@ -117,8 +117,9 @@ json shrink(CheckContext& ctx, const std::string& tool, json arguments, const Sh
 }
 
 // Writes the input as a repro file for `mcp-harness replay`; the sentence that says where.
-std::string write_repro(CheckContext& ctx, const std::string& kind, const std::string& detail, const std::string& tool,
-                        const json& arguments) {
+// Named by check and tool, so that two checks breaking one tool keep both inputs.
+std::string write_repro(CheckContext& ctx, const std::string& check, const std::string& kind, const std::string& detail,
+                        const std::string& tool, const json& arguments) {
   fuzz::Finding finding;
   finding.kind = kind;
   finding.detail = detail;
@@ -127,7 +128,7 @@ std::string write_repro(CheckContext& ctx, const std::string& kind, const std::s
   finding.mutation = "robustness pass";
   std::string safe = tool;
   for (char& c : safe) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  std::filesystem::path path = std::filesystem::path(ctx.target().repro_dir) / ("repro-robustness-" + safe + ".json");
+  std::filesystem::path path = std::filesystem::path(ctx.target().repro_dir) / ("repro-" + check + "-" + safe + ".json");
   std::ofstream out(path);
   out << fuzz::repro_json(finding, ctx.target(), 0).dump(2) << "\n";
   if (!out) return " (could not write a repro file to " + ctx.target().repro_dir + ")";
@@ -137,7 +138,7 @@ std::string write_repro(CheckContext& ctx, const std::string& kind, const std::s
 // Makes the calls `build` derives from each quick tool; the server must reply to every
 // call and then still answer a harmless request. `what` names the inputs in messages.
 // A breaking input is shrunk by `smaller` (when given) and written as a repro file.
-Outcome every_call_answered(CheckContext& ctx, const std::string& what, const CallBuilder& build,
+Outcome every_call_answered(CheckContext& ctx, const std::string& check, const std::string& what, const CallBuilder& build,
                             const Shrinker& smaller = nullptr) {
   Tried t = quick_tools(ctx);
   if (t.outcome) return *t.outcome;
@@ -151,7 +152,7 @@ Outcome every_call_answered(CheckContext& ctx, const std::string& what, const Ca
     if (!broken) continue;
     bool hung = Clock::now() - start >= ctx.timeout();
     json input = smaller && !hung ? shrink(ctx, name, arguments, smaller) : arguments;
-    std::string repro = write_repro(ctx, hung ? "hang" : "crash", "tools/call with " + what + " " + *broken, name, input);
+    std::string repro = write_repro(ctx, check, hung ? "hang" : "crash", "tools/call with " + what + " " + *broken, name, input);
     return fail("tools/call " + name + " with " + what + " " + *broken + repro,
                 "a result or an error within " + std::to_string(ctx.timeout().count()) + " ms, and the server alive",
                 "arguments " + compact(input, 300));
@@ -214,7 +215,7 @@ void register_robustness(Registry& registry) {
                    "(--repro-dir) for mcp-harness replay.",
       .needs_callable_tool = true,
       .run = [](CheckContext& ctx) -> Outcome {
-        return every_call_answered(ctx, "a 64 KiB string argument", [](const json& tool, const json& valid, Calls& calls) {
+        return every_call_answered(ctx, "robustness.large-argument", "a 64 KiB string argument", [](const json& tool, const json& valid, Calls& calls) {
           json large = valid;
           std::string property = property_of_type(tool.value("inputSchema", json()), "string").value_or("mcp_harness_padding");
           large[property] = std::string(kLargeString, 'x');
@@ -234,7 +235,7 @@ void register_robustness(Registry& registry) {
                    "repro file (--repro-dir) for mcp-harness replay.",
       .needs_callable_tool = true,
       .run = [](CheckContext& ctx) -> Outcome {
-        return every_call_answered(ctx, "invalid arguments", [](const json& tool, const json& valid, Calls& calls) {
+        return every_call_answered(ctx, "robustness.invalid-arguments", "invalid arguments", [](const json& tool, const json& valid, Calls& calls) {
           std::string name = tool.value("name", "");
           const json schema = tool.value("inputSchema", json::object());
           const json properties = schema.is_object() ? schema.value("properties", json::object()) : json::object();

@@ -115,7 +115,7 @@ TEST(ForeignServers, AnInputThatKillsTheServerIsShrunkIntoAReplayableReproFile) 
   json report = run_report({"--suite", "robustness.large-argument", "--repro-dir", dir}, target);
   json c = check_of(report, "robustness.large-argument");
   EXPECT_EQ(c["status"], "fail") << c;
-  EXPECT_NE(c["message"].get<std::string>().find("replay: mcp-harness replay " + dir + "/repro-robustness-"), std::string::npos)
+  EXPECT_NE(c["message"].get<std::string>().find("replay: mcp-harness replay " + dir + "/repro-robustness.large-argument-"), std::string::npos)
       << c;
   std::vector<std::filesystem::path> repros;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) repros.push_back(entry.path());
