@@ -7,7 +7,7 @@
 #include "reference-server/app/app.h"
 #include "reference-server/auth/authenticator.h"
 #include "reference-server/core/event_log.h"
-#include "reference-server/transport/serve_http.h"
+#include "reference-server/transport/http/serve_http.h"
 #include "reference-server/transport/stdio_transport.h"
 
 namespace {
@@ -120,6 +120,7 @@ int main(int argc, char** argv) {
 
   http_options.metrics = [app = created->get()] { return app->metrics(); };
   mcp::server::HttpServerTransport transport(server, http_options);
+  transport.register_metrics((*created)->metrics_registry());
   return mcp::server::serve_http_until_signal(transport, "mcp-reference-server", http_options.host, http_options.path,
                                               port_file);
 }

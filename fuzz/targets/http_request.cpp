@@ -15,7 +15,7 @@
 
 #include "reference-server/app/app.h"
 #include "reference-server/core/event_log.h"
-#include "reference-server/transport/http_transport.h"
+#include "reference-server/transport/http/http_transport.h"
 
 namespace {
 

@@ -40,14 +40,7 @@ ReferenceApp::~ReferenceApp() {
 }
 
 std::string ReferenceApp::metrics() const {
-  std::string out = telemetry_ ? telemetry_->prometheus() : "";
-  if (exporter_) {
-    out += "# HELP mcp_spans_dropped_total Spans dropped because the export queue was full.\n# TYPE mcp_spans_dropped_total counter\n";
-    out += "mcp_spans_dropped_total " + std::to_string(exporter_->counters().dropped.load()) + "\n";
-    out += "# HELP mcp_span_export_failures_total Span batches the collector did not accept.\n# TYPE mcp_span_export_failures_total counter\n";
-    out += "mcp_span_export_failures_total " + std::to_string(exporter_->counters().failed_batches.load()) + "\n";
-  }
-  return out;
+  return (telemetry_ ? telemetry_->prometheus() : "") + metrics_.prometheus();
 }
 
 StatusOr<std::unique_ptr<ReferenceApp>> ReferenceApp::create(const AppConfig& config) {
@@ -91,9 +84,15 @@ StatusOr<std::unique_ptr<ReferenceApp>> ReferenceApp::create(const AppConfig& co
                                           .description = "Cost units spent, by tool, principal, session and agent run.",
                                           .mime_type = "application/json",
                                           .read = [telemetry = app->telemetry_] { return telemetry->cost_totals().dump(); }}));
+  server.filters().register_stats(app->metrics_);
   if (auto otlp = obs::OtlpOptions::from_environment()) {
     app->exporter_ = std::make_shared<obs::OtlpExporter>(*otlp);
     obs::set_span_sink(app->exporter_);
+    const obs::ExportCounters& counters = app->exporter_->counters();
+    app->metrics_.add_reader("mcp_spans_dropped_total", "Spans dropped because the export queue was full.", "counter", "",
+                             [&counters] { return static_cast<double>(counters.dropped.load()); });
+    app->metrics_.add_reader("mcp_span_export_failures_total", "Span batches the collector did not accept.", "counter", "",
+                             [&counters] { return static_cast<double>(counters.failed_batches.load()); });
   }
   return app;
 }

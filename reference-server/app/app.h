@@ -10,6 +10,7 @@
 
 #include "mcp/status.h"
 #include "reference-server/core/server.h"
+#include "reference-server/observability/metrics_registry.h"
 #include "reference-server/observability/otlp_exporter.h"
 #include "reference-server/observability/telemetry.h"
 #include "reference-server/storage/database.h"
@@ -45,13 +46,16 @@ class ReferenceApp {
   ~ReferenceApp();
   McpServer& server() { return server_; }
   Database& database() { return *database_; }
-  // Prometheus text for /metrics.
+  // Prometheus text for /metrics: telemetry's per-tool series, then every registered counter.
   std::string metrics() const;
+  // Filters register their counters here; so does the HTTP transport (main.cpp).
+  MetricsRegistry& metrics_registry() { return metrics_; }
 
  private:
   explicit ReferenceApp(const AppConfig& config) : server_(config.server) {}
   std::unique_ptr<Database> database_;
   McpServer server_;
+  MetricsRegistry metrics_;
   std::shared_ptr<obs::Telemetry> telemetry_;
   std::shared_ptr<obs::OtlpExporter> exporter_;
 };

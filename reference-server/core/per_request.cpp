@@ -74,7 +74,8 @@ std::vector<std::string> McpServer::versions_of_era(bool modern) const {
   return versions;
 }
 
-std::optional<json> McpServer::dispatch_per_request(const jsonrpc::Message& message, Session& connection, Outbound& out) {
+std::optional<json> McpServer::dispatch_per_request(const jsonrpc::Message& message, Session& connection, Outbound& out,
+                                                    RequestScope* scope) {
   const json& id = message.id();
   const json& params = message.params();
   if (auto error = per_request_meta_error(params)) return respond(id, *error);
@@ -117,7 +118,7 @@ std::optional<json> McpServer::dispatch_per_request(const jsonrpc::Message& mess
   }
   request.set_input_responses(std::move(answers));
 
-  std::optional<Outcome> outcome = run_method(entry->second, message, request, connection, out);
+  std::optional<Outcome> outcome = run_method(entry->second, message, request, connection, out, scope);
   if (!outcome) return std::nullopt;
   if (auto* result = std::get_if<json>(&*outcome)) complete_per_request_result(message.method(), version, *result);
   return respond(id, std::move(*outcome));

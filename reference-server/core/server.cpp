@@ -130,12 +130,12 @@ std::optional<json> McpServer::handle_message(const jsonrpc::Message& message, S
   }
   std::unique_ptr<RequestScope> scope = observer_ ? observer_->start(message, session) : nullptr;
   std::optional<json> response =
-      is_per_request(message) ? dispatch_per_request(message, session, out) : dispatch(message, session, out);
+      is_per_request(message) ? dispatch_per_request(message, session, out, scope.get()) : dispatch(message, session, out, scope.get());
   if (scope) scope->finish(response);
   return response;
 }
 
-std::optional<json> McpServer::dispatch(const jsonrpc::Message& message, Session& session, Outbound& out) {
+std::optional<json> McpServer::dispatch(const jsonrpc::Message& message, Session& session, Outbound& out, RequestScope* scope) {
   const json& id = message.id();
   std::string method = message.method();
   auto entry = methods_.find(method);
@@ -143,18 +143,18 @@ std::optional<json> McpServer::dispatch(const jsonrpc::Message& message, Session
   if (!session.initialized() && method != "initialize" && method != "ping") {
     return jsonrpc::make_error(id, jsonrpc::kInvalidRequest, "Server not initialized: send initialize first");
   }
-  std::optional<Outcome> outcome = run_method(entry->second, message, session, session, out);
+  std::optional<Outcome> outcome = run_method(entry->second, message, session, session, out, scope);
   if (!outcome) return std::nullopt;  // the client no longer wants an answer
   return respond(id, std::move(*outcome));
 }
 
 std::optional<McpServer::Outcome> McpServer::run_method(Method method, const jsonrpc::Message& message, Session& state,
-                                                        Session& connection, Outbound& out) {
+                                                        Session& connection, Outbound& out, RequestScope* scope) {
   const json& id = message.id();
   CancelFlag cancelled = connection.track_request(id);
   Outcome outcome = RpcError{jsonrpc::kInternalError, "Internal error", nullptr};
   try {
-    outcome = (this->*method)(Request{id, message.params(), state, out, cancelled});
+    outcome = (this->*method)(Request{id, message.params(), state, out, cancelled, scope});
   } catch (const std::exception& e) {
     // A handler bug must cost one request, never the process; the details go to the
     // server's log, the client gets a plain -32603.
@@ -282,6 +282,7 @@ McpServer::Outcome McpServer::invoke_tool(const RegisteredTool& tool, const json
   std::optional<RpcError> refused;  // a protocol error instead of a tool result
   if (!verdict.proceeds()) {
     result = verdict.response();
+    if (verdict.refused() && r.scope) r.scope->on_refused(filters_.name_of(ran - 1));
   } else {
     ToolContext context(arguments, meta.value("progressToken", json()), r.cancelled, r.session, r.out);
     {

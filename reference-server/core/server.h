@@ -60,6 +60,8 @@ class RequestScope {
  public:
   virtual ~RequestScope() = default;
   virtual void finish(std::optional<nlohmann::json>& response) = 0;
+  // A tool-call filter refused the call (FilterVerdict::refuse): the handler never ran.
+  virtual void on_refused(std::string_view filter) { (void)filter; }
 };
 
 class RequestObserver {
@@ -118,6 +120,7 @@ class McpServer : public MessageHandler {
     Session& session;
     Outbound& out;
     const CancelFlag& cancelled;
+    RequestScope* scope;  // the observer's view of this request, if any
   };
   using Method = Outcome (McpServer::*)(const Request&);
 
@@ -137,18 +140,19 @@ class McpServer : public MessageHandler {
   // Modern era (2026-07-28): per-request _meta instead of a session (core/per_request.cpp).
   Outcome discover(const Request& r);
   Outcome listen(const Request& r);
-  std::optional<nlohmann::json> dispatch_per_request(const jsonrpc::Message& request, Session& connection, Outbound& out);
+  std::optional<nlohmann::json> dispatch_per_request(const jsonrpc::Message& request, Session& connection, Outbound& out,
+                                                     RequestScope* scope);
   void complete_per_request_result(const std::string& method, const std::string& version, nlohmann::json& result) const;
   nlohmann::json server_info(const std::string& version) const;
   // The supported versions of one era: modern (per request) or legacy (initialize).
   std::vector<std::string> versions_of_era(bool modern) const;
   bool offers_completions() const;
   void handle_notification(const jsonrpc::Message& message, Session& session);
-  std::optional<nlohmann::json> dispatch(const jsonrpc::Message& request, Session& session, Outbound& out);
+  std::optional<nlohmann::json> dispatch(const jsonrpc::Message& request, Session& session, Outbound& out, RequestScope* scope);
   // Runs one method with `state` as the request's session and `connection` tracking it
   // for cancellation; nullopt when it was cancelled.
   std::optional<Outcome> run_method(Method method, const jsonrpc::Message& request, Session& state,
-                                    Session& connection, Outbound& out);
+                                    Session& connection, Outbound& out, RequestScope* scope);
   static nlohmann::json respond(const nlohmann::json& id, Outcome outcome);
 
   nlohmann::json tool_listing(const RegisteredTool& tool, std::string_view version) const;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "reference-server/core/session.h"
+#include "reference-server/observability/metrics_registry.h"
 
 namespace mcp::server {
 
@@ -23,16 +24,22 @@ struct ToolCall {
 
 class FilterVerdict {
  public:
-  static FilterVerdict proceed() { return FilterVerdict(true, nullptr); }
+  static FilterVerdict proceed() { return FilterVerdict(true, false, nullptr); }
   // Stops the chain; `result` (a CallToolResult) is the answer to the call.
-  static FilterVerdict respond(nlohmann::json result) { return FilterVerdict(false, std::move(result)); }
+  static FilterVerdict respond(nlohmann::json result) { return FilterVerdict(false, false, std::move(result)); }
+  // Stops the chain with a refusal (a limit, a retired version): the handler never ran,
+  // so observability counts the call as refused and charges it nothing.
+  static FilterVerdict refuse(nlohmann::json result) { return FilterVerdict(false, true, std::move(result)); }
 
   bool proceeds() const { return proceed_; }
+  bool refused() const { return refused_; }
   const nlohmann::json& response() const { return response_; }
 
  private:
-  FilterVerdict(bool proceed, nlohmann::json response) : proceed_(proceed), response_(std::move(response)) {}
+  FilterVerdict(bool proceed, bool refused, nlohmann::json response)
+      : proceed_(proceed), refused_(refused), response_(std::move(response)) {}
   bool proceed_;
+  bool refused_;
   nlohmann::json response_;
 };
 
@@ -43,17 +50,23 @@ class ToolCallFilter {
   virtual FilterVerdict on_call(const ToolCall& call) = 0;
   // Sees (and may annotate) every result, including ones another filter produced.
   virtual void on_result(const ToolCall& call, nlohmann::json& result) { (void)call, (void)result; }
+  // Registers the filter's counters, which it bumps where it decides (after Envoy's stats).
+  virtual void register_stats(MetricsRegistry& registry) const { (void)registry; }
 };
 
 class FilterChain {
  public:
   void add(std::unique_ptr<ToolCallFilter> filter) { filters_.push_back(std::move(filter)); }
   std::size_t size() const { return filters_.size(); }
+  std::string_view name_of(std::size_t index) const { return filters_.at(index)->name(); }
 
   // Runs on_call in order; returns the first verdict that stops, and how many
   // filters ran (so that only those see the result).
   FilterVerdict run(const ToolCall& call, std::size_t& ran) const;
   void complete(const ToolCall& call, nlohmann::json& result, std::size_t ran) const;
+  void register_stats(MetricsRegistry& registry) const {
+    for (const auto& filter : filters_) filter->register_stats(registry);
+  }
 
  private:
   std::vector<std::unique_ptr<ToolCallFilter>> filters_;

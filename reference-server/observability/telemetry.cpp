@@ -123,6 +123,8 @@ class Scope final : public RequestScope {
     active_principal.clear();
   }
 
+  void on_refused(std::string_view filter) override { refused_by_ = filter; }
+
   void finish(std::optional<json>& response) override {
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     std::string outcome = "ok";
@@ -137,8 +139,7 @@ class Scope final : public RequestScope {
     } else if (response->contains("result") && (*response)["result"].is_object()) {
       json& result = (*response)["result"];
       if (result.value("isError", false)) {
-        std::string code = result.value("structuredContent", json::object()).value("code", "");
-        outcome = code == "rate_limited" || code == "budget_exhausted" ? "refused" : "tool_error";
+        outcome = refused_by_.empty() ? "tool_error" : "refused";
         span_->set_attribute("error.type", "tool_error");
         span_->set_error("tool error");
       }
@@ -159,6 +160,7 @@ class Scope final : public RequestScope {
                  {"session", session_.id()}, {"principal", principal}, {"tool", tool_}, {"arguments", arguments},
                  {"latency_ms", seconds * 1000}, {"outcome", outcome}, {"cost_units", cost}};
     if (!run_.empty()) line["run_id"] = run_;
+    if (!refused_by_.empty()) line["refused_by"] = refused_by_;
     if (response && response->contains("result")) line["result"] = result_shape((*response)["result"]);
     log_event(outcome == "ok" ? "info" : "warn", "tool_call", std::move(line));
   }
@@ -167,6 +169,7 @@ class Scope final : public RequestScope {
   Telemetry& telemetry_;
   Session& session_;
   std::string method_;
+  std::string refused_by_;  // the filter that refused the call, if one did
   json id_;
   json meta_;
   std::string tool_;

@@ -41,6 +41,23 @@ TEST(Telemetry, MetricsAndCostFollowTheCalls) {
   EXPECT_NE(reply.body.find("mcp_tool_call_duration_seconds_count{tool=\"echo_v1\"} 3"), std::string::npos);
   EXPECT_NE(reply.body.find("mcp_tool_cost_units_total{tool=\"search_tickets_v2\"} 5"), std::string::npos);
 
+  // Each step of the HTTP request chain counts its own refusals where it decides.
+  harness::HttpRequestSpec foreign;
+  foreign.body = R"({"jsonrpc":"2.0","id":99,"method":"ping"})";
+  foreign.headers["Origin"] = "http://evil.example";
+  foreign.with_session = false;
+  harness::HttpConnection endpoint(*harness::parse_http_url(base + "/mcp"), transcript, std::chrono::seconds(5));
+  EXPECT_EQ(endpoint.exchange(foreign).status, 403);
+  harness::HttpRequestSpec no_session;
+  no_session.body = foreign.body;
+  no_session.with_session = false;
+  EXPECT_EQ(endpoint.exchange(no_session).status, 400);
+  std::string counters = metrics.exchange(get).body;
+  EXPECT_NE(counters.find("mcp_http_guard_refused_total{header=\"origin\"} 1\n"), std::string::npos) << counters;
+  EXPECT_NE(counters.find("mcp_http_session_refused_total{reason=\"missing_id\"} 1\n"), std::string::npos) << counters;
+  EXPECT_NE(counters.find("mcp_http_sessions_total{event=\"opened\"} 1\n"), std::string::npos) << counters;
+  EXPECT_NE(counters.find("mcp_versioning_calls_total{action=\"refused_retired\"} 0\n"), std::string::npos) << counters;
+
   auto cost = client.request("resources/read", {{"uri", "mcp-ref://stats/cost"}});
   ASSERT_TRUE(cost.ok());
   json totals = json::parse((*cost)["result"]["contents"][0]["text"].get<std::string>());

@@ -120,6 +120,38 @@ TEST_F(ReferenceAppTest, ARunsBudgetBelongsToThePrincipalThatNamesIt) {
   EXPECT_FALSE(call_as(alice, "shared-run").value("isError", false)) << "bob spent alice's run budget";
 }
 
+// The limits filter says it refused (FilterVerdict::refuse); telemetry does not guess
+// from the result. 2025-03-26 has no structuredContent, so a guess from the result's
+// code would count the refusal as a tool error and charge its cost.
+TEST_F(ReferenceAppTest, ARefusalIsCountedAsRefusedAndCostsNothingOnEveryRevision) {
+  for (const char* version : {"2025-03-26", "2025-11-25"}) {
+    AppConfig config;
+    config.limits = {{"budget", {{"units", 2}}}};
+    start(config);
+    Session session("old-revision");
+    auto send = [&](const std::string& method, json params) {
+      jsonrpc::Message message{jsonrpc::Kind::kRequest, jsonrpc::make_request(++id_, method, std::move(params))};
+      return app_->server().handle_message(message, session, out_).value_or(json());
+    };
+    send("initialize", {{"protocolVersion", version}, {"capabilities", json::object()}});
+    auto echo = [&] { return send("tools/call", {{"name", "echo_v1"}, {"arguments", {{"message", "x"}}}})["result"]; };
+    for (int i = 0; i < 2; ++i) EXPECT_FALSE(echo().value("isError", false)) << version;
+    json refused = echo();
+    ASSERT_TRUE(refused.value("isError", false)) << version << ": " << refused;
+    EXPECT_EQ(refused.contains("structuredContent"), std::string(version) != "2025-03-26") << refused;
+    // The fixture's own session spent nothing: every call above is the old-revision session's.
+    std::string metrics = app_->metrics();
+    EXPECT_NE(metrics.find("mcp_tool_calls_total{tool=\"echo_v1\",outcome=\"refused\"} 1\n"), std::string::npos)
+        << version << "\n" << metrics;
+    EXPECT_NE(metrics.find("mcp_tool_calls_total{tool=\"echo_v1\",outcome=\"ok\"} 2\n"), std::string::npos) << metrics;
+    EXPECT_EQ(metrics.find("outcome=\"tool_error\""), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("mcp_tool_cost_units_total{tool=\"echo_v1\"} 2\n"), std::string::npos) << metrics;
+    // The filter's own counter, bumped where it decided.
+    EXPECT_NE(metrics.find("mcp_limits_refused_total{reason=\"budget_exhausted\"} 1\n"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("mcp_limits_refused_total{reason=\"rate_limited\"} 0\n"), std::string::npos) << metrics;
+  }
+}
+
 TEST_F(ReferenceAppTest, ListInvoicesPaginatesWithItsOwnCursor) {
   start();
   for (int i = 0; i < 5; ++i) {

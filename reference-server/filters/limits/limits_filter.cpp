@@ -17,7 +17,7 @@ namespace {
 FilterVerdict refuse(const std::string& text, const json& refusal) {
   json result = error_result(text, refusal);
   result["_meta"][kRefusalMetaKey] = refusal;
-  return FilterVerdict::respond(std::move(result));
+  return FilterVerdict::refuse(std::move(result));
 }
 
 std::string seconds_text(double seconds) {
@@ -122,15 +122,11 @@ FilterVerdict LimitsFilter::on_call(const ToolCall& call) {
   std::string principal = call.session.principal();
   RateRule rule = config_.rate_for(call.tool);
   auto bucket = store_->take(config_.key_prefix + ":rate:" + principal + ":" + call.tool, rule.per_second, rule.burst, 1);
-  if (!bucket.ok()) {
-    // A limit store that cannot answer must not turn into unlimited calls.
-    log_event("error", "limit_store_unavailable", {{"store", store_->describe()}, {"error", bucket.status().message()}});
-    return FilterVerdict::respond(error_result("The server cannot check its limits right now; try again shortly.",
-                                               {{"code", "limits_unavailable"}, {"retry_after_seconds", 1}}));
-  }
+  if (!bucket.ok()) return store_unavailable(bucket.status());
   if (!bucket->allowed) {
     double retry = round_up_ms(bucket->retry_after_seconds);
     std::string at = utc_timestamp_after(retry);
+    ++rate_limited_;
     log_event("info", "call_refused", {{"code", "rate_limited"}, {"tool", call.tool}, {"principal", principal}});
     return refuse(
         "rate limited: " + call.tool + " allows " + std::to_string(static_cast<int>(rule.per_second)) + " calls/s (burst " +
@@ -142,7 +138,8 @@ FilterVerdict LimitsFilter::on_call(const ToolCall& call) {
 
   std::string run = jsonrpc::string_member(call.request_meta, kRunIdMetaKey);
   if (run.size() > kMaxRunIdBytes) {
-    return FilterVerdict::respond(error_result(
+    ++invalid_run_id_;
+    return FilterVerdict::refuse(error_result(
         "The run id in _meta." + std::string(kRunIdMetaKey) + " is longer than " + std::to_string(kMaxRunIdBytes) + " bytes.",
         {{"code", "invalid_run_id"}, {"limit", kMaxRunIdBytes}}));
   }
@@ -173,14 +170,11 @@ FilterVerdict LimitsFilter::on_call(const ToolCall& call) {
     window = store_->spend(s.key, cost, s.units, config_.budget_window_seconds);
     if (!window.ok() || !window->allowed) break;
   }
-  if (!window.ok()) {
-    log_event("error", "limit_store_unavailable", {{"store", store_->describe()}, {"error", window.status().message()}});
-    return FilterVerdict::respond(error_result("The server cannot check its limits right now; try again shortly.",
-                                               {{"code", "limits_unavailable"}, {"retry_after_seconds", 1}}));
-  }
+  if (!window.ok()) return store_unavailable(window.status());
   if (!window->allowed) {
     double retry = round_up_ms(window->retry_after_seconds);
     std::string at = utc_timestamp_after(retry);
+    ++budget_exhausted_;
     log_event("info", "call_refused", {{"code", "budget_exhausted"}, {"tool", call.tool}, {"scope", scope}, {"id", scope_id}});
     return refuse(
         "budget exhausted: this " + scope + " has spent " + std::to_string(window->used) + " of " +
@@ -193,6 +187,22 @@ FilterVerdict LimitsFilter::on_call(const ToolCall& call) {
          {"retry_after_seconds", retry}, {"retry_at", at}});
   }
   return FilterVerdict::proceed();
+}
+
+// A limit store that cannot answer must not turn into unlimited calls.
+FilterVerdict LimitsFilter::store_unavailable(const Status& status) {
+  ++store_unavailable_;
+  log_event("error", "limit_store_unavailable", {{"store", store_->describe()}, {"error", status.message()}});
+  return FilterVerdict::refuse(error_result("The server cannot check its limits right now; try again shortly.",
+                                            {{"code", "limits_unavailable"}, {"retry_after_seconds", 1}}));
+}
+
+void LimitsFilter::register_stats(MetricsRegistry& registry) const {
+  const char* help = "Tool calls the limits filter refused before the handler ran, by reason.";
+  registry.add_counter("mcp_limits_refused_total", help, "reason=\"rate_limited\"", rate_limited_);
+  registry.add_counter("mcp_limits_refused_total", help, "reason=\"budget_exhausted\"", budget_exhausted_);
+  registry.add_counter("mcp_limits_refused_total", help, "reason=\"store_unavailable\"", store_unavailable_);
+  registry.add_counter("mcp_limits_refused_total", help, "reason=\"invalid_run_id\"", invalid_run_id_);
 }
 
 Status install_limits(McpServer& server, const LimitsConfig& config) {

@@ -60,10 +60,14 @@ class LimitsFilter final : public ToolCallFilter {
       : config_(std::move(config)), store_(std::move(store)) {}
   std::string_view name() const override { return "limits"; }
   FilterVerdict on_call(const ToolCall& call) override;
+  void register_stats(MetricsRegistry& registry) const override;
 
  private:
+  FilterVerdict store_unavailable(const Status& status);
+
   LimitsConfig config_;
   std::unique_ptr<LimitStore> store_;
+  Counter rate_limited_{0}, budget_exhausted_{0}, store_unavailable_{0}, invalid_run_id_{0};
 };
 
 Status install_limits(McpServer& server, const LimitsConfig& config);

@@ -82,8 +82,9 @@ json VersioningConfig::meta_for(const std::string& tool) const {
 FilterVerdict VersioningFilter::on_call(const ToolCall& call) {
   ToolLifecycle lifecycle = config_->effective(call.tool);
   if (lifecycle.status != "retired") return FilterVerdict::proceed();
+  ++retired_refused_;
   log_event("warn", "retired_tool_called", {{"tool", call.tool}, {"replacement", lifecycle.replacement}});
-  return FilterVerdict::respond(error_result(
+  return FilterVerdict::refuse(error_result(
       call.tool + " was retired on " + lifecycle.sunset + "; call " + lifecycle.replacement + " instead.",
       {{"code", "tool_retired"}, {"tool", call.tool}, {"retired_on", lifecycle.sunset},
        {"replacement", lifecycle.replacement}}));
@@ -94,10 +95,18 @@ void VersioningFilter::on_result(const ToolCall& call, json& result) {
   if (lifecycle.status != "deprecated") return;
   std::string message = call.tool + " is deprecated and will be retired on " + lifecycle.sunset + "; use " +
                         lifecycle.replacement + ".";
+  ++deprecated_served_;
   result["_meta"][kDeprecationMetaKey] = {
       {"tool", call.tool}, {"sunset", lifecycle.sunset}, {"replacement", lifecycle.replacement}, {"message", message}};
   log_event("warn", "deprecated_tool_called",
             {{"tool", call.tool}, {"sunset", lifecycle.sunset}, {"replacement", lifecycle.replacement}});
+}
+
+void VersioningFilter::register_stats(MetricsRegistry& registry) const {
+  registry.add_counter("mcp_versioning_calls_total", "Calls to tool versions past current, by what the filter did.",
+                       "action=\"refused_retired\"", retired_refused_);
+  registry.add_counter("mcp_versioning_calls_total", "Calls to tool versions past current, by what the filter did.",
+                       "action=\"served_deprecated\"", deprecated_served_);
 }
 
 Status install_versioning(McpServer& server, const json& lifecycles, const std::string& today) {

@@ -48,9 +48,11 @@ class VersioningFilter final : public ToolCallFilter {
   std::string_view name() const override { return "versioning"; }
   FilterVerdict on_call(const ToolCall& call) override;
   void on_result(const ToolCall& call, nlohmann::json& result) override;
+  void register_stats(MetricsRegistry& registry) const override;
 
  private:
   std::shared_ptr<const VersioningConfig> config_;
+  Counter retired_refused_{0}, deprecated_served_{0};
 };
 
 // Validates the configuration, publishes every tool's lifecycle in its _meta and

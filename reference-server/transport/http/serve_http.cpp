@@ -1,4 +1,4 @@
-#include "reference-server/transport/serve_http.h"
+#include "reference-server/transport/http/serve_http.h"
 
 #include <pthread.h>
 #include <signal.h>

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "reference-server/transport/http_transport.h"
+#include "reference-server/transport/http/http_transport.h"
 
 namespace mcp::server {
 

@@ -1,4 +1,4 @@
-#include "reference-server/transport/guarded_http_server.h"
+#include "reference-server/transport/http/guarded_http_server.h"
 
 #include <poll.h>
 #include <sys/socket.h>
