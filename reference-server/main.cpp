@@ -72,7 +72,8 @@ int main(int argc, char** argv) {
   app.add_option("--redis", redis, "Keep limit state in Redis at host:port, shared by replicas");
   app.add_option("--db", config.database, "SQLite database file, or :memory:")->capture_default_str();
   app.add_option("--page-size", config.server.page_size, "Items per page in list results")->capture_default_str();
-  app.add_flag("--conformance", config.conformance_fixtures,
+  bool conformance = false;
+  app.add_flag("--conformance", conformance,
                "Also serve the official conformance suite's fixtures (test_simple_text, test://static-text, ...): "
                "for ci/official-suite.sh, not production");
   app.add_flag("--no-filters", [&config](std::int64_t) { config.filters = false; },
@@ -95,6 +96,7 @@ int main(int argc, char** argv) {
     config.limits["backend"] = "redis";
     config.limits["redis"] = redis;
   }
+  if (conformance) config.parts.push_back(mcp::server::conformance_part());
   config.network_transport = stdio ? "pipe" : "tcp";
   auto created = mcp::server::ReferenceApp::create(config);
   if (!created.ok()) return fail(created.status().to_string());

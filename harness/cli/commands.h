@@ -86,6 +86,12 @@ struct ReadyTarget {
 
 ReadyTarget prepare_target(const TargetArgs& args, const std::vector<std::string>& command);
 
+// mcp-harness list-checks (harness/cli/list_checks_command.cpp).
+int list_checks(const std::string& format);
+// mcp-harness snapshot and diff (harness/cli/lock_commands.cpp).
+int snapshot(const TargetArgs& args, const std::vector<std::string>& command, const std::string& output);
+int diff(const std::string& before_path, const std::string& after_path, const std::string& format, std::string today);
+
 // mcp-harness fuzz / replay (harness/cli/fuzz_command.cpp).
 void add_fuzz_commands(CLI::App& app);
 // Runs fuzz or replay when one of them was parsed; nullopt otherwise.

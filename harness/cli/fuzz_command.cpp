@@ -63,7 +63,7 @@ int run_fuzz_command(const std::vector<std::string>& command) {
                 report.stopped_because.c_str());
     for (const auto& skipped : report.skipped_tools) std::printf("  skipped %s\n", skipped.c_str());
     for (const fuzz::Finding& f : report.findings) {
-      std::printf("  FAIL %s%s: %s\n", f.kind.c_str(), f.tool.empty() ? "" : (" in " + f.tool).c_str(), f.detail.c_str());
+      std::printf("  FAIL %s%s: %s\n", std::string(fuzz::kind_name(f.kind)).c_str(), f.tool.empty() ? "" : (" in " + f.tool).c_str(), f.detail.c_str());
       if (!f.tool.empty()) {
         std::printf("       shrunk in %d steps to arguments %s%s\n", f.shrink_steps, compact(f.arguments, 400).c_str(),
                     f.mutation.empty() ? "" : (" (" + f.mutation + ")").c_str());
@@ -111,7 +111,7 @@ int run_replay_command(const std::vector<std::string>& command) {
                 repro.value("detail", "").c_str());
     return kExitPassed;
   }
-  std::printf("reproduced %s%s: %s\n", (*replayed)->kind.c_str(),
+  std::printf("reproduced %s%s: %s\n", std::string(fuzz::kind_name((*replayed)->kind)).c_str(),
               (*replayed)->tool.empty() ? "" : (" in " + (*replayed)->tool).c_str(), (*replayed)->detail.c_str());
   return kExitChecksFailed;
 }

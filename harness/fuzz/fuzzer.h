@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "harness/engine/context.h"
+#include "harness/fuzz/finding.h"
 
 namespace mcp::harness::fuzz {
 
@@ -27,21 +28,6 @@ struct FuzzOptions {
   int in_flight = 16;     // tool calls pipelined on the session at once (1: one at a time)
   int shrink_steps = 150;
   int max_findings = 10;  // stop after this many distinct failures
-};
-
-// One property violated by one input.
-struct Finding {
-  std::string kind;  // crash, hang, internal-error, rejected-valid, accepted-invalid, wrong-error,
-                     // output-schema, unresponsive, protocol
-  std::string tool;  // empty for protocol cases
-  std::string detail;
-  nlohmann::json arguments;           // shrunk (tool cases)
-  nlohmann::json original_arguments;  // as first generated
-  std::string mutation;               // what made the arguments invalid, if anything
-  std::string message;                // the raw message sent (protocol cases)
-  std::uint64_t case_seed = 0;
-  int shrink_steps = 0;
-  std::string repro_path;
 };
 
 struct FuzzReport {

@@ -67,7 +67,7 @@ ProtocolCase make_protocol_case(std::uint64_t seed, bool stdio) {
   }
 }
 
-std::optional<Broken> run_protocol_case(McpClient& client, const ProtocolCase& c, std::chrono::milliseconds timeout) {
+std::optional<Verdict> run_protocol_case(McpClient& client, const ProtocolCase& c, std::chrono::milliseconds timeout) {
   bool stdio = as_stdio(client) != nullptr;
   Status sent;
   if (stdio && c.split) {
@@ -81,16 +81,16 @@ std::optional<Broken> run_protocol_case(McpClient& client, const ProtocolCase& c
   // A refusal of the bytes (an HTTP 4xx, a closed read) is fine; whether the server survived is what the ping says.
   (void)sent;
   json id = client.next_id();
-  if (Status ping = client.send_request(id, "ping"); !ping.ok()) return Broken{"crash", "the connection closed: " + ping.message()};
+  if (Status ping = client.send_request(id, "ping"); !ping.ok()) return Verdict{FindingKind::kCrash, "the connection closed: " + ping.message()};
   auto response = client.await_response(id, deadline_in(timeout));
   std::vector<json> others = client.take_others();
   if (!response.ok()) {
-    return Broken{response.status().code() == StatusCode::kDeadlineExceeded ? "unresponsive" : "crash",
+    return Verdict{response.status().code() == StatusCode::kDeadlineExceeded ? FindingKind::kUnresponsive : FindingKind::kCrash,
                   "ping after the case: " + response.status().message()};
   }
   for (const json& message : others) {
     if (message.contains("error") && message["error"].is_object() && message["error"].value("code", 0) == jsonrpc::kInternalError) {
-      return Broken{"internal-error", "answered with -32603: " + message.dump(-1, ' ', false, json::error_handler_t::replace).substr(0, 300)};
+      return Verdict{FindingKind::kInternalError, "answered with -32603: " + message.dump(-1, ' ', false, json::error_handler_t::replace).substr(0, 300)};
     }
   }
   return std::nullopt;

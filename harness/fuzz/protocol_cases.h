@@ -11,6 +11,7 @@
 #include <string>
 
 #include "harness/engine/context.h"
+#include "harness/fuzz/finding.h"
 
 namespace mcp::harness::fuzz {
 
@@ -22,10 +23,7 @@ struct ProtocolCase {
 
 ProtocolCase make_protocol_case(std::uint64_t seed, bool stdio);
 
-struct Broken {
-  std::string kind;  // crash, unresponsive, internal-error
-  std::string detail;
-};
-std::optional<Broken> run_protocol_case(McpClient& client, const ProtocolCase& c, std::chrono::milliseconds timeout);
+// The case's verdict: crash, unresponsive or internal-error, or nullopt when the server coped.
+std::optional<Verdict> run_protocol_case(McpClient& client, const ProtocolCase& c, std::chrono::milliseconds timeout);
 
 }  // namespace mcp::harness::fuzz

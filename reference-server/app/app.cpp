@@ -2,21 +2,12 @@
 
 #include <fstream>
 
-#include "reference-server/conformance/conformance.h"
-#include "reference-server/demo/demo.h"
-#include "reference-server/domain/domain.h"
 #include "reference-server/filters/limits/limits_filter.h"
 #include "reference-server/filters/versioning/versioning_filter.h"
 
 namespace mcp::server {
 
 using json = nlohmann::json;
-
-json default_tool_lifecycles() {
-  return {{"create_invoice_v1", {{"status", "deprecated"}, {"sunset", "2027-03-31"}, {"replacement", "create_invoice_v2"}}},
-          {"search_tickets_v1", {{"status", "deprecated"}, {"sunset", "2027-06-30"}, {"replacement", "search_tickets_v2"}}},
-          {"search_tickets_v0", {{"status", "retired"}, {"sunset", "2026-06-30"}, {"replacement", "search_tickets_v2"}}}};
-}
 
 Status load_config_file(const std::string& path, AppConfig& config) {
   std::ifstream file(path);
@@ -47,13 +38,14 @@ StatusOr<std::unique_ptr<ReferenceApp>> ReferenceApp::create(const AppConfig& co
   std::unique_ptr<ReferenceApp> app(new ReferenceApp(config));
   ASSIGN_OR_RETURN(app->database_, Database::open(config.database));
   McpServer& server = app->server_;
-  RETURN_IF_ERROR(register_demo_tools(server));
-  RETURN_IF_ERROR(register_invoice_tools(server, *app->database_));
-  RETURN_IF_ERROR(register_ticket_tools(server, *app->database_));
-  RETURN_IF_ERROR(register_demo_resources(server));
-  RETURN_IF_ERROR(register_demo_prompts(server));
-  if (config.conformance_fixtures) RETURN_IF_ERROR(register_conformance_fixtures(server));
-  if (config.register_tools) RETURN_IF_ERROR(config.register_tools(server).with_context("registering the application's tools"));
+  // Parts register before the filter chain is configured, so that limits and
+  // tool_lifecycle can name their tools.
+  json lifecycles = json::object(), tool_limits = json::object();
+  for (const AppPart& part : config.parts) {
+    RETURN_IF_ERROR(part.install(server, *app->database_).with_context("installing the " + part.name + " part"));
+    lifecycles.merge_patch(part.tool_lifecycle);
+    tool_limits.merge_patch(part.tool_limits);
+  }
   // How often each handler ran: lets a harness prove that refused calls had no effect.
   RETURN_IF_ERROR(server.resources().add({.uri = "mcp-ref://stats/tool-executions",
                                           .name = "tool-executions",
@@ -61,15 +53,12 @@ StatusOr<std::unique_ptr<ReferenceApp>> ReferenceApp::create(const AppConfig& co
                                           .mime_type = "application/json",
                                           .read = [&server] { return server.execution_counts().dump(); }}));
   if (!config.filters) return app;
-  json lifecycles = default_tool_lifecycles();
   for (const auto& [tool, lifecycle] : config.tool_lifecycle.items()) lifecycles[tool] = lifecycle;
   // Filter order is the chain order: versioning answers retired calls before they
   // spend any budget; limits refuse before the handler runs.
   RETURN_IF_ERROR(install_versioning(server, lifecycles, config.today.empty() ? utc_today() : config.today)
                       .with_context("tool lifecycle configuration"));
-  json limits_json = {{"tools", {{"search_tickets_v1", {{"cost", 5}}}, {"search_tickets_v2", {{"cost", 5}}},
-                                  {"list_invoices_v1", {{"cost", 5}}}}},
-                       {"executions_resource", "mcp-ref://stats/tool-executions"}};
+  json limits_json = {{"tools", tool_limits}, {"executions_resource", "mcp-ref://stats/tool-executions"}};
   if (config.limits.is_object()) limits_json.merge_patch(config.limits);
   ASSIGN_OR_RETURN(LimitsConfig limits, LimitsConfig::from_json(limits_json, server.tools()));
   RETURN_IF_ERROR(install_limits(server, limits).with_context("limits configuration"));

@@ -6,6 +6,8 @@
 #include "mcp/base64.h"
 #include "mcp/protocol_version.h"
 #include "reference-server/core/event_log.h"
+#include "reference-server/wire/legacy/legacy_wire.h"
+#include "reference-server/wire/rev2026_07_28/per_request_wire.h"
 
 namespace mcp::server {
 
@@ -34,36 +36,6 @@ std::variant<json, RpcError> page_of(const json& items, const json& params, std:
 
 }  // namespace
 
-bool MessageHandler::accepts_batches(const std::string& version) const {
-  auto revision = protocol::find_revision(version);
-  return revision && revision->batches_required;
-}
-
-std::optional<json> handle_batch(MessageHandler& handler, const std::vector<jsonrpc::ParseOutcome>& batch,
-                                 Session& session, Outbound& out) {
-  if (!session.initialized() || !handler.accepts_batches(session.protocol_version())) {
-    std::string version = session.initialized() ? session.protocol_version() : "an uninitialized session";
-    return jsonrpc::make_error(nullptr, jsonrpc::kInvalidRequest, "Invalid Request: batches are not accepted in " + version);
-  }
-  if (batch.empty()) return jsonrpc::make_error(nullptr, jsonrpc::kInvalidRequest, "Invalid Request: empty batch");
-  json responses = json::array();
-  for (const jsonrpc::ParseOutcome& item : batch) {
-    if (const auto* rejection = std::get_if<jsonrpc::Rejection>(&item)) {
-      responses.push_back(handler.reject(*rejection));
-      continue;
-    }
-    const auto& message = std::get<jsonrpc::Message>(item);
-    if (message.is_request() && message.method() == "initialize") {
-      responses.push_back(jsonrpc::make_error(message.id(), jsonrpc::kInvalidRequest,
-                                              "Invalid Request: initialize must not be part of a batch"));
-    } else if (auto response = handler.handle_message(message, session, out)) {
-      responses.push_back(std::move(*response));
-    }
-  }
-  if (responses.empty()) return std::nullopt;
-  return responses;
-}
-
 std::string encode_cursor(std::string_view list, std::size_t offset) {
   return base64url_encode(std::string(list) + ":" + std::to_string(offset));
 }
@@ -87,29 +59,34 @@ McpServer::McpServer(ServerOptions options)
     options_.supported_versions = protocol::legacy_version_names();
     for (std::string& modern : protocol::modern_version_names()) options_.supported_versions.push_back(std::move(modern));
   }
-  methods_ = {
-      {"initialize", &McpServer::initialize},
-      {"ping", &McpServer::ping},
-      {"tools/list", &McpServer::list_tools},
-      {"tools/call", &McpServer::call_tool},
-      {"resources/list", &McpServer::list_resources},
-      {"resources/templates/list", &McpServer::list_resource_templates},
-      {"resources/read", &McpServer::read_resource},
-      {"prompts/list", &McpServer::list_prompts},
-      {"prompts/get", &McpServer::get_prompt},
-      {"logging/setLevel", &McpServer::set_log_level},
-      {"resources/subscribe", &McpServer::subscribe},
-      {"resources/unsubscribe", &McpServer::unsubscribe},
-      {"completion/complete", &McpServer::complete},
+  legacy_wire_ = std::make_unique<wire::LegacyWire>(*this);
+  per_request_wire_ = std::make_unique<wire::PerRequestWire>(*this);
+}
+
+McpServer::~McpServer() = default;
+
+McpServer::MethodTable McpServer::shared_methods() {
+  auto bind = [this](Outcome (McpServer::*method)(const Request&)) {
+    return [this, method](const Request& r) { return (this->*method)(r); };
   };
-  // 2026-07-28 removed initialize, ping, logging/setLevel and resources/(un)subscribe;
-  // server/discover and subscriptions/listen exist only there.
-  per_request_methods_ = methods_;
-  for (const char* removed : {"initialize", "ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe"}) {
-    per_request_methods_.erase(removed);
+  return {
+      {"tools/list", bind(&McpServer::list_tools)},
+      {"tools/call", bind(&McpServer::call_tool)},
+      {"resources/list", bind(&McpServer::list_resources)},
+      {"resources/templates/list", bind(&McpServer::list_resource_templates)},
+      {"resources/read", bind(&McpServer::read_resource)},
+      {"prompts/list", bind(&McpServer::list_prompts)},
+      {"prompts/get", bind(&McpServer::get_prompt)},
+      {"completion/complete", bind(&McpServer::complete)},
+  };
+}
+
+std::vector<std::string> McpServer::versions_of_era(bool modern) const {
+  std::vector<std::string> versions;
+  for (const std::string& v : options_.supported_versions) {
+    if (protocol::is_modern(v) == modern) versions.push_back(v);
   }
-  per_request_methods_["server/discover"] = &McpServer::discover;
-  per_request_methods_["subscriptions/listen"] = &McpServer::listen;
+  return versions;
 }
 
 std::optional<json> McpServer::handle_text(std::string_view text, Session& session, Outbound& out) {
@@ -129,32 +106,19 @@ std::optional<json> McpServer::handle_message(const jsonrpc::Message& message, S
     return std::nullopt;
   }
   std::unique_ptr<RequestScope> scope = observer_ ? observer_->start(message, session) : nullptr;
-  std::optional<json> response =
-      is_per_request(message) ? dispatch_per_request(message, session, out, scope.get()) : dispatch(message, session, out, scope.get());
+  std::optional<json> response = is_per_request(message) ? per_request_wire_->handle(message, session, out, scope.get())
+                                                         : legacy_wire_->handle(message, session, out, scope.get());
   if (scope) scope->finish(response);
   return response;
 }
 
-std::optional<json> McpServer::dispatch(const jsonrpc::Message& message, Session& session, Outbound& out, RequestScope* scope) {
-  const json& id = message.id();
-  std::string method = message.method();
-  auto entry = methods_.find(method);
-  if (entry == methods_.end()) return jsonrpc::make_error(id, jsonrpc::kMethodNotFound, "Method not found: " + method);
-  if (!session.initialized() && method != "initialize" && method != "ping") {
-    return jsonrpc::make_error(id, jsonrpc::kInvalidRequest, "Server not initialized: send initialize first");
-  }
-  std::optional<Outcome> outcome = run_method(entry->second, message, session, session, out, scope);
-  if (!outcome) return std::nullopt;  // the client no longer wants an answer
-  return respond(id, std::move(*outcome));
-}
-
-std::optional<McpServer::Outcome> McpServer::run_method(Method method, const jsonrpc::Message& message, Session& state,
+std::optional<McpServer::Outcome> McpServer::run_method(const Method& method, const jsonrpc::Message& message, Session& state,
                                                         Session& connection, Outbound& out, RequestScope* scope) {
   const json& id = message.id();
   CancelFlag cancelled = connection.track_request(id);
   Outcome outcome = RpcError{jsonrpc::kInternalError, "Internal error", nullptr};
   try {
-    outcome = (this->*method)(Request{id, message.params(), state, out, cancelled, scope});
+    outcome = method(Request{id, message.params(), state, out, cancelled, scope});
   } catch (const std::exception& e) {
     // A handler bug must cost one request, never the process; the details go to the
     // server's log, the client gets a plain -32603.
@@ -201,25 +165,6 @@ bool McpServer::offers_completions() const {
     if (!t.completions.empty()) return true;
   }
   return false;
-}
-
-McpServer::Outcome McpServer::initialize(const Request& r) {
-  auto requested = r.params.find("protocolVersion");
-  if (requested == r.params.end() || !requested->is_string()) {
-    return invalid_params("initialize requires params.protocolVersion (a string)");
-  }
-  if (!r.params.contains("capabilities") || !r.params["capabilities"].is_object()) {
-    return invalid_params("initialize requires params.capabilities (an object)");
-  }
-  std::string version = protocol::negotiate(requested->get<std::string>(), versions_of_era(false));
-  json client_info = r.params.value("clientInfo", json::object());
-  if (!r.session.begin(version, r.params["capabilities"], client_info)) {
-    return RpcError{jsonrpc::kInvalidRequest, "Session is already initialized", nullptr};
-  }
-  json result = {{"protocolVersion", version}, {"capabilities", capabilities(version)}, {"serverInfo", server_info(version)}};
-  if (!options_.instructions.empty()) result["instructions"] = options_.instructions;
-  if (!initialize_meta_.empty()) result["_meta"] = initialize_meta_;
-  return result;
 }
 
 json McpServer::server_info(const std::string& version) const {

@@ -21,6 +21,11 @@
 
 namespace mcp::server {
 
+namespace wire {
+class LegacyWire;
+class PerRequestWire;
+}  // namespace wire
+
 struct ServerOptions {
   std::string name = "mcp-reference-server";
   std::string title = "MCP Reference Server";
@@ -78,9 +83,13 @@ struct RpcError {
 };
 RpcError invalid_params(std::string message, nlohmann::json data = nullptr);
 
+// The protocol core: the era-blind handlers of every method. What differs by era
+// (admission, the method table, result shaping) is in wire/legacy and
+// wire/rev2026_07_28; what differs by revision inside a result is protocol::Revision.
 class McpServer : public MessageHandler {
  public:
   explicit McpServer(ServerOptions options = {});
+  ~McpServer() override;
 
   ToolRegistry& tools() { return tools_; }
   ResourceCatalog& resources() { return resources_; }
@@ -113,6 +122,8 @@ class McpServer : public MessageHandler {
   std::vector<std::string> per_request_versions() const { return versions_of_era(true); }
 
  private:
+  friend class wire::LegacyWire;
+  friend class wire::PerRequestWire;
   using Outcome = std::variant<nlohmann::json, RpcError>;
   struct Request {
     const nlohmann::json& id;
@@ -122,9 +133,11 @@ class McpServer : public MessageHandler {
     const CancelFlag& cancelled;
     RequestScope* scope;  // the observer's view of this request, if any
   };
-  using Method = Outcome (McpServer::*)(const Request&);
+  using Method = std::function<Outcome(const Request&)>;
+  using MethodTable = std::map<std::string, Method, std::less<>>;
 
-  Outcome initialize(const Request& r);
+  // Methods of both eras; each wire adds its own.
+  MethodTable shared_methods();
   Outcome ping(const Request& r);
   Outcome list_tools(const Request& r);
   Outcome call_tool(const Request& r);
@@ -137,21 +150,14 @@ class McpServer : public MessageHandler {
   Outcome subscribe(const Request& r);
   Outcome unsubscribe(const Request& r);
   Outcome complete(const Request& r);
-  // Modern era (2026-07-28): per-request _meta instead of a session (core/per_request.cpp).
-  Outcome discover(const Request& r);
-  Outcome listen(const Request& r);
-  std::optional<nlohmann::json> dispatch_per_request(const jsonrpc::Message& request, Session& connection, Outbound& out,
-                                                     RequestScope* scope);
-  void complete_per_request_result(const std::string& method, const std::string& version, nlohmann::json& result) const;
   nlohmann::json server_info(const std::string& version) const;
   // The supported versions of one era: modern (per request) or legacy (initialize).
   std::vector<std::string> versions_of_era(bool modern) const;
   bool offers_completions() const;
   void handle_notification(const jsonrpc::Message& message, Session& session);
-  std::optional<nlohmann::json> dispatch(const jsonrpc::Message& request, Session& session, Outbound& out, RequestScope* scope);
   // Runs one method with `state` as the request's session and `connection` tracking it
   // for cancellation; nullopt when it was cancelled.
-  std::optional<Outcome> run_method(Method method, const jsonrpc::Message& request, Session& state,
+  std::optional<Outcome> run_method(const Method& method, const jsonrpc::Message& request, Session& state,
                                     Session& connection, Outbound& out, RequestScope* scope);
   static nlohmann::json respond(const nlohmann::json& id, Outcome outcome);
 
@@ -164,29 +170,14 @@ class McpServer : public MessageHandler {
   ResourceCatalog resources_;
   PromptCatalog prompts_;
   FilterChain filters_;
-  std::map<std::string, Method, std::less<>> methods_;
-  std::map<std::string, Method, std::less<>> per_request_methods_;
   nlohmann::json initialize_meta_ = nlohmann::json::object();
   std::shared_ptr<RequestObserver> observer_;
   RequestStateSealer request_state_;
   mutable std::mutex executions_mutex_;
   std::map<std::string, long long> executions_;
+  std::unique_ptr<wire::LegacyWire> legacy_wire_;
+  std::unique_ptr<wire::PerRequestWire> per_request_wire_;
 };
-
-// A JSON-RPC batch: each message handled in order and the responses gathered into
-// one array (nullopt when none is due). Only sessions on 2025-03-26 accept batches,
-// later revisions removed them, and initialize is never batched; a refused batch
-// gets one error object.
-std::optional<nlohmann::json> handle_batch(MessageHandler& handler, const std::vector<jsonrpc::ParseOutcome>& batch,
-                                           Session& session, Outbound& out);
-
-// Whether a request speaks the modern era: its _meta names a protocol version, or it
-// is server/discover (which only exists there).
-bool is_per_request(const jsonrpc::Message& message);
-// The first problem with a modern request's required _meta fields (2026-07-28
-// basic/index.mdx "Per-request protocol fields"), or nullopt. Transports use it to
-// answer HTTP 400 before the request runs.
-std::optional<RpcError> per_request_meta_error(const nlohmann::json& params);
 
 // Opaque pagination cursors: clients must treat them as opaque, the server must
 // reject ones it did not mint (-32602).

@@ -1,3 +1,4 @@
+#include <charconv>
 #include <limits>
 
 #include "mcp/base64.h"
@@ -186,10 +187,10 @@ Status register_invoice_tools(McpServer& server, Database& db) {
         long long before = std::numeric_limits<long long>::max();
         if (args.contains("cursor")) {
           auto raw = base64_decode(args["cursor"].get<std::string>());
-          try {
-            if (!raw || raw->rfind("inv:", 0) != 0) throw std::invalid_argument("cursor");
-            before = std::stoll(raw->substr(4));
-          } catch (const std::exception&) {
+          const char* end = raw ? raw->data() + raw->size() : nullptr;
+          auto parsed = raw && raw->rfind("inv:", 0) == 0 ? std::from_chars(raw->data() + 4, end, before)
+                                                          : std::from_chars_result{nullptr, std::errc::invalid_argument};
+          if (parsed.ec != std::errc() || parsed.ptr != end) {
             return error_result("cursor is not one this tool issued; start without a cursor", {{"code", "invalid_cursor"}});
           }
         }

@@ -9,6 +9,7 @@
 
 #include "mcp/line_framing.h"
 #include "reference-server/transport/worker_pool.h"
+#include "reference-server/wire/legacy/legacy_wire.h"
 
 namespace mcp::server {
 

@@ -118,7 +118,7 @@ json shrink(CheckContext& ctx, const std::string& tool, json arguments, const Sh
 
 // Writes the input as a repro file for `mcp-harness replay`; the sentence that says where.
 // Named by check and tool, so that two checks breaking one tool keep both inputs.
-std::string write_repro(CheckContext& ctx, const std::string& check, const std::string& kind, const std::string& detail,
+std::string write_repro(CheckContext& ctx, const std::string& check, fuzz::FindingKind kind, const std::string& detail,
                         const std::string& tool, const json& arguments) {
   fuzz::Finding finding;
   finding.kind = kind;
@@ -152,7 +152,7 @@ Outcome every_call_answered(CheckContext& ctx, const std::string& check, const s
     if (!broken) continue;
     bool hung = Clock::now() - start >= ctx.timeout();
     json input = smaller && !hung ? shrink(ctx, name, arguments, smaller) : arguments;
-    std::string repro = write_repro(ctx, check, hung ? "hang" : "crash", "tools/call with " + what + " " + *broken, name, input);
+    std::string repro = write_repro(ctx, check, hung ? fuzz::FindingKind::kHang : fuzz::FindingKind::kCrash, "tools/call with " + what + " " + *broken, name, input);
     return fail("tools/call " + name + " with " + what + " " + *broken + repro,
                 "a result or an error within " + std::to_string(ctx.timeout().count()) + " ms, and the server alive",
                 "arguments " + compact(input, 300));

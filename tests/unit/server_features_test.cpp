@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "reference-server/conformance/conformance.h"
+#include "reference-server/wire/legacy/legacy_wire.h"
 #include "tests/unit/server_core_fixture.h"
 
 namespace mcp::server {

@@ -8,6 +8,7 @@
 #include "reference-server/transport/http/inflight_limiter.h"
 #include "reference-server/transport/http/legacy_endpoint.h"
 #include "reference-server/transport/http/per_request_endpoint.h"
+#include "reference-server/wire/rev2026_07_28/per_request_wire.h"
 
 namespace mcp::server {
 

@@ -4,6 +4,7 @@
 
 #include "reference-server/transport/http/inflight_limiter.h"
 #include "reference-server/transport/http/sse_writer.h"
+#include "reference-server/wire/legacy/legacy_wire.h"
 
 namespace mcp::server::http {
 

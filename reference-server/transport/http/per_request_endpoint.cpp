@@ -3,6 +3,7 @@
 #include "mcp/protocol_version.h"
 #include "mcp/request_headers.h"
 #include "reference-server/transport/http/sse_writer.h"
+#include "reference-server/wire/rev2026_07_28/per_request_wire.h"
 
 namespace mcp::server::http {
 

@@ -1,4 +1,4 @@
-#include "suites/per-request/per_request_support.h"
+#include "suites/per_request_support.h"
 
 #include "mcp/json_rpc.h"
 
@@ -71,6 +71,37 @@ json answer_input_request(const json& request) {
     return {{"role", "assistant"}, {"content", {{"type", "text"}, {"text", "mcp-harness sample"}}}, {"model", "mcp-harness"}};
   }
   return {{"roots", json::array()}};
+}
+
+std::string caching_problem(const json& result) {
+  auto ttl = result.find("ttlMs");
+  if (ttl == result.end()) return "no ttlMs";
+  if (!ttl->is_number_integer() || ttl->get<long long>() < 0) return "ttlMs " + ttl->dump() + " is not a non-negative integer";
+  auto scope = result.find("cacheScope");
+  if (scope == result.end()) return "no cacheScope";
+  if (*scope != "public" && *scope != "private") return "cacheScope " + scope->dump() + " is neither \"public\" nor \"private\"";
+  return "";
+}
+
+StatusOr<std::vector<std::pair<std::string, json>>> sample_results(Session& s) {
+  std::vector<std::pair<std::string, json>> results = {{"server/discover", s.initialize_response.value("result", json())}};
+  struct Listed {
+    const char* capability;
+    const char* method;
+  };
+  for (const Listed& list : {Listed{"tools", "tools/list"}, Listed{"prompts", "prompts/list"},
+                             Listed{"resources", "resources/list"}, Listed{"resources", "resources/templates/list"}}) {
+    if (!s.has_capability(list.capability)) continue;
+    ASSIGN_OR_RETURN(json response, s.client.request(list.method));
+    if (!response.contains("result")) return failed_precondition(std::string(list.method) + " failed: " + compact(response));
+    results.emplace_back(list.method, response["result"]);
+  }
+  for (const auto& [method, result] : std::vector<std::pair<std::string, json>>(results)) {
+    if (method != "resources/list" || !result.contains("resources") || result["resources"].empty()) continue;
+    ASSIGN_OR_RETURN(json read, s.client.request("resources/read", {{"uri", result["resources"][0].value("uri", "")}}));
+    if (read.contains("result")) results.emplace_back("resources/read", read["result"]);
+  }
+  return results;
 }
 
 }  // namespace mcp::harness::suites::per_request

@@ -1,9 +1,11 @@
-// Helpers of the 2026-07-28 (per-request) suite: sending a request exactly as a check
+// Helpers of the 2026-07-28 (per-request) checks, wherever their area's folder is: sending a request exactly as a check
 // built it (the client adds no _meta), over either transport, and judging protocol
 // errors together with the HTTP status the modern era ties to them.
 #pragma once
 
 #include <map>
+#include <utility>
+#include <vector>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -38,6 +40,14 @@ nlohmann::json answer_input_request(const nlohmann::json& request);
 // The client capabilities an input request needs ("elicitation", "sampling", "roots"); empty if unknown.
 std::string capability_for(const std::string& method);
 
+// What is wrong with a modern result's caching fields (caching.mdx), or "".
+std::string caching_problem(const nlohmann::json& result);
+// The results a check can gather from any server: discover, the first page of every
+// list it declares, and the first listed resource read; {method, result}.
+StatusOr<std::vector<std::pair<std::string, nlohmann::json>>> sample_results(Session& s);
+
 inline const std::string kModernDocs = "2026-07-28";
+// Checks that call tools to watch what comes back call at most this many.
+inline constexpr std::size_t kMaxToolsCalled = 10;
 
 }  // namespace mcp::harness::suites::per_request

@@ -1,11 +1,10 @@
-// 2026-07-28, the per-request era: server/discover, the _meta every request carries,
-// resultType and caching fields on results, statelessness, resource-not-found's new
-// code and W3C formats for trace context keys.
+// 2026-07-28 has no initialize: server/discover, the _meta every request carries
+// (protocol version, client capabilities, W3C trace context), resultType on every
+// result, and statelessness.
 #include "mcp/json_rpc.h"
 #include "mcp/protocol_version.h"
-#include "mcp/request_headers.h"
 #include "mcp/trace_context.h"
-#include "suites/per-request/per_request_support.h"
+#include "suites/per_request_support.h"
 #include "suites/suites.h"
 
 namespace mcp::harness::suites {
@@ -14,40 +13,6 @@ using json = nlohmann::json;
 using namespace per_request;
 
 namespace {
-
-// What is wrong with a result's caching fields (caching.mdx), or "".
-std::string caching_problem(const json& result) {
-  auto ttl = result.find("ttlMs");
-  if (ttl == result.end()) return "no ttlMs";
-  if (!ttl->is_number_integer() || ttl->get<long long>() < 0) return "ttlMs " + ttl->dump() + " is not a non-negative integer";
-  auto scope = result.find("cacheScope");
-  if (scope == result.end()) return "no cacheScope";
-  if (*scope != "public" && *scope != "private") return "cacheScope " + scope->dump() + " is neither \"public\" nor \"private\"";
-  return "";
-}
-
-// The results a check can gather from any server: discover, the first page of every
-// list it declares, and the first listed resource read; {method, result}.
-StatusOr<std::vector<std::pair<std::string, json>>> sample_results(Session& s) {
-  std::vector<std::pair<std::string, json>> results = {{"server/discover", s.initialize_response.value("result", json())}};
-  struct Listed {
-    const char* capability;
-    const char* method;
-  };
-  for (const Listed& list : {Listed{"tools", "tools/list"}, Listed{"prompts", "prompts/list"},
-                             Listed{"resources", "resources/list"}, Listed{"resources", "resources/templates/list"}}) {
-    if (!s.has_capability(list.capability)) continue;
-    ASSIGN_OR_RETURN(json response, s.client.request(list.method));
-    if (!response.contains("result")) return failed_precondition(std::string(list.method) + " failed: " + compact(response));
-    results.emplace_back(list.method, response["result"]);
-  }
-  for (const auto& [method, result] : std::vector<std::pair<std::string, json>>(results)) {
-    if (method != "resources/list" || !result.contains("resources") || result["resources"].empty()) continue;
-    ASSIGN_OR_RETURN(json read, s.client.request("resources/read", {{"uri", result["resources"][0].value("uri", "")}}));
-    if (read.contains("result")) results.emplace_back("resources/read", read["result"]);
-  }
-  return results;
-}
 
 // What is wrong with the trace context keys in a message's _meta, or "".
 std::string trace_context_problem(const json& message) {
@@ -70,7 +35,7 @@ std::string trace_context_problem(const json& message) {
 
 }  // namespace
 
-void register_per_request(Registry& registry) {
+void register_discover(Registry& registry) {
   registry.add({
       .id = "discover.result-shape",
       .level = Level::kMust,
@@ -198,51 +163,6 @@ void register_per_request(Registry& registry) {
   });
 
   registry.add({
-      .id = "caching.fields",
-      .level = Level::kMust,
-      .requirement = "\"Servers MUST include caching hints on results with resultType: \"complete\" returned by "
-                     "the following operations\": server/discover, tools/list, prompts/list, resources/list, "
-                     "resources/templates/list and resources/read carry ttlMs (a non-negative integer) and "
-                     "cacheScope (\"public\" or \"private\").",
-      .spec_ref = spec(kModernDocs, "server/utilities/caching.mdx", ""),
-      .procedure = "Gathers those results (for the capabilities the server declares) and reads ttlMs and cacheScope.",
-      .min_version = kFirstModernVersion,
-      .run = [](CheckContext& ctx) -> Outcome {
-        REQUIRE_OK(Session s, open_session(ctx), "server/discover");
-        REQUIRE_OK(auto results, sample_results(s), "gathering results");
-        std::string seen;
-        for (const auto& [method, result] : results) {
-          if (std::string problem = caching_problem(result); !problem.empty()) {
-            return fail("the " + method + " result has " + problem, "ttlMs and cacheScope", compact(result, 300));
-          }
-          seen += (seen.empty() ? "" : ", ") + method + " " + result["cacheScope"].get<std::string>() + " " +
-                  std::to_string(result["ttlMs"].get<long long>()) + " ms";
-        }
-        return pass(seen);
-      },
-  });
-
-  registry.add({
-      .id = "resources.read.not-found-code",
-      .level = Level::kMust,
-      .requirement = "\"Implementations of this protocol version MUST NOT emit these codes: -32002 — resource "
-                     "not found (2025-11-25 and earlier; replaced by -32602).\" Reading a resource that does "
-                     "not exist is answered with -32602.",
-      .spec_ref = spec(kModernDocs, "server/resources.mdx", "Error Handling"),
-      .procedure = "Reads a URI no server has and expects error -32602.",
-      .min_version = kFirstModernVersion,
-      .capability = "resources",
-      .run = [](CheckContext& ctx) -> Outcome {
-        REQUIRE_OK(Session s, open_session(ctx), "server/discover");
-        if (!s.has_capability("resources")) return skip_without_capability("resources");
-        REQUIRE_OK(json response, s.client.request("resources/read", {{"uri", "mcp-harness://does-not-exist/resource"}}),
-                   "resources/read");
-        REQUIRE(expect_error(response, jsonrpc::kInvalidParams, "reading an unknown resource"));
-        return pass();
-      },
-  });
-
-  registry.add({
       .id = "statelessness.first-request",
       .level = Level::kMust,
       .requirement = "\"Servers MUST NOT rely on prior requests over the same connection to establish context "
@@ -292,33 +212,6 @@ void register_per_request(Registry& registry) {
           }
         }
         return pass(std::to_string(messages.size()) + " messages");
-      },
-  });
-
-  registry.add({
-      .id = "tools.x-mcp-header.valid",
-      .level = Level::kMust,
-      .requirement = "Of x-mcp-header values: each \"MUST NOT be empty\", \"MUST match HTTP field-name token "
-                     "syntax\", \"MUST be case-insensitively unique among all x-mcp-header values in the "
-                     "inputSchema\", \"MUST only be applied to parameters with primitive types (integer, "
-                     "string, boolean)\" and \"MUST only be applied to properties that are statically reachable "
-                     "from the schema root\".",
-      .spec_ref = spec(kModernDocs, "basic/transports/streamable-http.mdx", "Schema Extension"),
-      .procedure = "Lists every tool and checks each inputSchema's x-mcp-header annotations against the constraints.",
-      .min_version = kFirstModernVersion,
-      .run = [](CheckContext& ctx) -> Outcome {
-        ToolListing tour = list_all_tools(ctx);
-        if (tour.outcome) return *tour.outcome;
-        std::size_t annotated = 0;
-        for (const json& tool : tour.tools) {
-          HeaderParameters declared = header_parameters(tool.value("inputSchema", json::object()));
-          if (!declared.invalid.empty()) {
-            return fail(tool.value("name", "?") + ": " + declared.invalid, "valid x-mcp-header annotations",
-                        compact(tool.value("inputSchema", json()), 300));
-          }
-          annotated += !declared.parameters.empty();
-        }
-        return pass(std::to_string(tour.tools.size()) + " tools, " + std::to_string(annotated) + " with header parameters");
       },
   });
 }

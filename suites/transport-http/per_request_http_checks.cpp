@@ -3,7 +3,7 @@
 #include "mcp/base64.h"
 #include "mcp/json_rpc.h"
 #include "mcp/request_headers.h"
-#include "suites/per-request/per_request_support.h"
+#include "suites/per_request_support.h"
 #include "suites/suites.h"
 
 namespace mcp::harness::suites {

@@ -1,14 +1,11 @@
-// The modern era (2026-07-28 on): no initialize and no session. Every request names
-// its protocol version and client capabilities in _meta, so each one is served with
-// a Session of its own built from those fields; the connection's Session only tracks
-// it for cancellation. Legacy clients keep the initialize path in server.cpp.
+#include "reference-server/wire/rev2026_07_28/per_request_wire.h"
+
 #include <algorithm>
 #include <chrono>
 #include <thread>
 
 #include "mcp/profile_meta.h"
 #include "mcp/protocol_version.h"
-#include "reference-server/core/server.h"
 
 namespace mcp::server {
 
@@ -66,28 +63,32 @@ std::optional<RpcError> per_request_meta_error(const json& params) {
   return std::nullopt;
 }
 
-std::vector<std::string> McpServer::versions_of_era(bool modern) const {
-  std::vector<std::string> versions;
-  for (const std::string& v : options_.supported_versions) {
-    if (protocol::is_modern(v) == modern) versions.push_back(v);
-  }
-  return versions;
+}  // namespace mcp::server
+
+namespace mcp::server::wire {
+
+PerRequestWire::PerRequestWire(McpServer& server) : server_(server) {
+  // 2026-07-28 removed initialize, ping, logging/setLevel and resources/(un)subscribe;
+  // server/discover and subscriptions/listen exist only here.
+  methods_ = server_.shared_methods();
+  methods_["server/discover"] = [this](const McpServer::Request& r) { return discover(r); };
+  methods_["subscriptions/listen"] = [this](const McpServer::Request& r) { return listen(r); };
 }
 
-std::optional<json> McpServer::dispatch_per_request(const jsonrpc::Message& message, Session& connection, Outbound& out,
-                                                    RequestScope* scope) {
+std::optional<json> PerRequestWire::handle(const jsonrpc::Message& message, Session& connection, Outbound& out,
+                                          RequestScope* scope) {
   const json& id = message.id();
   const json& params = message.params();
-  if (auto error = per_request_meta_error(params)) return respond(id, *error);
+  if (auto error = per_request_meta_error(params)) return McpServer::respond(id, *error);
   const json& meta = params["_meta"];
   std::string version = meta[protocol::kMetaProtocolVersion].get<std::string>();
-  std::vector<std::string> versions = per_request_versions();
+  std::vector<std::string> versions = server_.per_request_versions();
   if (std::find(versions.begin(), versions.end(), version) == versions.end()) {
     return jsonrpc::make_error(id, jsonrpc::kUnsupportedProtocolVersion, "Unsupported protocol version: " + version,
                                {{"supported", versions}, {"requested", version}});
   }
-  auto entry = per_request_methods_.find(message.method());
-  if (entry == per_request_methods_.end()) {
+  auto entry = methods_.find(message.method());
+  if (entry == methods_.end()) {
     return jsonrpc::make_error(id, jsonrpc::kMethodNotFound, "Method not found: " + message.method());
   }
 
@@ -104,31 +105,31 @@ std::optional<json> McpServer::dispatch_per_request(const jsonrpc::Message& mess
   // A retry after an InputRequiredResult: earlier answers in requestState, new ones in inputResponses.
   json answers = json::object();
   if (auto state = params.find("requestState"); state != params.end()) {
-    if (!state->is_string()) return respond(id, meta_error("requestState must be a string"));
+    if (!state->is_string()) return McpServer::respond(id, meta_error("requestState must be a string"));
     static const json kNoArguments = json::object();
     RequestBinding binding{request.principal(), jsonrpc::string_member(params, "name"),
                            params.contains("arguments") ? params["arguments"] : kNoArguments};
-    StatusOr<json> opened = request_state_.open(state->get<std::string>(), binding, RequestStateSealer::now());
-    if (!opened.ok()) return respond(id, meta_error(opened.status().message()));
+    StatusOr<json> opened = server_.request_state_.open(state->get<std::string>(), binding, RequestStateSealer::now());
+    if (!opened.ok()) return McpServer::respond(id, meta_error(opened.status().message()));
     answers = std::move(opened).value();
   }
   if (auto responses = params.find("inputResponses"); responses != params.end()) {
-    if (!responses->is_object()) return respond(id, meta_error("inputResponses must be an object"));
+    if (!responses->is_object()) return McpServer::respond(id, meta_error("inputResponses must be an object"));
     answers.update(*responses);
   }
   request.set_input_responses(std::move(answers));
 
-  std::optional<Outcome> outcome = run_method(entry->second, message, request, connection, out, scope);
+  std::optional<McpServer::Outcome> outcome = server_.run_method(entry->second, message, request, connection, out, scope);
   if (!outcome) return std::nullopt;
-  if (auto* result = std::get_if<json>(&*outcome)) complete_per_request_result(message.method(), version, *result);
-  return respond(id, std::move(*outcome));
+  if (auto* result = std::get_if<json>(&*outcome)) shape_result(message.method(), version, *result);
+  return McpServer::respond(id, std::move(*outcome));
 }
 
-void McpServer::complete_per_request_result(const std::string& method, const std::string& version, json& result) const {
+void PerRequestWire::shape_result(const std::string& method, const std::string& version, json& result) const {
   if (!result.contains("resultType")) result["resultType"] = "complete";
   json& meta = result["_meta"];
   if (!meta.is_object()) meta = json::object();
-  meta[protocol::kMetaServerInfo] = server_info(version);
+  meta[protocol::kMetaServerInfo] = server_.server_info(version);
   if (result["resultType"] != "complete") return;
   for (const CachePolicy& policy : kCachePolicies) {
     if (method != policy.method) continue;
@@ -137,11 +138,11 @@ void McpServer::complete_per_request_result(const std::string& method, const std
   }
 }
 
-McpServer::Outcome McpServer::discover(const Request& r) {
+McpServer::Outcome PerRequestWire::discover(const McpServer::Request& r) {
   std::string version = r.session.protocol_version();
-  json result = {{"supportedVersions", per_request_versions()}, {"capabilities", capabilities(version)}};
-  if (!options_.instructions.empty()) result["instructions"] = options_.instructions;
-  if (!initialize_meta_.empty()) result["_meta"] = initialize_meta_;
+  json result = {{"supportedVersions", server_.per_request_versions()}, {"capabilities", server_.capabilities(version)}};
+  if (!server_.options().instructions.empty()) result["instructions"] = server_.options().instructions;
+  if (!server_.initialize_meta_.empty()) result["_meta"] = server_.initialize_meta_;
   return result;
 }
 
@@ -149,7 +150,7 @@ McpServer::Outcome McpServer::discover(const Request& r) {
 // cancels it (closing the HTTP stream, or notifications/cancelled on stdio). The
 // catalogue never changes while served, so only resource subscriptions are honoured
 // and no notification is ever due; list_changed types are left out of the agreement.
-McpServer::Outcome McpServer::listen(const Request& r) {
+McpServer::Outcome PerRequestWire::listen(const McpServer::Request& r) {
   auto filter = r.params.find("notifications");
   if (filter == r.params.end() || !filter->is_object()) {
     return invalid_params("subscriptions/listen requires params.notifications (a SubscriptionFilter object)");
@@ -158,7 +159,7 @@ McpServer::Outcome McpServer::listen(const Request& r) {
   if (auto uris = filter->find("resourceSubscriptions"); uris != filter->end() && uris->is_array()) {
     json known = json::array();
     for (const json& uri : *uris) {
-      if (uri.is_string() && resources_.read(uri.get<std::string>())) known.push_back(uri);
+      if (uri.is_string() && server_.resources().read(uri.get<std::string>())) known.push_back(uri);
     }
     agreed["resourceSubscriptions"] = known;
   }
@@ -169,4 +170,4 @@ McpServer::Outcome McpServer::listen(const Request& r) {
   return json{{"_meta", subscription}};
 }
 
-}  // namespace mcp::server
+}  // namespace mcp::server::wire
