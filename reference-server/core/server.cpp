@@ -297,11 +297,8 @@ McpServer::Outcome McpServer::read_resource(const Request& r) {
   auto uri = r.params.find("uri");
   if (uri == r.params.end() || !uri->is_string()) return invalid_params("resources/read requires params.uri (a string)");
   auto contents = resources_.read(uri->get<std::string>());
-  if (!contents) {
-    // 2026-07-28 moved "resource not found" from -32002 to -32602.
-    int code = protocol::is_modern(r.session.protocol_version()) ? jsonrpc::kInvalidParams : jsonrpc::kResourceNotFound;
-    return RpcError{code, "Resource not found", {{"uri", *uri}}};
-  }
+  // -32002; the per-request wire answers -32602, which replaced it in 2026-07-28.
+  if (!contents) return RpcError{jsonrpc::kResourceNotFound, "Resource not found", {{"uri", *uri}}};
   return json{{"contents", *contents}};
 }
 

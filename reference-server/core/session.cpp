@@ -120,9 +120,14 @@ void Session::set_input_responses(nlohmann::json answers) {
   input_responses_ = std::move(answers);
 }
 
+bool Session::input_by_retry() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return input_responses_.has_value();
+}
+
 nlohmann::json Session::input_responses() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return input_responses_;
+  return input_responses_.value_or(nlohmann::json::object());
 }
 
 void Session::subscribe(const std::string& uri) {

@@ -73,9 +73,12 @@ class Session {
   // Requests to the client (sampling, elicitation) and their answers.
   ClientRequests& client_requests() { return client_requests_; }
 
-  // Modern era: the answers a retried request carries (inputResponses merged with
-  // requestState), keyed as the InputRequiredResult asked.
+  // The per-request era (wire/rev2026_07_28 calls this on every request's Session):
+  // the client's input comes back in a retry after an InputRequiredResult, never as the
+  // answer to a server-to-client request. `answers` are what the retry carries
+  // (inputResponses merged with requestState), keyed as the InputRequiredResult asked.
   void set_input_responses(nlohmann::json answers);
+  bool input_by_retry() const;
   nlohmann::json input_responses() const;
 
   // resources/subscribe: the URIs this session asked to hear about.
@@ -101,7 +104,7 @@ class Session {
   // bounded, since a late cancellation of a finished request must not hit a reused id.
   std::deque<std::pair<std::string, std::chrono::steady_clock::time_point>> cancelled_early_;
   std::set<std::string> subscriptions_;
-  nlohmann::json input_responses_ = nlohmann::json::object();
+  std::optional<nlohmann::json> input_responses_;
   ClientRequests client_requests_;
 };
 

@@ -51,7 +51,7 @@ StatusOr<json> ToolContext::ask_client(const std::string& method, json params, s
       {"sampling/createMessage", "sampling"}, {"elicitation/create", "elicitation"}, {"roots/list", "roots"}};
   auto needed = kCapabilityFor.find(method);
   if (needed == kCapabilityFor.end()) return invalid_argument("not a request a server may ask a client: " + method);
-  bool modern = protocol::is_modern(session_.protocol_version());
+  bool modern = session_.input_by_retry();
   if (modern && needed_) return waiting_for_client();
   // Never ask for what the client did not declare (lifecycle "Operation"; mrtr.mdx).
   if (!client_supports(needed->second)) {

@@ -49,6 +49,8 @@ for kind, argument, body in steps:
         tail = "\n".join(done.stdout.splitlines()[-4:])
         print(tail, flush=True)
         if done.returncode != 0:
+            # Every failure line (a run in two eras prints the first era's far above the tail), then the tail.
+            print("\n".join(line for line in done.stdout.splitlines() if " FAIL " in line or "ERROR" in line))
             print(done.stdout[-4000:])
             sys.exit(f"step failed with exit {done.returncode}")
 PY

@@ -77,52 +77,64 @@ PerRequestWire::PerRequestWire(McpServer& server) : server_(server) {
 
 std::optional<json> PerRequestWire::handle(const jsonrpc::Message& message, Session& connection, Outbound& out,
                                           RequestScope* scope) {
-  const json& id = message.id();
-  const json& params = message.params();
-  if (auto error = per_request_meta_error(params)) return McpServer::respond(id, *error);
-  const json& meta = params["_meta"];
-  std::string version = meta[protocol::kMetaProtocolVersion].get<std::string>();
-  std::vector<std::string> versions = server_.per_request_versions();
-  if (std::find(versions.begin(), versions.end(), version) == versions.end()) {
-    return jsonrpc::make_error(id, jsonrpc::kUnsupportedProtocolVersion, "Unsupported protocol version: " + version,
-                               {{"supported", versions}, {"requested", version}});
-  }
+  if (auto refused = check_meta(message)) return refused;
   auto entry = methods_.find(message.method());
   if (entry == methods_.end()) {
-    return jsonrpc::make_error(id, jsonrpc::kMethodNotFound, "Method not found: " + message.method());
+    return jsonrpc::make_error(message.id(), jsonrpc::kMethodNotFound, "Method not found: " + message.method());
   }
-
   Session request(connection.id());
+  if (auto refused = open_request(message, connection, request)) return refused;
+  std::optional<McpServer::Outcome> outcome = server_.run_method(entry->second, message, request, connection, out, scope);
+  if (!outcome) return std::nullopt;
+  if (auto* result = std::get_if<json>(&*outcome)) shape_result(message.method(), request.protocol_version(), *result);
+  // "Implementations of this protocol version MUST NOT emit these codes: -32002 —
+  // resource not found (... replaced by -32602)."
+  if (auto* error = std::get_if<RpcError>(&*outcome); error && error->code == jsonrpc::kResourceNotFound) {
+    error->code = jsonrpc::kInvalidParams;
+  }
+  return McpServer::respond(message.id(), std::move(*outcome));
+}
+
+std::optional<json> PerRequestWire::check_meta(const jsonrpc::Message& message) const {
+  if (auto error = per_request_meta_error(message.params())) return McpServer::respond(message.id(), *error);
+  std::string version = message.params()["_meta"][protocol::kMetaProtocolVersion].get<std::string>();
+  std::vector<std::string> versions = server_.per_request_versions();
+  if (std::find(versions.begin(), versions.end(), version) != versions.end()) return std::nullopt;
+  return jsonrpc::make_error(message.id(), jsonrpc::kUnsupportedProtocolVersion, "Unsupported protocol version: " + version,
+                             {{"supported", versions}, {"requested", version}});
+}
+
+std::optional<json> PerRequestWire::open_request(const jsonrpc::Message& message, const Session& connection,
+                                                 Session& request) const {
+  const json& params = message.params();
+  const json& meta = params["_meta"];
   // Without an authenticated caller, the run id stands in for one (as the session id
   // does in the legacy era), so one agent run's limits do not spill onto another's.
   std::string run = jsonrpc::string_member(meta, mcp::profile::kRunIdMetaKey);
   request.set_principal(connection.authenticated() || run.empty() ? connection.principal() : "run:" + run);
   request.set_owner(connection.owner());  // a run id names limits' scope, never whose data this is
-  request.begin(version, meta[protocol::kMetaClientCapabilities], meta.value(protocol::kMetaClientInfo, json::object()));
+  request.begin(meta[protocol::kMetaProtocolVersion].get<std::string>(), meta[protocol::kMetaClientCapabilities],
+                meta.value(protocol::kMetaClientInfo, json::object()));
   if (auto level = meta.find(protocol::kMetaLogLevel); level != meta.end()) {
     request.set_log_level(log_severity(level->get<std::string>()));
   }
   // A retry after an InputRequiredResult: earlier answers in requestState, new ones in inputResponses.
   json answers = json::object();
   if (auto state = params.find("requestState"); state != params.end()) {
-    if (!state->is_string()) return McpServer::respond(id, meta_error("requestState must be a string"));
+    if (!state->is_string()) return McpServer::respond(message.id(), meta_error("requestState must be a string"));
     static const json kNoArguments = json::object();
     RequestBinding binding{request.principal(), jsonrpc::string_member(params, "name"),
                            params.contains("arguments") ? params["arguments"] : kNoArguments};
     StatusOr<json> opened = server_.request_state_.open(state->get<std::string>(), binding, RequestStateSealer::now());
-    if (!opened.ok()) return McpServer::respond(id, meta_error(opened.status().message()));
+    if (!opened.ok()) return McpServer::respond(message.id(), meta_error(opened.status().message()));
     answers = std::move(opened).value();
   }
   if (auto responses = params.find("inputResponses"); responses != params.end()) {
-    if (!responses->is_object()) return McpServer::respond(id, meta_error("inputResponses must be an object"));
+    if (!responses->is_object()) return McpServer::respond(message.id(), meta_error("inputResponses must be an object"));
     answers.update(*responses);
   }
   request.set_input_responses(std::move(answers));
-
-  std::optional<McpServer::Outcome> outcome = server_.run_method(entry->second, message, request, connection, out, scope);
-  if (!outcome) return std::nullopt;
-  if (auto* result = std::get_if<json>(&*outcome)) shape_result(message.method(), version, *result);
-  return McpServer::respond(id, std::move(*outcome));
+  return std::nullopt;
 }
 
 void PerRequestWire::shape_result(const std::string& method, const std::string& version, json& result) const {

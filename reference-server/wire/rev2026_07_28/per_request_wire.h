@@ -21,6 +21,11 @@ class PerRequestWire {
                                        RequestScope* scope);
 
  private:
+  // The request's _meta and protocol version; an error response when refused.
+  std::optional<nlohmann::json> check_meta(const jsonrpc::Message& message) const;
+  // The request's own Session, from its _meta and a retry's answers; an error response when refused.
+  std::optional<nlohmann::json> open_request(const jsonrpc::Message& message, const Session& connection,
+                                             Session& request) const;
   McpServer::Outcome discover(const McpServer::Request& r);
   McpServer::Outcome listen(const McpServer::Request& r);
   void shape_result(const std::string& method, const std::string& version, nlohmann::json& result) const;
