@@ -1,4 +1,8 @@
-// Per-connection state: one for a stdio process, one per Streamable HTTP session.
+// The state requests run with. In the initialize era one Session is the connection's
+// (a stdio process, a Streamable HTTP session) and its requests share it; in the
+// per-request era (2026-07-28) each request gets a Session of its own built from its
+// _meta (wire/rev2026_07_28), and the connection's Session only tracks it for
+// cancellation.
 #pragma once
 
 #include <atomic>
@@ -34,6 +38,8 @@ class DiscardOutbound final : public Outbound {
 
 using CancelFlag = std::shared_ptr<std::atomic<bool>>;
 
+// Who is calling, on which protocol version with which client capabilities, and the
+// requests in flight (see the file comment for which Session a request gets).
 class Session {
  public:
   explicit Session(std::string id = {}) : id_(std::move(id)) {}
