@@ -42,9 +42,9 @@ class FuzzRun {
   void judge_tool_call(const ToolCase& c, const CallResult& call);
   void check_still_answers_ping();
   // One finding per kind and tool (or protocol case): false if this one was seen.
-  bool first_of_its_kind(FindingKind kind, const std::string& where) {
-    return seen_.insert(std::string(kind_name(kind)) + ":" + where).second;
-  }
+  bool first_of_its_kind(FindingKind kind, const std::string& where) { return seen_.insert(seen_key(kind, where)).second; }
+  bool already_found(FindingKind kind, const std::string& where) const { return seen_.count(seen_key(kind, where)) > 0; }
+  static std::string seen_key(FindingKind kind, const std::string& where) { return std::string(kind_name(kind)) + ":" + where; }
   void record(Finding finding);
   std::string stop_reason(Clock::time_point start) const;
   void report_progress(Clock::time_point start);
@@ -195,7 +195,7 @@ void FuzzRun::judge_tool_call(const ToolCase& c, const CallResult& call) {
 void FuzzRun::check_still_answers_ping() {
   if (report_.calls - calls_at_last_ping_ < 100 || !live_.is_open()) return;
   calls_at_last_ping_ = report_.calls;
-  if (seen_.count(std::string(kind_name(FindingKind::kUnresponsive)) + ":")) return;  // pinging a wedged server costs a timeout
+  if (already_found(FindingKind::kUnresponsive, "")) return;  // pinging a wedged server costs a timeout
   if (answers_ping(live_.client(), options_.call_timeout)) return;
   first_of_its_kind(FindingKind::kUnresponsive, "");
   Finding f;

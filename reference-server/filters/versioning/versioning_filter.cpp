@@ -103,10 +103,9 @@ void VersioningFilter::on_result(const ToolCall& call, json& result) {
 }
 
 void VersioningFilter::register_stats(MetricsRegistry& registry) const {
-  registry.add_counter("mcp_versioning_calls_total", "Calls to tool versions past current, by what the filter did.",
-                       "action=\"refused_retired\"", retired_refused_);
-  registry.add_counter("mcp_versioning_calls_total", "Calls to tool versions past current, by what the filter did.",
-                       "action=\"served_deprecated\"", deprecated_served_);
+  const char* help = "Calls to tool versions past current, by what the filter did.";
+  registry.add_counter("mcp_versioning_calls_total", help, "action=\"refused_retired\"", retired_refused_);
+  registry.add_counter("mcp_versioning_calls_total", help, "action=\"served_deprecated\"", deprecated_served_);
 }
 
 Status install_versioning(McpServer& server, const json& lifecycles, const std::string& today) {

@@ -242,12 +242,9 @@ void HttpServerTransport::register_metrics(MetricsRegistry& registry) const {
   impl_->per_request.register_stats(registry);
   const ConnectionStats& connections = impl_->http.stats();
   const char* refused = "Connections or requests the connection guard refused, by reason.";
-  registry.add_reader("mcp_http_connection_refused_total", refused, "counter", "reason=\"connection_cap\"",
-                      [&connections] { return static_cast<double>(connections.refused_connections.load()); });
-  registry.add_reader("mcp_http_connection_refused_total", refused, "counter", "reason=\"head_too_large\"",
-                      [&connections] { return static_cast<double>(connections.head_too_large.load()); });
-  registry.add_reader("mcp_http_connection_refused_total", refused, "counter", "reason=\"timed_out\"",
-                      [&connections] { return static_cast<double>(connections.timed_out.load()); });
+  registry.add_counter("mcp_http_connection_refused_total", refused, "reason=\"connection_cap\"", connections.refused_connections);
+  registry.add_counter("mcp_http_connection_refused_total", refused, "reason=\"head_too_large\"", connections.head_too_large);
+  registry.add_counter("mcp_http_connection_refused_total", refused, "reason=\"timed_out\"", connections.timed_out);
   registry.add_reader("mcp_http_connections_open", "HTTP connections open now.", "gauge", "",
                       [&connections] { return static_cast<double>(connections.open_connections.load()); });
 }
