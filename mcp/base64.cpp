@@ -65,4 +65,13 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return out;
 }
 
+std::optional<std::string> base64_decode_padded(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::size_t data = text.find('=');
+  if (data != std::string_view::npos && (text.size() - data > 2 || text.find_first_not_of('=', data) != std::string_view::npos)) {
+    return std::nullopt;
+  }
+  return base64_decode(text);
+}
+
 }  // namespace mcp

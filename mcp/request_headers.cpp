@@ -154,7 +154,8 @@ std::string encode_header_value(const std::string& value) {
 
 std::optional<std::string> decode_header_value(const std::string& header) {
   if (!looks_encoded(header)) return header;
-  return base64_decode(header.substr(kPrefix.size(), header.size() - kPrefix.size() - kSuffix.size()));
+  // Strictly padded: the SEP-2243 test cases refuse "=?base64?SGVsbG8?=" (no padding).
+  return base64_decode_padded(header.substr(kPrefix.size(), header.size() - kPrefix.size() - kSuffix.size()));
 }
 
 }  // namespace mcp

@@ -176,7 +176,7 @@ Status register_prompts(PromptCatalog& prompts) {
   auto user = [](json content) { return json{{"role", "user"}, {"content", std::move(content)}}; };
   RETURN_IF_ERROR(prompts.add({.name = "test_simple_prompt",
                                .description = "A simple prompt without arguments",
-                               .render = [user](const json&) {
+                               .render = [user](const json&, ToolContext&) {
                                  return json::array({user(text_block("This is a simple prompt for testing."))});
                                }}));
   RETURN_IF_ERROR(prompts.add(
@@ -184,7 +184,7 @@ Status register_prompts(PromptCatalog& prompts) {
        .description = "A prompt with required arguments",
        .arguments = {{"arg1", "First test argument", true, {"paris", "park", "party", "test"}},
                      {"arg2", "Second test argument", true, {}}},
-       .render = [user](const json& args) {
+       .render = [user](const json& args, ToolContext&) {
          return json::array({user(text_block("Prompt with arguments: arg1='" + args["arg1"].get<std::string>() +
                                              "', arg2='" + args["arg2"].get<std::string>() + "'"))});
        }}));
@@ -192,14 +192,14 @@ Status register_prompts(PromptCatalog& prompts) {
       {.name = "test_prompt_with_embedded_resource",
        .description = "A prompt that includes an embedded resource",
        .arguments = {{"resourceUri", "URI of the resource to embed", true, {}}},
-       .render = [user](const json& args) {
+       .render = [user](const json& args, ToolContext&) {
          std::string uri = args["resourceUri"];
          return json::array({user(embedded(uri, "text/plain", "Embedded resource content for testing.")),
                              user(text_block("Please process the embedded resource above."))});
        }}));
   return prompts.add({.name = "test_prompt_with_image",
                       .description = "A prompt that includes image content",
-                      .render = [user](const json&) {
+                      .render = [user](const json&, ToolContext&) {
                         return json::array({user(image_block()), user(text_block("Please analyze the image above."))});
                       }});
 }
@@ -209,7 +209,8 @@ Status register_prompts(PromptCatalog& prompts) {
 Status register_conformance_fixtures(McpServer& server) {
   RETURN_IF_ERROR(register_tools(server.tools()));
   RETURN_IF_ERROR(register_resources(server.resources()));
-  return register_prompts(server.prompts());
+  RETURN_IF_ERROR(register_prompts(server.prompts()));
+  return register_input_fixtures(server);
 }
 
 }  // namespace mcp::server

@@ -12,6 +12,8 @@
 
 namespace mcp::server {
 
+class ToolContext;
+
 struct ResourceSpec {
   std::string uri;
   std::string name;
@@ -63,8 +65,9 @@ struct PromptSpec {
   std::string title;
   std::string description;
   std::vector<PromptArgument> arguments;
-  // Returns the prompt's messages for validated arguments (all required present).
-  std::function<nlohmann::json(const nlohmann::json& arguments)> render;
+  // Returns the prompt's messages for validated arguments (all required present). The
+  // context asks the client for input as a tool's does (ToolContext::ask_client).
+  std::function<nlohmann::json(const nlohmann::json& arguments, ToolContext& context)> render;
 };
 
 class PromptCatalog {

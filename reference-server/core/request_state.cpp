@@ -25,7 +25,7 @@ std::string RequestStateSealer::mac(const RequestBinding& binding, const std::st
   // Lengths first, so that no two bindings serialise to the same text.
   std::string arguments = jsonrpc::serialize(binding.arguments);
   std::string text = std::to_string(binding.principal.size()) + ":" + binding.principal + "\n" +
-                     std::to_string(binding.tool.size()) + ":" + binding.tool + "\n" + arguments + "\n" + payload;
+                     std::to_string(binding.target.size()) + ":" + binding.target + "\n" + arguments + "\n" + payload;
   return base64url_encode(jose::hmac_sha256(key_, text));
 }
 

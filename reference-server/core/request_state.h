@@ -16,9 +16,10 @@ namespace mcp::server {
 // What a requestState is bound to: who asked, and which request it continues.
 struct RequestBinding {
   std::string principal;
-  std::string tool;
+  std::string target;  // input_target(method, name): state for one tool never opens for a prompt of its name
   nlohmann::json arguments;
 };
+inline std::string input_target(const std::string& method, const std::string& name) { return method + " " + name; }
 
 class RequestStateSealer {
  public:

@@ -242,21 +242,7 @@ McpServer::Outcome McpServer::invoke_tool(const RegisteredTool& tool, const json
       log_event("error", "tool_failed", {{"tool", tool.spec.name}, {"error", e.what()}});
       result = error_result("Tool " + tool.spec.name + " failed unexpectedly; the server logged the details.");
     }
-    // What the call needs from the client answers for it, whatever the handler returned.
-    if (const auto& needed = context.client_input_needed()) {
-      if (const auto* asked = std::get_if<InputRequired>(&*needed)) {
-        result = asked->result(asked->answered.empty() ? ""
-                                                       : request_state_.seal(asked->answered,
-                                                                             {r.session.principal(), tool.spec.name, arguments},
-                                                                             RequestStateSealer::now()));
-      } else {
-        const std::string& capability = std::get<MissingClientCapability>(*needed).capability;
-        std::string message = "This request needs the client capability \"" + capability + "\"";
-        refused = RpcError{jsonrpc::kMissingRequiredClientCapability, message,
-                           {{"requiredCapabilities", {{capability, json::object()}}}}};
-        result = error_result(message);
-      }
-    }
+    refused = settle_client_input(context, r, "tools/call", tool.spec.name, arguments, result);
     bool final_result = result.value("resultType", "complete") == "complete";
     if (tool.output_validator && final_result && !result.value("isError", false)) {
       auto structured = result.find("structuredContent");
@@ -274,6 +260,22 @@ McpServer::Outcome McpServer::invoke_tool(const RegisteredTool& tool, const json
   auto revision = protocol::find_revision(r.session.protocol_version());
   if (revision && !revision->structured_content) result.erase("structuredContent");
   return result;
+}
+
+std::optional<RpcError> McpServer::settle_client_input(const ToolContext& context, const Request& r, const std::string& method,
+                                                       const std::string& name, const json& arguments, json& result) const {
+  const auto& needed = context.client_input_needed();
+  if (!needed) return std::nullopt;
+  if (const auto* asked = std::get_if<InputRequired>(&*needed)) {
+    // Sealed even with no answers yet: the retry is then bound to this caller and request.
+    result = asked->result(request_state_.seal(asked->answered, {r.session.principal(), input_target(method, name), arguments},
+                                                RequestStateSealer::now()));
+    return std::nullopt;
+  }
+  const std::string& capability = std::get<MissingClientCapability>(*needed).capability;
+  std::string message = "This request needs the client capability \"" + capability + "\"";
+  result = error_result(message);
+  return RpcError{jsonrpc::kMissingRequiredClientCapability, message, {{"requiredCapabilities", {{capability, json::object()}}}}};
 }
 
 json McpServer::execution_counts() const {
@@ -367,7 +369,10 @@ McpServer::Outcome McpServer::get_prompt(const Request& r) {
       return invalid_params("Prompt argument " + arg.name + " must be a string", {{"argument", arg.name}});
     }
   }
-  json result = {{"messages", prompt->render(arguments)}};
+  ToolContext context(arguments, json(), r.cancelled, r.session, r.out);
+  json result = {{"messages", prompt->render(arguments, context)}};
+  if (auto refused = settle_client_input(context, r, "prompts/get", prompt->name, arguments, result)) return *refused;
+  if (result.value("resultType", "complete") != "complete") return result;
   if (!prompt->description.empty()) result["description"] = prompt->description;
   return result;
 }

@@ -164,6 +164,11 @@ class McpServer : public MessageHandler {
   nlohmann::json tool_listing(const RegisteredTool& tool, std::string_view version) const;
   nlohmann::json capabilities(const std::string& version) const;
   Outcome invoke_tool(const RegisteredTool& tool, const nlohmann::json& arguments, const Request& r);
+  // What a handler needs from the client answers for it, whatever it returned: `result`
+  // becomes an InputRequiredResult with sealed requestState, or the -32021 error is returned.
+  std::optional<RpcError> settle_client_input(const ToolContext& context, const Request& r, const std::string& method,
+                                              const std::string& name, const nlohmann::json& arguments,
+                                              nlohmann::json& result) const;
 
   ServerOptions options_;
   ToolRegistry tools_;

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <map>
+#include <set>
 
 #include "mcp/base64.h"
 #include "mcp/json_rpc.h"
@@ -47,23 +48,52 @@ bool ToolContext::client_supports(const std::string& capability) const {
 }
 
 StatusOr<json> ToolContext::ask_client(const std::string& method, json params, std::chrono::milliseconds timeout) {
+  std::string key = "input-" + std::to_string(questions_asked_ + 1);
+  ASSIGN_OR_RETURN(json answers, ask_client_all({{key, method, std::move(params)}}, timeout));
+  return std::move(answers[key]);
+}
+
+StatusOr<json> ToolContext::ask_client_all(std::vector<ClientQuestion> questions, std::chrono::milliseconds timeout) {
   static const std::map<std::string, std::string> kCapabilityFor = {
       {"sampling/createMessage", "sampling"}, {"elicitation/create", "elicitation"}, {"roots/list", "roots"}};
-  auto needed = kCapabilityFor.find(method);
-  if (needed == kCapabilityFor.end()) return invalid_argument("not a request a server may ask a client: " + method);
   bool modern = session_.input_by_retry();
   if (modern && needed_) return waiting_for_client();
-  // Never ask for what the client did not declare (lifecycle "Operation"; mrtr.mdx).
-  if (!client_supports(needed->second)) {
+  std::set<std::string> keys;
+  for (const ClientQuestion& question : questions) {
+    auto needed = kCapabilityFor.find(question.method);
+    if (needed == kCapabilityFor.end()) return invalid_argument("not a request a server may ask a client: " + question.method);
+    // inputRequests keys "MUST be unique within the scope of the request" (mrtr.mdx).
+    if (question.key.empty() || !keys.insert(question.key).second) {
+      return invalid_argument("each question needs its own non-empty key: \"" + question.key + "\"");
+    }
+    // Never ask for what the client did not declare (lifecycle "Operation"; mrtr.mdx).
+    if (client_supports(needed->second)) continue;
     if (!modern) return failed_precondition("the client did not declare the " + needed->second + " capability");
     needed_ = MissingClientCapability{needed->second};
     return waiting_for_client();
   }
-  if (!modern) return session_.client_requests().call(out_, method, std::move(params), timeout, cancelled_);
-  std::string key = "input-" + std::to_string(++questions_asked_);
-  json answered = session_.input_responses();
-  if (answered.contains(key)) return answered[key];
-  needed_ = InputRequired{key, {{"method", method}, {"params", std::move(params)}}, std::move(answered)};
+  questions_asked_ += static_cast<int>(questions.size());
+  json answers = json::object();
+  if (!modern) {
+    for (ClientQuestion& question : questions) {
+      ASSIGN_OR_RETURN(answers[question.key], session_.client_requests().call(out_, question.method, std::move(question.params),
+                                                                              timeout, cancelled_));
+    }
+    return answers;
+  }
+  const json answered = session_.input_responses();
+  json unanswered = json::object();
+  for (ClientQuestion& question : questions) {
+    if (auto answer = answered.find(question.key); answer != answered.end()) {
+      answers[question.key] = used_answers_[question.key] = *answer;
+    } else {
+      unanswered[question.key] = {{"method", question.method}, {"params", std::move(question.params)}};
+    }
+  }
+  if (unanswered.empty()) return answers;
+  // Answers the handler never asked for are dropped here: "the server SHOULD ignore
+  // any information it does not recognize or need" (mrtr.mdx), and requestState stays small.
+  needed_ = InputRequired{std::move(unanswered), used_answers_};
   return waiting_for_client();
 }
 
@@ -75,9 +105,7 @@ Status ToolContext::waiting_for_client() const {
 }
 
 json InputRequired::result(const std::string& request_state) const {
-  json result = {{"resultType", "input_required"}, {"inputRequests", {{key, request}}}};
-  if (!request_state.empty()) result["requestState"] = request_state;
-  return result;
+  return {{"resultType", "input_required"}, {"inputRequests", requests}, {"requestState", request_state}};
 }
 
 ToolResult text_result(const std::string& text) {

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <variant>
+#include <vector>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -25,16 +26,22 @@ struct ToolSpec {
   nlohmann::json meta;           // null or the tool's _meta
 };
 
+// One question for the client: `key` names it in inputRequests and in the answers.
+struct ClientQuestion {
+  std::string key;
+  std::string method;  // elicitation/create, sampling/createMessage or roots/list
+  nlohmann::json params;
+};
+
 // Modern era (2026-07-28): a server cannot send the client requests; ask_client
 // records InputRequired and returns an error, and the call answers with an
 // InputRequiredResult naming what it needs, whatever the handler returned. The client
 // retries with the answers, and the handler runs again from the start, this time
 // finding them (multi round-trip requests, basic/patterns/mrtr.mdx).
 struct InputRequired {
-  std::string key;          // "input-N": the Nth question this call asks
-  nlohmann::json request;   // {method, params}
-  nlohmann::json answered;  // every answer the call has so far, carried in requestState
-  // requestState: `answered`, sealed by the server (core/request_state.h); empty when none.
+  nlohmann::json requests;  // inputRequests: key -> {method, params}, the questions not yet answered
+  nlohmann::json answered;  // the answers the handler used so far, carried in requestState
+  // requestState: `answered`, sealed by the server and bound to the request (core/request_state.h).
   nlohmann::json result(const std::string& request_state) const;
 };
 // ask_client for a capability the request's clientCapabilities did not declare (-32021).
@@ -63,13 +70,19 @@ class ToolContext {
   void log(const std::string& level, const nlohmann::json& data);
   // True when the client declared `capability` (e.g. "sampling", "elicitation") in initialize.
   bool client_supports(const std::string& capability) const;
-  // Sends a request to the client (sampling/createMessage, elicitation/create) on the
-  // call's stream and waits for its result; errors, timeouts and cancellation as a Status.
-  // In the modern era it returns the answer the retry carries; otherwise it records what
-  // the call needs (client_input_needed) and returns an error the handler just passes on.
-  // Once something is needed, every later question returns the same error.
+  // Sends a request to the client (sampling/createMessage, elicitation/create, roots/list)
+  // on the call's stream and waits for its result; errors, timeouts and cancellation as a
+  // Status. In the modern era it returns the answer the retry carries; otherwise it
+  // records what the call needs (client_input_needed) and returns an error the handler
+  // just passes on. Once something is needed, every later question returns the same error.
+  // Its questions are keyed "input-1", "input-2", ... in the order asked.
   StatusOr<nlohmann::json> ask_client(const std::string& method, nlohmann::json params,
                                       std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  // Several questions at once, under keys the tool chooses (unique within the call):
+  // the answers as {key: result}. In the modern era the unanswered ones go out together
+  // in one InputRequiredResult; otherwise they are sent one after another.
+  StatusOr<nlohmann::json> ask_client_all(std::vector<ClientQuestion> questions,
+                                          std::chrono::milliseconds timeout = std::chrono::seconds(60));
   // Set by ask_client in the modern era: the server answers with it instead of the
   // handler's result (a handler cannot lose it by catching or ignoring an error).
   const std::optional<ClientInputNeeded>& client_input_needed() const { return needed_; }
@@ -82,6 +95,7 @@ class ToolContext {
   Outbound& out_;
   double last_progress_ = -1;
   int questions_asked_ = 0;
+  nlohmann::json used_answers_ = nlohmann::json::object();  // the retry's answers the handler asked for
   std::optional<ClientInputNeeded> needed_;
 
   Status waiting_for_client() const;  // the error ask_client returns while needed_ is set

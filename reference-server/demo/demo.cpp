@@ -172,7 +172,7 @@ Status register_demo_prompts(McpServer& server) {
        .title = "Summarize text",
        .description = "Asks the model for a one-paragraph summary.",
        .arguments = {{"text", "The text to summarize", true}},
-       .render = [](const json& args) {
+       .render = [](const json& args, ToolContext&) {
          return json::array({{{"role", "user"},
                               {"content", {{"type", "text"}, {"text", "Summarize in one paragraph:\n" + args["text"].get<std::string>()}}}}});
        }}));
@@ -180,7 +180,7 @@ Status register_demo_prompts(McpServer& server) {
                       .title = "Greeting",
                       .description = "A friendly greeting, optionally by name.",
                       .arguments = {{"name", "Who to greet", false, {"Ada", "Alan", "Grace", "Grete"}}},
-                      .render = [](const json& args) {
+                      .render = [](const json& args, ToolContext&) {
                         std::string name = args.value("name", std::string("there"));
                         return json::array({{{"role", "user"}, {"content", {{"type", "text"}, {"text", "Say hello to " + name + "."}}}}});
                       }});

@@ -231,6 +231,11 @@ TEST(RequestHeaders, EncodesUnsafeValuesAndDecodesThemBack) {
     EXPECT_EQ(decode_header_value(encoded), unsafe);
   }
   EXPECT_FALSE(decode_header_value("=?base64?!!!?=").has_value());
+  // Canonical padding only (the SEP-2243 test cases): "Hello" is SGVsbG8=.
+  EXPECT_EQ(decode_header_value("=?base64?SGVsbG8=?="), "Hello");
+  for (std::string malformed : {"=?base64?SGVsbG8?=", "=?base64?SGVsbG8==?=", "=?base64?SGV=bG8=?=", "=?base64?SGVs!!!bG8=?="}) {
+    EXPECT_FALSE(decode_header_value(malformed).has_value()) << malformed;
+  }
   EXPECT_EQ(encode_header_value(""), "=?base64?" "?=") << "empty headers are dropped by many HTTP stacks";
   EXPECT_EQ(decode_header_value("=?base64?" "?="), "");
   EXPECT_EQ(mcp_name_source("resources/read", {{"uri", "x://y"}}), "x://y");

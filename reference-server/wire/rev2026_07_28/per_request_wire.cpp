@@ -123,7 +123,7 @@ std::optional<json> PerRequestWire::open_request(const jsonrpc::Message& message
   if (auto state = params.find("requestState"); state != params.end()) {
     if (!state->is_string()) return McpServer::respond(message.id(), meta_error("requestState must be a string"));
     static const json kNoArguments = json::object();
-    RequestBinding binding{request.principal(), jsonrpc::string_member(params, "name"),
+    RequestBinding binding{request.principal(), input_target(message.method(), jsonrpc::string_member(params, "name")),
                            params.contains("arguments") ? params["arguments"] : kNoArguments};
     StatusOr<json> opened = server_.request_state_.open(state->get<std::string>(), binding, RequestStateSealer::now());
     if (!opened.ok()) return McpServer::respond(message.id(), meta_error(opened.status().message()));
