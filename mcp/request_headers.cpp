@@ -137,7 +137,12 @@ bool header_parameter_matches(const HeaderParameter& parameter, const std::strin
 }
 
 std::optional<std::string> mcp_name_source(const std::string& method, const nlohmann::json& params) {
-  const char* key = method == "tools/call" || method == "prompts/get" ? "name" : method == "resources/read" ? "uri" : nullptr;
+  // The tasks extension routes by task (SEP-2663 "Streamable HTTP: Routing Headers").
+  bool task_method = method == "tasks/get" || method == "tasks/update" || method == "tasks/cancel";
+  const char* key = method == "tools/call" || method == "prompts/get" ? "name"
+                    : method == "resources/read"                       ? "uri"
+                    : task_method                                      ? "taskId"
+                                                                       : nullptr;
   if (!key || !params.is_object()) return std::nullopt;
   auto value = params.find(key);
   if (value == params.end() || !value->is_string()) return std::nullopt;

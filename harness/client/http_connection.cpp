@@ -82,6 +82,10 @@ std::string describe_failure(httplib::Error error, const std::string& scheme) {
     case httplib::Error::Read:
       return std::string("the connection ended without a complete HTTP response") +
              (scheme == "http" ? " (if the server speaks TLS on this port, use https://)" : "");
+    case httplib::Error::Write:
+      // A TLS server may close on the first plain bytes before the write completes.
+      return std::string("the connection closed while the request was being sent") +
+             (scheme == "http" ? " (if the server speaks TLS on this port, use https://)" : "");
     case httplib::Error::Connection: return "could not connect (nothing listening there, or unreachable)";
     case httplib::Error::SSLServerVerification:
       return "the server's TLS certificate is not trusted or does not name this host (a self-signed staging "

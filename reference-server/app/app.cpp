@@ -4,10 +4,25 @@
 
 #include "reference-server/filters/limits/limits_filter.h"
 #include "reference-server/filters/versioning/versioning_filter.h"
+#include "reference-server/storage/sqlite_task_store.h"
 
 namespace mcp::server {
 
 using json = nlohmann::json;
+
+Status read_task_options(const json& settings, TaskOptions& options) {
+  for (const auto& [key, value] : settings.items()) {
+    if (!value.is_number_unsigned() || value.get<unsigned long long>() == 0) {
+      return invalid_argument("tasks." + key + " must be a positive integer");
+    }
+    if (key == "ttl_ms") options.ttl_ms = value;
+    else if (key == "poll_interval_ms") options.poll_interval_ms = value;
+    else if (key == "workers") options.workers = value;
+    else if (key == "max_unfinished_per_principal") options.max_unfinished_per_principal = value;
+    else return invalid_argument("unknown setting tasks." + key);
+  }
+  return ok_status();
+}
 
 Status load_config_file(const std::string& path, AppConfig& config) {
   std::ifstream file(path);
@@ -21,6 +36,7 @@ Status load_config_file(const std::string& path, AppConfig& config) {
     else if (key == "limits" && value.is_object()) config.limits = value;
     else if (key == "log_redaction" && value.is_boolean()) config.log_redaction = value;
     else if (key == "auth" && value.is_object()) config.auth = value;
+    else if (key == "tasks" && value.is_object()) RETURN_IF_ERROR(read_task_options(value, config.tasks).with_context(path));
     else return invalid_argument(path + ": unknown or mistyped setting \"" + key + "\"");
   }
   return ok_status();
@@ -46,6 +62,8 @@ StatusOr<std::unique_ptr<ReferenceApp>> ReferenceApp::create(const AppConfig& co
     lifecycles.merge_patch(part.tool_lifecycle);
     tool_limits.merge_patch(part.tool_limits);
   }
+  // Tasks live in the same database as the domain, so they survive a restart with it.
+  server.enable_tasks(std::make_shared<SqliteTaskStore>(*app->database_), config.tasks);
   // How often each handler ran: lets a harness prove that refused calls had no effect.
   RETURN_IF_ERROR(server.resources().add({.uri = "mcp-ref://stats/tool-executions",
                                           .name = "tool-executions",

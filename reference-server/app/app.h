@@ -32,9 +32,13 @@ struct AppConfig {
   // false: no versioning, limits or telemetry (bench/ measures the chain's overhead this way).
   bool filters = true;
   nlohmann::json auth;  // auth::AuthConfig::from_json; applied by the transports (null = no auth)
+  TaskOptions tasks;    // config file "tasks": {ttl_ms, poll_interval_ms, workers, max_unfinished_per_principal}
 };
 
-// Reads a JSON configuration file ({"database", "page_size", "tool_lifecycle", "limits", "auth"}).
+// The "tasks" settings of a configuration file.
+Status read_task_options(const nlohmann::json& settings, TaskOptions& options);
+
+// Reads a JSON configuration file ({"database", "page_size", "tool_lifecycle", "limits", "auth", "tasks"}).
 Status load_config_file(const std::string& path, AppConfig& config);
 
 class ReferenceApp {

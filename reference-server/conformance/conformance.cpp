@@ -210,6 +210,7 @@ Status register_conformance_fixtures(McpServer& server) {
   RETURN_IF_ERROR(register_tools(server.tools()));
   RETURN_IF_ERROR(register_resources(server.resources()));
   RETURN_IF_ERROR(register_prompts(server.prompts()));
+  RETURN_IF_ERROR(register_task_fixtures(server.tools()));
   return register_input_fixtures(server);
 }
 

@@ -13,5 +13,7 @@ namespace mcp::server {
 Status register_conformance_fixtures(McpServer& server);
 // The 0.2.x fixtures that ask the client for input (input_fixtures.cpp).
 Status register_input_fixtures(McpServer& server);
+// The tasks-* fixtures (task_fixtures.cpp).
+Status register_task_fixtures(ToolRegistry& tools);
 
 }  // namespace mcp::server

@@ -150,6 +150,10 @@ json McpServer::capabilities(const std::string& version) const {
                    {"resources", {{"subscribe", true}, {"listChanged", false}}},
                    {"prompts", {{"listChanged", false}}},
                    {"logging", json::object()}};
+  // 2025-11-25 utilities/tasks; 2026-07-28 declares the extension in server/discover instead.
+  if (tasks_ && version == "2025-11-25") {
+    declared["tasks"] = {{"list", json::object()}, {"cancel", json::object()}, {"requests", {{"tools", {{"call", json::object()}}}}}};
+  }
   // The completions capability exists from 2025-03-26 on; declare it only with something to offer.
   if (offers_completions() && protocol::revision_or_oldest(version).completions) declared["completions"] = json::object();
   return declared;
@@ -179,6 +183,9 @@ json McpServer::tool_listing(const RegisteredTool& tool, std::string_view versio
   const ToolSpec& spec = tool.spec;
   json entry = {{"name", spec.name}, {"inputSchema", spec.input_schema}};
   if (!spec.description.empty()) entry["description"] = spec.description;
+  if (tasks_ && version == "2025-11-25" && spec.task_support != TaskSupport::kForbidden) {
+    entry["execution"] = {{"taskSupport", task_support_name(spec.task_support)}};
+  }
   const protocol::Revision& revision = protocol::revision_or_oldest(version);
   if (!spec.annotations.is_null() && revision.tool_annotations) {
     entry["annotations"] = spec.annotations;
@@ -218,6 +225,9 @@ McpServer::Outcome McpServer::call_tool(const Request& r) {
 }
 
 McpServer::Outcome McpServer::invoke_tool(const RegisteredTool& tool, const json& arguments, const Request& r) {
+  TaskAsk ask = task_ask(r);
+  if (auto refused = task_refusal(tool, ask, r)) return *refused;  // before any filter: no work can be done
+  if (tool.spec.task_support == TaskSupport::kForbidden) ask = TaskAsk::kNone;
   json meta = r.params.value("_meta", json::object());
   if (!meta.is_object()) meta = json::object();
   ToolCall call{tool.spec.name, arguments, meta, r.session};
@@ -230,36 +240,49 @@ McpServer::Outcome McpServer::invoke_tool(const RegisteredTool& tool, const json
     if (verdict.refused() && r.scope) r.scope->on_refused(filters_.name_of(ran - 1));
   } else {
     ToolContext context(arguments, meta.value("progressToken", json()), r.cancelled, r.session, r.out);
-    {
-      std::lock_guard<std::mutex> lock(executions_mutex_);
-      ++executions_[tool.spec.name];
-    }
-    try {
-      result = tool.handler(context);
-    } catch (const std::exception& e) {
-      // An exception is a bug, not an answer: its text (paths, SQL, stack details)
-      // goes to the server's log, never to the model, which gets a tool error it can report.
-      log_event("error", "tool_failed", {{"tool", tool.spec.name}, {"error", e.what()}});
-      result = error_result("Tool " + tool.spec.name + " failed unexpectedly; the server logged the details.");
-    }
+    if (ask != TaskAsk::kNone) context.set_task_mode(ToolContext::TaskMode::kMayBecomeTask);
+    result = run_handler(tool, context);
     refused = settle_client_input(context, r, "tools/call", tool.spec.name, arguments, result);
-    bool final_result = result.value("resultType", "complete") == "complete";
-    if (tool.output_validator && final_result && !result.value("isError", false)) {
-      auto structured = result.find("structuredContent");
-      std::vector<SchemaError> violations = structured == result.end()
-                                                ? std::vector<SchemaError>{{"", "", "structuredContent is missing"}}
-                                                : tool.output_validator->validate(*structured);
-      if (!violations.empty()) {
-        result = error_result("Tool " + tool.spec.name + " produced output violating its outputSchema: " +
-                              describe_errors(violations));
-      }
+    if (!refused && context.failure()) refused = RpcError{context.failure()->code, context.failure()->message, nullptr};
+    if (!refused && !context.client_input_needed() && context.became_task()) {
+      Outcome started = start_task(tool, arguments, context, r, ask);
+      if (auto* error = std::get_if<RpcError>(&started)) refused = *error;
+      else result = std::get<json>(std::move(started));
     }
+    check_output(tool, result);
   }
   filters_.complete(call, result, ran);
   if (refused) return *refused;
   auto revision = protocol::find_revision(r.session.protocol_version());
   if (revision && !revision->structured_content) result.erase("structuredContent");
   return result;
+}
+
+json McpServer::run_handler(const RegisteredTool& tool, ToolContext& context) {
+  {
+    std::lock_guard<std::mutex> lock(executions_mutex_);
+    ++executions_[tool.spec.name];
+  }
+  try {
+    return tool.handler(context);
+  } catch (const std::exception& e) {
+    // An exception is a bug, not an answer: its text (paths, SQL, stack details)
+    // goes to the server's log, never to the model, which gets a tool error it can report.
+    log_event("error", "tool_failed", {{"tool", tool.spec.name}, {"error", e.what()}});
+    return error_result("Tool " + tool.spec.name + " failed unexpectedly; the server logged the details.");
+  }
+}
+
+void McpServer::check_output(const RegisteredTool& tool, json& result) const {
+  bool final_result = result.value("resultType", "complete") == "complete";
+  if (!tool.output_validator || !final_result || result.value("isError", false)) return;
+  auto structured = result.find("structuredContent");
+  std::vector<SchemaError> violations = structured == result.end()
+                                            ? std::vector<SchemaError>{{"", "", "structuredContent is missing"}}
+                                            : tool.output_validator->validate(*structured);
+  if (!violations.empty()) {
+    result = error_result("Tool " + tool.spec.name + " produced output violating its outputSchema: " + describe_errors(violations));
+  }
 }
 
 std::optional<RpcError> McpServer::settle_client_input(const ToolContext& context, const Request& r, const std::string& method,

@@ -18,6 +18,7 @@
 #include "reference-server/core/session.h"
 #include "reference-server/core/tool_registry.h"
 #include "reference-server/filters/filter.h"
+#include "reference-server/tasks/task_engine.h"
 
 namespace mcp::server {
 
@@ -118,6 +119,11 @@ class McpServer : public MessageHandler {
   static bool is_long_running(const jsonrpc::Message& message) {
     return message.method() == "tools/call" || message.method() == "subscriptions/listen";
   }
+  // Lets tools that allow it run as tasks (ToolContext::run_as_task), kept in `store`,
+  // and resumes the tasks a previous process left working. Call once the tools are registered.
+  void enable_tasks(std::shared_ptr<TaskStore> store, TaskOptions options = {});
+  bool tasks_enabled() const { return tasks_ != nullptr; }
+
   // The modern-era revisions this server speaks per request (a subset of supported_versions()).
   std::vector<std::string> per_request_versions() const { return versions_of_era(true); }
 
@@ -166,6 +172,22 @@ class McpServer : public MessageHandler {
   Outcome invoke_tool(const RegisteredTool& tool, const nlohmann::json& arguments, const Request& r);
   // What a handler needs from the client answers for it, whatever it returned: `result`
   // becomes an InputRequiredResult with sealed requestState, or the -32021 error is returned.
+  // Runs the handler; an exception becomes a tool error (its text goes to the log only).
+  nlohmann::json run_handler(const RegisteredTool& tool, ToolContext& context);
+  // A result that claims success must match the tool's outputSchema.
+  void check_output(const RegisteredTool& tool, nlohmann::json& result) const;
+  // How this call may become a task: not at all, as the 2026-07-28 extension, or as a
+  // 2025-11-25 task-augmented request (params.task).
+  enum class TaskAsk { kNone, kExtension, kAugmented };
+  TaskAsk task_ask(const Request& r) const;
+  // Why this call cannot run at all: a task-only tool without a task, or (2025-11-25) a
+  // task asked of a tool that never runs as one.
+  std::optional<RpcError> task_refusal(const RegisteredTool& tool, TaskAsk ask, const Request& r) const;
+  // The call's handler chose to run as a task: create it and answer CreateTaskResult.
+  Outcome start_task(const RegisteredTool& tool, const nlohmann::json& arguments, const ToolContext& context,
+                     const Request& r, TaskAsk ask);
+  // TaskExecutor: one run of a task's handler.
+  void execute_task(TaskRecord& task, const CancelFlag& cancelled);
   std::optional<RpcError> settle_client_input(const ToolContext& context, const Request& r, const std::string& method,
                                               const std::string& name, const nlohmann::json& arguments,
                                               nlohmann::json& result) const;
@@ -182,7 +204,13 @@ class McpServer : public MessageHandler {
   std::map<std::string, long long> executions_;
   std::unique_ptr<wire::LegacyWire> legacy_wire_;
   std::unique_ptr<wire::PerRequestWire> per_request_wire_;
+  std::unique_ptr<TaskEngine> tasks_;  // last: its workers stop before the rest goes
 };
+
+// Whether the request's clientCapabilities declare the tasks extension (2026-07-28).
+bool declares_tasks_extension(const Session& session);
+// "This request needs the tasks extension" (-32021), as SEP-2663 words the data.
+RpcError tasks_extension_required(const std::string& what);
 
 // Opaque pagination cursors: clients must treat them as opaque, the server must
 // reject ones it did not mint (-32602).

@@ -97,6 +97,12 @@ StatusOr<json> ToolContext::ask_client_all(std::vector<ClientQuestion> questions
   return waiting_for_client();
 }
 
+bool ToolContext::run_as_task() {
+  if (task_mode_ != TaskMode::kMayBecomeTask || needed_) return false;
+  became_task_ = true;
+  return true;
+}
+
 Status ToolContext::waiting_for_client() const {
   return std::holds_alternative<InputRequired>(*needed_)
              ? unavailable("the call needs the client's input first; it answers with an InputRequiredResult")

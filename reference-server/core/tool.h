@@ -13,6 +13,7 @@
 
 #include "mcp/status.h"
 #include "reference-server/core/session.h"
+#include "reference-server/tasks/task.h"
 
 namespace mcp::server {
 
@@ -24,6 +25,15 @@ struct ToolSpec {
   nlohmann::json output_schema;  // null when the tool returns unstructured content only
   nlohmann::json annotations;    // null or a ToolAnnotations object
   nlohmann::json meta;           // null or the tool's _meta
+  // Whether calls may run as tasks (ToolContext::run_as_task); kRequired refuses
+  // clients that cannot take a task (-32021).
+  TaskSupport task_support = TaskSupport::kForbidden;
+};
+
+// A JSON-RPC error a handler ends its call with (ToolContext::fail).
+struct ToolFailure {
+  int code;
+  std::string message;
 };
 
 // One question for the client: `key` names it in inputRequests and in the answers.
@@ -87,6 +97,25 @@ class ToolContext {
   // handler's result (a handler cannot lose it by catching or ignoring an error).
   const std::optional<ClientInputNeeded>& client_input_needed() const { return needed_; }
 
+  // Tasks. A tool whose ToolSpec::task_support allows it calls run_as_task() where its
+  // long work begins. True when this call may become a task (the request can take
+  // one): the handler returns at once, the server answers with CreateTaskResult, and
+  // runs the handler again from the start as the task, where run_as_task() returns
+  // false and the work goes on. False otherwise: the call runs to its end in the request.
+  // Questions asked before it are answered in the request (multi round-trip); after
+  // it, inside the task (input_required, then tasks/update).
+  bool run_as_task();
+  enum class TaskMode { kNone, kMayBecomeTask, kInTask };
+  void set_task_mode(TaskMode mode) { task_mode_ = mode; }
+  bool in_task() const { return task_mode_ == TaskMode::kInTask; }
+  bool became_task() const { return became_task_; }
+  // The answers this call's questions found so far (they travel into its task).
+  const nlohmann::json& answers_used() const { return used_answers_; }
+  // Ends the call with a JSON-RPC error instead of a result (a fault the model cannot
+  // act on); a task ends failed with it.
+  void fail(int code, std::string message) { failure_ = ToolFailure{code, std::move(message)}; }
+  const std::optional<ToolFailure>& failure() const { return failure_; }
+
  private:
   const nlohmann::json& arguments_;
   nlohmann::json progress_token_;
@@ -97,6 +126,9 @@ class ToolContext {
   int questions_asked_ = 0;
   nlohmann::json used_answers_ = nlohmann::json::object();  // the retry's answers the handler asked for
   std::optional<ClientInputNeeded> needed_;
+  TaskMode task_mode_ = TaskMode::kNone;
+  bool became_task_ = false;
+  std::optional<ToolFailure> failure_;
 
   Status waiting_for_client() const;  // the error ask_client returns while needed_ is set
 };

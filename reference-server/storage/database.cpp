@@ -53,6 +53,18 @@ const std::vector<const char*>& migrations() {
         INSERT INTO idempotency_records SELECT '', tool, key, request, result FROM idempotency_keys;
         DROP TABLE idempotency_keys;
       )sql",
+      // 3: tasks (reference-server/tasks): the record as JSON, with the columns queries need.
+      R"sql(
+        CREATE TABLE tasks (
+          id TEXT PRIMARY KEY,
+          principal TEXT NOT NULL,
+          status TEXT NOT NULL,
+          created_ms INTEGER NOT NULL,
+          expires_ms INTEGER NOT NULL,
+          record TEXT NOT NULL);
+        CREATE INDEX tasks_by_status ON tasks (status, created_ms);
+        CREATE INDEX tasks_by_principal ON tasks (principal, created_ms);
+      )sql",
   };
   return kMigrations;
 }

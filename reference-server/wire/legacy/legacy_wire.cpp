@@ -10,6 +10,10 @@ LegacyWire::LegacyWire(McpServer& server) : server_(server) {
   McpServer& s = server_;
   methods_ = {
       {"initialize", [this](const McpServer::Request& r) { return initialize(r); }},
+      {"tasks/get", [this](const McpServer::Request& r) { return get_task(r); }},
+      {"tasks/result", [this](const McpServer::Request& r) { return task_result(r); }},
+      {"tasks/list", [this](const McpServer::Request& r) { return list_tasks(r); }},
+      {"tasks/cancel", [this](const McpServer::Request& r) { return cancel_task(r); }},
       {"ping", [&s](const McpServer::Request& r) { return s.ping(r); }},
       {"logging/setLevel", [&s](const McpServer::Request& r) { return s.set_log_level(r); }},
       {"resources/subscribe", [&s](const McpServer::Request& r) { return s.subscribe(r); }},

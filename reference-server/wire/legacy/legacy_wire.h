@@ -22,6 +22,13 @@ class LegacyWire {
 
  private:
   McpServer::Outcome initialize(const McpServer::Request& r);
+  // The 2025-11-25 tasks utility (tasks_utility.cpp).
+  bool serves_tasks(const Session& session) const;
+  std::optional<McpServer::Outcome> find_task(const McpServer::Request& r, TaskRecord& task) const;
+  McpServer::Outcome get_task(const McpServer::Request& r);
+  McpServer::Outcome task_result(const McpServer::Request& r);
+  McpServer::Outcome list_tasks(const McpServer::Request& r);
+  McpServer::Outcome cancel_task(const McpServer::Request& r);
 
   McpServer& server_;
   McpServer::MethodTable methods_;

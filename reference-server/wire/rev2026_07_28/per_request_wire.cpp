@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <thread>
 
 #include "mcp/profile_meta.h"
@@ -73,6 +74,9 @@ PerRequestWire::PerRequestWire(McpServer& server) : server_(server) {
   methods_ = server_.shared_methods();
   methods_["server/discover"] = [this](const McpServer::Request& r) { return discover(r); };
   methods_["subscriptions/listen"] = [this](const McpServer::Request& r) { return listen(r); };
+  methods_["tasks/get"] = [this](const McpServer::Request& r) { return get_task(r); };
+  methods_["tasks/update"] = [this](const McpServer::Request& r) { return update_task(r); };
+  methods_["tasks/cancel"] = [this](const McpServer::Request& r) { return cancel_task(r); };
 }
 
 std::optional<json> PerRequestWire::handle(const jsonrpc::Message& message, Session& connection, Outbound& out,
@@ -153,6 +157,7 @@ void PerRequestWire::shape_result(const std::string& method, const std::string& 
 McpServer::Outcome PerRequestWire::discover(const McpServer::Request& r) {
   std::string version = r.session.protocol_version();
   json result = {{"supportedVersions", server_.per_request_versions()}, {"capabilities", server_.capabilities(version)}};
+  if (server_.tasks_) result["capabilities"]["extensions"][kTasksExtension] = json::object();
   if (!server_.options().instructions.empty()) result["instructions"] = server_.options().instructions;
   if (!server_.initialize_meta_.empty()) result["_meta"] = server_.initialize_meta_;
   return result;
@@ -160,8 +165,9 @@ McpServer::Outcome PerRequestWire::discover(const McpServer::Request& r) {
 
 // subscriptions/listen: acknowledge first, then hold the stream open until the client
 // cancels it (closing the HTTP stream, or notifications/cancelled on stdio). The
-// catalogue never changes while served, so only resource subscriptions are honoured
-// and no notification is ever due; list_changed types are left out of the agreement.
+// catalogue never changes while served, so list_changed types are left out of the
+// agreement; resource subscriptions are honoured (no change is ever due), and the
+// tasks named in taskIds get notifications/tasks whenever their state changes.
 McpServer::Outcome PerRequestWire::listen(const McpServer::Request& r) {
   auto filter = r.params.find("notifications");
   if (filter == r.params.end() || !filter->is_object()) {
@@ -175,10 +181,36 @@ McpServer::Outcome PerRequestWire::listen(const McpServer::Request& r) {
     }
     agreed["resourceSubscriptions"] = known;
   }
+  std::map<std::string, long long> watched;  // task id -> lastUpdated already sent (-1: none yet)
+  if (auto ids = filter->find("taskIds"); ids != filter->end()) {
+    // SEP-2663: task notifications need the extension on this request.
+    if (!declares_tasks_extension(r.session)) return tasks_extension_required("taskIds in subscriptions/listen");
+    agreed["taskIds"] = json::array();
+    constexpr std::size_t kMaxWatchedTasks = 100;
+    for (const json& id : ids->is_array() ? *ids : json::array()) {
+      if (!server_.tasks_ || !id.is_string() || watched.size() == kMaxWatchedTasks) continue;
+      auto task = server_.tasks_->get(r.session.principal(), id.get<std::string>());
+      if (!task.ok() || !*task) continue;
+      watched[id.get<std::string>()] = -1;
+      agreed["taskIds"].push_back(id);
+    }
+  }
   json subscription = {{protocol::kMetaSubscriptionId, r.id}};
   r.out.send(jsonrpc::make_notification("notifications/subscriptions/acknowledged",
                                         {{"_meta", subscription}, {"notifications", agreed}}));
-  while (!r.cancelled->load() && r.out.open()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  while (!r.cancelled->load() && r.out.open()) {
+    for (auto& [id, sent] : watched) {
+      auto task = server_.tasks_->get(r.session.principal(), id);
+      if (!task.ok() || !*task || (*task)->updated_ms == sent) continue;
+      sent = (*task)->updated_ms;
+      // "Each notification carries a complete DetailedTask for the current status,
+      // identical to what tasks/get would have returned at that moment."
+      json params = detailed_task(**task);
+      params["_meta"] = subscription;
+      r.out.send(jsonrpc::make_notification("notifications/tasks", std::move(params)));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(watched.empty() ? 50 : 100));
+  }
   return json{{"_meta", subscription}};
 }
 

@@ -28,6 +28,12 @@ class PerRequestWire {
                                              Session& request) const;
   McpServer::Outcome discover(const McpServer::Request& r);
   McpServer::Outcome listen(const McpServer::Request& r);
+  // The tasks extension (tasks_extension.cpp).
+  McpServer::Outcome get_task(const McpServer::Request& r);
+  McpServer::Outcome update_task(const McpServer::Request& r);
+  McpServer::Outcome cancel_task(const McpServer::Request& r);
+  // The task id of a tasks/* request, or why it is refused.
+  std::optional<McpServer::Outcome> admit_task_request(const McpServer::Request& r, std::string& task_id) const;
   void shape_result(const std::string& method, const std::string& version, nlohmann::json& result) const;
 
   McpServer& server_;
