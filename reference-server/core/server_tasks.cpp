@@ -69,7 +69,9 @@ McpServer::Outcome McpServer::start_task(const RegisteredTool& tool, const json&
   if (ask == TaskAsk::kAugmented) {
     // 2025-11-25: the requestor may ask for a ttl; the engine caps it at its own.
     const json& requested = r.params["task"];
-    if (auto ttl = requested.find("ttl"); ttl != requested.end() && ttl->is_number_unsigned()) seed.ttl_ms = ttl->get<long long>();
+    if (auto ttl = requested.find("ttl"); ttl != requested.end() && ttl->is_number_integer() && ttl->get<long long>() > 0) {
+      seed.ttl_ms = ttl->get<long long>();
+    }
   }
   StatusOr<TaskRecord> created = tasks_->create(std::move(seed));
   if (!created.ok()) {

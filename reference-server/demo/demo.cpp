@@ -111,6 +111,56 @@ Status register_demo_tools(McpServer& server) {
         return structured_result({{"greeting", "Hello, " + (named ? content["name"].get<std::string>() : std::string("stranger")) + "!"}});
       }));
 
+  // A long-running tool: a task when the client takes tasks (ToolContext::run_as_task),
+  // an ordinary call otherwise. Half way through it asks whether to add an appendix:
+  // inside a task the question waits in inputRequests for tasks/update (2026-07-28) or
+  // goes out on the tasks/result stream (2025-11-25); a client that cannot answer gets none.
+  RETURN_IF_ERROR(tools.add(
+      {.name = "build_report_v1",
+       .title = "Build a report",
+       .description = "Drafts a report on a topic, section by section (section_ms each); may run as a task. Asks whether "
+                      "to add an appendix when the client can answer.",
+       .input_schema = {{"type", "object"},
+                        {"properties",
+                         {{"topic", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}}},
+                          {"sections", {{"type", "integer"}, {"minimum", 1}, {"maximum", 10}}},
+                          {"section_ms", {{"type", "integer"}, {"minimum", 0}, {"maximum", 1000}}}}},
+                        {"required", {"topic"}},
+                        {"additionalProperties", false}},
+       .output_schema = {{"type", "object"},
+                         {"properties", {{"topic", {{"type", "string"}}}, {"sections", {{"type", "integer"}}},
+                                         {"appendix", {{"type", "boolean"}}}, {"summary", {{"type", "string"}}}}},
+                         {"required", {"topic", "sections", "appendix", "summary"}}},
+       .annotations = {{"readOnlyHint", true}, {"openWorldHint", false}},
+       .task_support = TaskSupport::kOptional},
+      [](ToolContext& ctx) {
+        if (ctx.run_as_task()) return json::object();
+        std::string topic = ctx.arguments()["topic"];
+        int sections = ctx.arguments().value("sections", 4);
+        int section_ms = ctx.arguments().value("section_ms", 50);
+        auto draft = [&](int from, int to) {
+          for (int s = from; s < to && !ctx.cancelled(); ++s) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(section_ms));
+            ctx.report_progress(s + 1, sections, "section " + std::to_string(s + 1) + " of " + std::to_string(sections));
+          }
+        };
+        draft(0, sections / 2);
+        bool appendix = false;
+        if (ctx.client_supports("elicitation")) {
+          json schema = {{"type", "object"}, {"properties", {{"appendix", {{"type", "boolean"}}}}}, {"required", {"appendix"}}};
+          auto answer = ctx.ask_client("elicitation/create", {{"mode", "form"},
+                                                              {"message", "The report on " + topic + " is half drafted. Add an appendix?"},
+                                                              {"requestedSchema", schema}});
+          if (!answer.ok()) return error_result("build_report_v1 could not ask about the appendix: " + answer.status().message());
+          appendix = answer->value("action", "") == "accept" && answer->value("content", json::object()).value("appendix", false);
+        }
+        draft(sections / 2, sections);
+        if (ctx.cancelled()) return error_result("build_report_v1 was cancelled");
+        return structured_result({{"topic", topic}, {"sections", sections}, {"appendix", appendix},
+                                  {"summary", "A " + std::to_string(sections) + "-section report on " + topic +
+                                                  (appendix ? ", with an appendix" : "")}});
+      }));
+
   return tools.add(
       {.name = "fail_v1",
        .title = "Always fails",

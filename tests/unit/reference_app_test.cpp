@@ -47,7 +47,7 @@ class ReferenceAppTest : public ::testing::Test {
 
 TEST_F(ReferenceAppTest, MigrationsRunAndTheDomainWorks) {
   start();
-  EXPECT_EQ(app_->database().schema_version(), 2);
+  EXPECT_EQ(app_->database().schema_version(), 3);
   json invoice = call("create_invoice_v2", {{"customer", "ACME"}, {"currency", "GBP"},
                                             {"line_items", {{{"description", "a"}, {"quantity", 2}, {"unit_cents", 5}},
                                                             {{"description", "b"}, {"quantity", 1}, {"unit_cents", 7}}}},

@@ -9,6 +9,7 @@
 
 #include "reference-server/core/server.h"
 #include "reference-server/demo/demo.h"
+#include "reference-server/storage/database.h"
 
 namespace mcp::server {
 
@@ -47,6 +48,8 @@ class ServerCore : public ::testing::Test {
   }
   int error_code(const json& response) { return response.contains("error") ? response["error"]["code"].get<int>() : 0; }
 
+  // Before the server: a task store on it must outlive the server's task workers.
+  std::unique_ptr<Database> database;
   McpServer server;
   Session session{"test"};
   Collect out;
