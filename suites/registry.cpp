@@ -30,6 +30,7 @@ const Registry& builtin_checks() {
     suites::register_caching(r);
     suites::register_mrtr(r);
     suites::register_subscriptions(r);
+    suites::register_tasks(r);
     suites::register_versioning(r);
     suites::register_limits(r);
     suites::register_observability(r);

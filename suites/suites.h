@@ -30,6 +30,7 @@ void register_robustness(Registry& registry);
 // suites/patterns/: 2026-07-28 multi round-trip requests and subscriptions/listen.
 void register_mrtr(Registry& registry);
 void register_subscriptions(Registry& registry);
+void register_tasks(Registry& registry);  // 2026-07-28 extension and 2025-11-25 utility
 void register_auth(Registry& registry);  // suites/auth/: needs --auth (or --auth-token), skips otherwise
 void register_schema(Registry& registry);  // last: it reports on everything the run saw
 

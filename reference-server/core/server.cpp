@@ -248,8 +248,9 @@ McpServer::Outcome McpServer::invoke_tool(const RegisteredTool& tool, const json
       Outcome started = start_task(tool, arguments, context, r, ask);
       if (auto* error = std::get_if<RpcError>(&started)) refused = *error;
       else result = std::get<json>(std::move(started));
+    } else {
+      check_output(tool, result);
     }
-    check_output(tool, result);
   }
   filters_.complete(call, result, ran);
   if (refused) return *refused;
