@@ -1,6 +1,7 @@
 #include "suites/per_request_support.h"
 
 #include "mcp/json_rpc.h"
+#include "mcp/protocol_version.h"
 
 namespace mcp::harness::suites::per_request {
 
@@ -102,6 +103,43 @@ StatusOr<std::vector<std::pair<std::string, json>>> sample_results(Session& s) {
     if (read.contains("result")) results.emplace_back("resources/read", read["result"]);
   }
   return results;
+}
+
+bool belongs_to(const json& message, const json& id) {
+  if (!message.is_object()) return false;
+  if (!message.contains("method")) return message.value("id", json()) == id;
+  const json params = message.value("params", json::object());
+  const json meta = params.is_object() ? params.value("_meta", json::object()) : json::object();
+  return meta.is_object() && meta.value(protocol::kMetaSubscriptionId, json()) == id;
+}
+
+StatusOr<Listen> listen_briefly(McpClient& client, const json& id, const json& filter, std::size_t enough,
+                                std::chrono::milliseconds window, const std::function<void(json&)>& edit_meta) {
+  Listen listen;
+  json message = request_with_meta(client, id, "subscriptions/listen", {{"notifications", filter}}, edit_meta);
+  if (HttpConnection* http = as_http(client)) {
+    HttpRequestSpec spec = http_request("POST", window, jsonrpc::serialize(message));
+    spec.headers = request_metadata_headers(message);
+    spec.max_events = enough;
+    HttpReply reply = http->exchange(spec);
+    if (reply.status == 0 && !reply.error.ok() && reply.messages.empty()) return reply.error;
+    for (const json& m : reply.messages) {
+      if (belongs_to(m, id)) listen.related.push_back(m);
+    }
+    return listen;
+  }
+  client.expect_response(id, "subscriptions/listen");
+  RETURN_IF_ERROR(client.connection().send(message));
+  Deadline deadline = deadline_in(window);
+  while (listen.related.size() < enough) {
+    auto next = client.next_message(deadline);
+    if (!next.ok()) break;
+    if (!belongs_to(*next, id)) continue;
+    listen.related.push_back(*next);
+    if (!next->contains("method")) break;  // the response ends the subscription
+  }
+  RETURN_IF_ERROR(client.notify("notifications/cancelled", {{"requestId", id}, {"reason", "check finished"}}));
+  return listen;
 }
 
 }  // namespace mcp::harness::suites::per_request

@@ -3,6 +3,8 @@
 // errors together with the HTTP status the modern era ties to them.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <utility>
 #include <vector>
@@ -32,6 +34,19 @@ nlohmann::json request_with_meta(const McpClient& client, const nlohmann::json& 
 
 // The exchange is a JSON-RPC error with `code` and, over HTTP, the status `http_status`.
 Failure expect_refusal(const Exchange& exchange, int code, int http_status, const std::string& what);
+
+// What subscriptions/listen produced before the harness cancelled it: the messages
+// carrying its subscription id and its response, in arrival order.
+struct Listen {
+  std::vector<nlohmann::json> related;
+};
+// Whether `message` is subscriptions/listen's response under `id` or carries its subscription id.
+bool belongs_to(const nlohmann::json& message, const nlohmann::json& id);
+// Opens a subscription, keeps what belongs to it for up to `window` (or until
+// `enough` messages), then cancels it: notifications/cancelled on stdio, closing the
+// response stream over HTTP. `edit_meta` adjusts the request's _meta first.
+StatusOr<Listen> listen_briefly(McpClient& client, const nlohmann::json& id, const nlohmann::json& filter, std::size_t enough,
+                                std::chrono::milliseconds window, const std::function<void(nlohmann::json&)>& edit_meta = nullptr);
 
 // The answers this harness gives to a server's input requests (mrtr.mdx): accept an
 // elicitation with values its schema allows, a canned sampling reply, no roots.

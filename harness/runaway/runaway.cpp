@@ -11,13 +11,20 @@
 #include "harness/engine/stats.h"
 #include "mcp/json_rpc.h"
 #include "mcp/profile_meta.h"
+#include "mcp/protocol_version.h"
 #include "mcp/schema_example.h"
 
 namespace mcp::harness {
 
 using json = nlohmann::json;
+namespace protocol = mcp::protocol;
 
 namespace {
+
+// The _meta of a 2026-07-28 request that takes tasks (io.modelcontextprotocol/tasks).
+json task_request_meta() {
+  return {{protocol::kMetaClientCapabilities, {{"extensions", {{"io.modelcontextprotocol/tasks", json::object()}}}}}};
+}
 
 struct Scenario {
   std::string name;
@@ -33,6 +40,8 @@ const std::vector<Scenario>& scenarios() {
       {"polite", "An agent waits out every retry-after before calling again.", "runaway.polite.retry-after-honest"},
       {"many-sessions", "Many sessions call at once; none may be refused for another's calls.", "runaway.many-sessions.isolated"},
       {"slow-drip", "An agent calls at half the declared rate; it must never be refused.", "runaway.slow-drip.accepted"},
+      {"task-polling", "An agent polls one task with tasks/get back to back, ignoring its pollInterval.",
+       "runaway.task-polling.stable"},
   };
   return kScenarios;
 }
@@ -54,17 +63,23 @@ struct Recorder {
 
   // One call; returns the response (or null on transport failure) and records it.
   json call(McpClient& client, int agent, const std::string& tool, const json& args, const json& meta) {
-    ++calls;
-    auto sent = Clock::now();
     json params = {{"name", tool}, {"arguments", args}};
     if (!meta.is_null()) params["_meta"] = meta;
-    auto response = client.request("tools/call", params);
+    return request(client, agent, "tools/call", std::move(params));
+  }
+
+  // Any request, recorded as accepted, refused (the profile's refusal, or a JSON-RPC
+  // error that says when to retry) or an error.
+  json request(McpClient& client, int agent, const std::string& method, json params) {
+    ++calls;
+    auto sent = Clock::now();
+    auto response = client.request(method, std::move(params));
     double latency = std::chrono::duration<double, std::milli>(Clock::now() - sent).count();
     CallEvent event{std::chrono::duration<double, std::milli>(sent - start).count(), agent, CallEvent::kAccepted, latency};
     json message = response.ok() ? *response : json();
-    if (!response.ok() || !message.contains("result")) event.kind = CallEvent::kError;
-    else if (is_refusal(message, profile)) event.kind = CallEvent::kRefused;
-    else if (message["result"].value("isError", false)) event.kind = CallEvent::kError;
+    bool retry_later = message.contains("error") && message["error"].value("data", json::object()).contains("retry_after_seconds");
+    if (retry_later || (message.contains("result") && is_refusal(message, profile))) event.kind = CallEvent::kRefused;
+    else if (!response.ok() || !message.contains("result") || message["result"].value("isError", false)) event.kind = CallEvent::kError;
     std::lock_guard<std::mutex> lock(mutex);
     events.push_back(event);
     if (event.kind == CallEvent::kRefused && refusals.size() < 500) refusals.push_back(message);
@@ -74,6 +89,29 @@ struct Recorder {
     return message;
   }
 };
+
+// A task on the first callable tool that runs as one (2026-07-28: declaring the tasks
+// extension; 2025-11-25: tools listed with execution.taskSupport, with params.task): its id.
+std::optional<std::string> start_any_task(McpClient& client, const std::vector<json>& tools, const ToolCallPolicy& policy) {
+  for (const json& tool : tools) {
+    std::string support = tool.value("execution", json::object()).value("taskSupport", "forbidden");
+    if (!policy.allows(tool) || (!client.per_request() && support == "forbidden")) continue;
+    std::optional<json> arguments = example_instance(tool.value("inputSchema", json::object()));
+    if (!arguments) continue;
+    json params = {{"name", tool["name"]}, {"arguments", *arguments}};
+    if (client.per_request()) params["_meta"] = task_request_meta();
+    else params["task"] = json::object();
+    auto answer = client.request("tools/call", params);
+    if (!answer.ok() || !answer->contains("result")) continue;
+    const json& result = (*answer)["result"];
+    const json task = client.per_request() ? result : result.value("task", json());
+    if (task.is_object() && task.contains("taskId") && task["taskId"].is_string() &&
+        (!client.per_request() || result.value("resultType", "") == "task")) {
+      return task["taskId"].get<std::string>();
+    }
+  }
+  return std::nullopt;
+}
 
 double retry_after(const json& response, const LimitsProfile& profile) {
   json refusal = refusal_of(response, profile);
@@ -232,6 +270,22 @@ StatusOr<RunawayReport> run_runaway(const TargetConfig& target, const RunawayOpt
         std::this_thread::sleep_for(std::chrono::milliseconds(random() % 50));  // a seeded, staggered start
         for (int i = 0; i < 5 && recorder.more(); ++i) recorder.call(c, agent, tool, arguments, nullptr);
       });
+    } else if (result.name == "task-polling") {
+      std::optional<std::string> task = start_any_task(probe, walk.items, target.profile.tools.callable);
+      if (!task) {
+        result.verdict = skip("no callable tool ran as a task");
+        done = true;
+        if (reporter.joinable()) reporter.join();
+        report.scenarios.push_back(std::move(result));
+        continue;
+      }
+      json params = {{"taskId", *task}};
+      if (probe.per_request()) params["_meta"] = task_request_meta();
+      // The task lives in the probe's session (2025-11-25 scopes tasks to it), so the storm polls from there.
+      recorder.start = Clock::now();
+      recorder.deadline = recorder.start + recorder.duration;
+      probe.stop_validating();
+      while (recorder.more()) recorder.request(probe, 0, "tasks/get", params);
     } else {  // slow-drip
       double rate = declared_rate > 0 ? declared_rate / 2 : 2;
       status = run_agents(ctx, 1, recorder, [&](int agent, McpClient& c) {
@@ -259,6 +313,8 @@ StatusOr<RunawayReport> run_runaway(const TargetConfig& target, const RunawayOpt
     std::string first_error = recorder.errors.empty() ? "" : recorder.errors.front().dump().substr(0, 300);
     if (errors > 0) {
       result.verdict = fail("calls failed outside a structured refusal", "accepted calls and structured refusals", first_error);
+    } else if (result.name == "task-polling") {
+      result.verdict = p99 > 1000 ? fail("polling slowed the server down: " + tally, "p99 under 1 s", format_ms(p99)) : pass(tally);
     } else if (result.name == "tight-loop" || result.name == "fan-out") {
       result.verdict = refused > 0 ? pass(tally) : fail("the runaway was never refused: " + tally, "refusals", "none");
     } else if (result.name == "retry-storm") {

@@ -18,52 +18,6 @@ bool listen_unsupported(const json& message) {
          message["error"].value("code", 0) == jsonrpc::kMethodNotFound;
 }
 
-// What subscriptions/listen produced before the harness cancelled it: the messages
-// carrying its subscription id and its response, in arrival order.
-struct Listen {
-  std::vector<json> related;
-};
-
-bool belongs_to(const json& message, const json& id) {
-  if (!message.is_object()) return false;
-  if (!message.contains("method")) return message.value("id", json()) == id;
-  const json params = message.value("params", json::object());
-  const json meta = params.is_object() ? params.value("_meta", json::object()) : json::object();
-  return meta.is_object() && meta.value(protocol::kMetaSubscriptionId, json()) == id;
-}
-
-// Opens a subscription, keeps what belongs to it for up to `window` (or until
-// `enough` messages), then cancels it: notifications/cancelled on stdio, closing the
-// response stream over HTTP.
-StatusOr<Listen> listen_briefly(McpClient& client, const json& id, const json& filter, std::size_t enough,
-                                std::chrono::milliseconds window) {
-  Listen listen;
-  json message = request_with_meta(client, id, "subscriptions/listen", {{"notifications", filter}});
-  if (HttpConnection* http = as_http(client)) {
-    HttpRequestSpec spec = http_request("POST", window, jsonrpc::serialize(message));
-    spec.headers = request_metadata_headers(message);
-    spec.max_events = enough;
-    HttpReply reply = http->exchange(spec);
-    if (reply.status == 0 && !reply.error.ok() && reply.messages.empty()) return reply.error;
-    for (const json& m : reply.messages) {
-      if (belongs_to(m, id)) listen.related.push_back(m);
-    }
-    return listen;
-  }
-  client.expect_response(id, "subscriptions/listen");
-  RETURN_IF_ERROR(client.connection().send(message));
-  Deadline deadline = deadline_in(window);
-  while (listen.related.size() < enough) {
-    auto next = client.next_message(deadline);
-    if (!next.ok()) break;
-    if (!belongs_to(*next, id)) continue;
-    listen.related.push_back(*next);
-    if (!next->contains("method")) break;  // the response ends the subscription
-  }
-  RETURN_IF_ERROR(client.notify("notifications/cancelled", {{"requestId", id}, {"reason", "check finished"}}));
-  return listen;
-}
-
 // The types an acknowledgement agreed to that the filter did not ask for, or "".
 std::string unrequested_types(const json& agreed, const json& requested) {
   if (!agreed.is_object()) return "the acknowledged notifications are not an object";

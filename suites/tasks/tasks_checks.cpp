@@ -208,6 +208,53 @@ void register_extension_checks(Registry& registry) {
   });
 
   registry.add({
+      .id = "tasks.notifications.match-get",
+      .level = Level::kShould,
+      .requirement = "notifications/tasks: \"Each notification carries a complete DetailedTask for the current status, "
+                     "identical to what tasks/get would have returned at that moment.\" (Sending them is optional.)",
+      .spec_ref = ext("task-status-notifications"),
+      .procedure = "Starts a task, follows it to its end, then opens subscriptions/listen with its id in taskIds; when the "
+                   "server agrees and notifies, compares the notification with tasks/get of the ended task.",
+      .min_version = kFirstModernVersion,
+      .needs_callable_tool = true,
+      .run = [](CheckContext& ctx) -> Outcome {
+        REQUIRE_TASK(started, ctx);
+        // The task is driven to its end first (its questions answered), so that what a
+        // notification says can be compared with a tasks/get that cannot have moved on.
+        REQUIRE_OK(PollTrail trail, poll_to_end(client, started.id, kPollLimit), "polling the task");
+        if (!trail.ended) return skip("the task did not end within 30 s");
+        json id = "mcp-harness-listen-" + started.id.substr(0, 8);
+        auto declare = [](json& meta) { meta.update(request_meta(true)); };
+        REQUIRE_OK(per_request::Listen listen,
+                   per_request::listen_briefly(client, id, {{"taskIds", json::array({started.id})}}, 2, std::chrono::seconds(3), declare),
+                   "subscriptions/listen");
+        std::optional<json> ended;
+        bool agreed = false;
+        for (const json& m : listen.related) {
+          json params = m.value("params", json::object());
+          if (m.value("method", "") == "notifications/subscriptions/acknowledged") {
+            json ids = params.value("notifications", json::object()).value("taskIds", json::array());
+            agreed = ids.is_array() && std::find(ids.begin(), ids.end(), started.id) != ids.end();
+          }
+          if (m.value("method", "") == "notifications/tasks" && params.value("taskId", "") == started.id) ended = params;
+        }
+        if (!agreed) return skip("the server did not agree to send notifications for the task (they are optional)");
+        if (!ended) return skip("no notification about the ended task arrived within 3 s (a server may send them on changes only)");
+        REQUIRE_OK(json got, task_request(client, "tasks/get", started.id), "tasks/get");
+        REQUIRE(expect_result(got, "tasks/get"));
+        json polled = got["result"], notified = *ended;
+        for (json* task : {&polled, &notified}) {
+          task->erase("_meta");
+          task->erase("resultType");
+        }
+        if (polled != notified) {
+          return fail("the notification of the task's end differs from tasks/get", compact(polled), compact(notified));
+        }
+        return pass("the final notifications/tasks equals tasks/get");
+      },
+  });
+
+  registry.add({
       .id = "tasks.ids.unguessable",
       .level = Level::kMust,
       .requirement = "\"Servers MUST generate them [task ids] with sufficient entropy that a third party cannot enumerate or "

@@ -45,6 +45,10 @@ StartedTask start_task(CheckContext& ctx) {
   McpClient& client = tour.session->client;
   bool old_utility = legacy(client);
   json task_calls = capabilities_of(tour.session->initialize_response).value("tasks", json::object());
+  if (old_utility && client.protocol_version() != "2025-11-25") {
+    started.outcome = skip("the session negotiated " + client.protocol_version() + ", which has no tasks");
+    return started;
+  }
   if (old_utility && !(task_calls.is_object() && task_calls.contains("requests"))) {
     started.outcome = skip("the server declares no tasks capability (2025-11-25 utilities/tasks)");
     return started;

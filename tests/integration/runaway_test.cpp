@@ -36,12 +36,13 @@ TEST(Runaway, ReferenceServerHoldsInEveryScenario) {
   std::string csv = temp_path("timeline.csv"), html = temp_path("runaway.html");
   json report = runaway({bin_dir() + "/mcp-reference-server", "--stdio"}, {"--csv", csv, "--report-html", html}, 0);
   ASSERT_TRUE(report.is_object());
-  ASSERT_EQ(report["scenarios"].size(), 6u);
+  ASSERT_EQ(report["scenarios"].size(), 7u);
   for (const json& s : report["scenarios"]) {
     EXPECT_NE(s["status"], "fail") << s["name"] << ": " << s["message"];
     EXPECT_FALSE(s["timeline"].empty()) << s["name"];
   }
   EXPECT_EQ(status_of(report, "tight-loop"), "pass");
+  EXPECT_EQ(status_of(report, "task-polling"), "pass") << "build_report_v1 runs as a task";
   EXPECT_EQ(read_file(csv).rfind("scenario,second,calls,accepted,refused,errors,p50_ms,p99_ms\ntight-loop,0,", 0), 0u);
   std::string page = read_file(html);
   EXPECT_NE(page.find("<svg"), std::string::npos);
@@ -61,6 +62,14 @@ TEST(Runaway, LyingRetryAfterFailsThePoliteAgent) {
                         {"--scenario", "polite", "--scenario", "slow-drip"}, 1);
   EXPECT_EQ(status_of(report, "polite"), "fail");
   EXPECT_EQ(status_of(report, "slow-drip"), "pass");
+}
+
+TEST(Runaway, PollsThatFailUnderAStormFailTheTaskPollingAgent) {
+  for (const char* version : {"2026-07-28", "2025-11-25"}) {
+    json report = runaway({bin_dir() + "/mcp-fixture-server", "--defect", "task-polls-fail", "--stdio"},
+                          {"--scenario", "task-polling", "--protocol-version", version}, 1);
+    EXPECT_EQ(status_of(report, "task-polling"), "fail") << version;
+  }
 }
 
 TEST(Runaway, SameSeedSamePlanAndBadScenariosAreUsageErrors) {
