@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <thread>
 
 #include "reference-server/app/app.h"
 #include "reference-server/filters/versioning/versioning_filter.h"
@@ -150,6 +151,38 @@ TEST_F(ReferenceAppTest, ARefusalIsCountedAsRefusedAndCostsNothingOnEveryRevisio
     EXPECT_NE(metrics.find("mcp_limits_refused_total{reason=\"budget_exhausted\"} 1\n"), std::string::npos) << metrics;
     EXPECT_NE(metrics.find("mcp_limits_refused_total{reason=\"rate_limited\"} 0\n"), std::string::npos) << metrics;
   }
+}
+
+TEST_F(ReferenceAppTest, ATaskCostsItsCallOnceAndIsRefusedWhenTheBudgetIsSpent) {
+  AppConfig config;
+  config.limits = {{"budget", {{"units", 2}}}};
+  start(config);
+  json meta = {{"io.modelcontextprotocol/protocolVersion", "2026-07-28"},
+               {"io.modelcontextprotocol/clientCapabilities", {{"extensions", {{kTasksExtension, json::object()}}}}},
+               {"dev.mcp-harness/run-id", "task-budget"}};
+  auto start_report = [&] {
+    return request("tools/call", {{"name", "build_report_v1"}, {"arguments", {{"topic", "q"}, {"section_ms", 0}}}, {"_meta", meta}});
+  };
+  std::vector<std::string> ids;
+  for (int i = 0; i < 2; ++i) {
+    json created = start_report();
+    ASSERT_EQ(created["result"]["resultType"], "task") << created;
+    ids.push_back(created["result"]["taskId"]);
+  }
+  json refused = start_report();
+  EXPECT_EQ(refused["result"]["isError"], true) << "a task is a call: the budget refuses the third" << refused;
+  EXPECT_FALSE(refused["result"].contains("taskId"));
+  // Polling is not a call: it spends nothing, and the tasks finish.
+  for (const std::string& id : ids) {
+    json got;
+    for (int i = 0; i < 200; ++i) {
+      got = request("tasks/get", {{"taskId", id}, {"_meta", meta}});
+      if (got["result"]["status"] != "working") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_EQ(got["result"]["status"], "completed") << got;
+  }
+  EXPECT_NE(app_->metrics().find("mcp_tool_cost_units_total{tool=\"build_report_v1\"} 2\n"), std::string::npos) << app_->metrics();
 }
 
 TEST_F(ReferenceAppTest, ListInvoicesPaginatesWithItsOwnCursor) {
