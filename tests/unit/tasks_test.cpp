@@ -217,5 +217,30 @@ TEST_F(LegacyTasks, AToolErrorIsAFailedTaskWhoseResultIsTheToolResult) {
   EXPECT_EQ(call("tasks/get", {{"taskId", id}})["result"]["status"], "failed");
 }
 
+// 2025-11-25: a task's question goes to the client as a request on the tasks/result
+// stream, tagged with the task, and the answer lets the task finish.
+TEST_F(Tasks, ALegacyTasksQuestionIsAskedOnTheTasksResultStream) {
+  call("initialize", {{"protocolVersion", "2025-11-25"}, {"capabilities", {{"elicitation", json::object()}}}});
+  notify("notifications/initialized");
+  json created = call("tools/call", {{"name", "confirm_delete"}, {"arguments", {{"filename", "a.txt"}}}, {"task", json::object()}});
+  std::string id = created["result"]["task"]["taskId"];
+  json result;
+  std::thread waiting([&] { result = call("tasks/result", {{"taskId", id}}, 7); });
+  json asked;
+  for (int i = 0; i < 500 && asked.is_null(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::lock_guard<std::mutex> lock(out.mutex);
+    for (const json& sent : out.sent) {
+      if (sent.value("method", "") == "elicitation/create") asked = sent;
+    }
+  }
+  ASSERT_FALSE(asked.is_null()) << "the task's question was never sent";
+  EXPECT_EQ(asked["params"]["_meta"]["io.modelcontextprotocol/related-task"]["taskId"], id);
+  json answer = jsonrpc::make_result(asked["id"], {{"action", "accept"}, {"content", {{"confirm", true}}}});
+  server.handle_message(jsonrpc::Message{jsonrpc::Kind::kResult, answer}, session, out);
+  waiting.join();
+  EXPECT_EQ(result["result"]["content"][0]["text"], "Deleted a.txt") << result;
+}
+
 }  // namespace
 }  // namespace mcp::server

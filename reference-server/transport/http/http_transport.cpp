@@ -131,7 +131,12 @@ void HttpServerTransport::Impl::add_routes() {
   const std::string& path = options.path;
   http.Post(path, [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read_body) {
     Exchange x{req, res, {}, {}};
-    if (chain.run(x) == Step::kRespond) return GuardedHttpServer::close_after_response();
+    if (chain.run(x) == Step::kRespond) {
+      // Refused before its body was read: the connection closes after the answer, and
+      // says so, so that a keep-alive client does not send its next request into it.
+      res.set_header("Connection", "close");
+      return GuardedHttpServer::close_after_response();
+    }
     if (auto body = read_bounded_body(x, read_body, options.max_body_bytes)) post(x, *body);
   });
   http.Get(path, [this](const httplib::Request& req, httplib::Response& res) {
