@@ -53,11 +53,13 @@ StatusOr<Loop> tight_loop(const LimitsProfile& profile, McpClient& client, const
   json params = {{"name", tool}, {"arguments", arguments}};
   if (!meta.is_null()) params["_meta"] = meta;
   for (int i = 0; i < max_calls && loop.refused < stop_after_refused; ++i) {
+    auto sent = Clock::now();
     auto answer = client.request("tools/call", params);
     if (!answer.ok() && answer.status().message().rfind("HTTP 429", 0) == 0) {
       // A refusal, but a bare one: no tool result an agent could read (limits.refusal.structured judges it).
       if (loop.refused++ == 0) {
         loop.first_refusal_at = i;
+        loop.first_refusal_sent = sent;
         loop.first_refusal = {{"http_status", 429}, {"body", answer.status().message()}};
         // Retry-After in seconds (RFC 9110 § 10.2.3), so that its honesty can be judged too.
         std::smatch seconds;
@@ -72,6 +74,7 @@ StatusOr<Loop> tight_loop(const LimitsProfile& profile, McpClient& client, const
     if (is_refusal(response, profile)) {
       if (loop.refused++ == 0) {
         loop.first_refusal_at = i;
+        loop.first_refusal_sent = sent;
         loop.first_refusal = response;
       }
     } else if (response.contains("result") && response["result"].value("isError", false) != true) {

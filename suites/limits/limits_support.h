@@ -31,6 +31,7 @@ struct Loop {
   int accepted = 0;
   int refused = 0;
   int first_refusal_at = -1;  // index of the first refused call
+  Clock::time_point first_refusal_sent{};  // when that call was sent: the server refused it after this
   nlohmann::json first_refusal;  // the whole response message; {"http_status": 429, "body"} for a bare HTTP 429
   nlohmann::json other_failure;  // a response that was neither a success nor a refusal
   double seconds = 0;
