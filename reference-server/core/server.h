@@ -122,7 +122,6 @@ class McpServer : public MessageHandler {
   // Lets tools that allow it run as tasks (ToolContext::run_as_task), kept in `store`,
   // and resumes the tasks a previous process left working. Call once the tools are registered.
   void enable_tasks(std::shared_ptr<TaskStore> store, TaskOptions options = {});
-  bool tasks_enabled() const { return tasks_ != nullptr; }
 
   // The modern-era revisions this server speaks per request (a subset of supported_versions()).
   std::vector<std::string> per_request_versions() const { return versions_of_era(true); }

@@ -107,7 +107,6 @@ class ToolContext {
   bool run_as_task();
   enum class TaskMode { kNone, kMayBecomeTask, kInTask };
   void set_task_mode(TaskMode mode) { task_mode_ = mode; }
-  bool in_task() const { return task_mode_ == TaskMode::kInTask; }
   bool became_task() const { return became_task_; }
   // The answers this call's questions found so far (they travel into its task).
   const nlohmann::json& answers_used() const { return used_answers_; }

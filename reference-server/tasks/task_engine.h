@@ -38,7 +38,6 @@ class TaskEngine {
   TaskEngine(const TaskEngine&) = delete;
   TaskEngine& operator=(const TaskEngine&) = delete;
 
-  const TaskOptions& options() const { return options_; }
   // Gives `seed` (principal, tool, arguments, revision, capabilities, answers; a ttl_ms
   // the client asked for, capped at the configured one) an unguessable id and its times, stores it, and only then schedules it: the caller may
   // answer with CreateTaskResult as soon as this returns. ResourceExhausted when the

@@ -99,8 +99,7 @@ void register_mrtr(Registry& registry) {
         ToolListing tour = list_all_tools(ctx);
         if (tour.outcome) return *tour.outcome;
         McpClient& client = tour.session->client;
-        const json capable = {{protocol::kMetaClientCapabilities, {{"elicitation", json::object()}, {"sampling", json::object()},
-                                                                  {"roots", json::object()}}}};
+        const json& capable = capable_meta();
         int asked = 0;
         for (const auto& [tool, arguments] : callable_tools(call_policy(ctx), tour.tools, kMaxToolsCalled)) {
           std::string name = tool["name"];
