@@ -69,6 +69,10 @@ int main(int argc, char** argv) {
   app.add_option("--auth", auth_mode,
                  "Authentication: none, oauth, signed-token or gateway (settings: config \"auth\" and MCP_AUTH_* variables, docs/auth.md)");
   app.add_option("--log-file", log_file, "Append JSON log lines to this file instead of stderr");
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level, "Lowest level logged: debug, info, warn, error or off")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
   app.add_option("--redis", redis, "Keep limit state in Redis at host:port, shared by replicas");
   app.add_option("--db", config.database, "SQLite database file, or :memory:")->capture_default_str();
   app.add_option("--page-size", config.server.page_size, "Items per page in list results")->capture_default_str();
@@ -83,6 +87,7 @@ int main(int argc, char** argv) {
 
   std::signal(SIGPIPE, SIG_IGN);
   if (!log_file.empty() && !mcp::server::set_log_file(log_file)) return fail("cannot open log file " + log_file);
+  mcp::server::set_log_level(log_level);
   if (!config_file.empty()) {
     // Flags given on the command line win over the file.
     std::string database = config.database;

@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "reference-server/core/event_log.h"
 #include "reference-server/filters/limits/limits_filter.h"
 #include "reference-server/filters/versioning/versioning_filter.h"
 #include "reference-server/storage/sqlite_task_store.h"
@@ -92,6 +93,8 @@ StatusOr<std::unique_ptr<ReferenceApp>> ReferenceApp::create(const AppConfig& co
                                           .mime_type = "application/json",
                                           .read = [telemetry = app->telemetry_] { return telemetry->cost_totals().dump(); }}));
   server.filters().register_stats(app->metrics_);
+  app->metrics_.add_reader("mcp_log_lines_dropped_total", "Log lines dropped because the log queue was full.", "counter", "",
+                           [] { return static_cast<double>(log_lines_dropped()); });
   if (auto otlp = obs::OtlpOptions::from_environment()) {
     app->exporter_ = std::make_shared<obs::OtlpExporter>(*otlp);
     obs::set_span_sink(app->exporter_);

@@ -29,13 +29,14 @@ json Refusal::body() const {
 
 void audit(const std::string& principal, const std::string& method, const std::string& tool, bool allowed,
            const std::string& reason, const std::string& correlation_id) {
-  json line = {{"principal", principal.empty() ? "unauthenticated" : principal},
-               {"method", method},
-               {"decision", allowed ? "allow" : "deny"}};
-  if (!tool.empty()) line["tool"] = tool;
-  if (!reason.empty()) line["reason"] = reason;
-  if (!correlation_id.empty()) line["correlation_id"] = correlation_id;
-  log_event(allowed ? "info" : "warn", "auth_decision", std::move(line));
+  LogLine line(allowed ? "info" : "warn", "auth_decision");
+  if (!line.enabled()) return;
+  line.text("principal", principal.empty() ? "unauthenticated" : principal).text("method", method);
+  line.text("decision", allowed ? "allow" : "deny");
+  if (!tool.empty()) line.text("tool", tool);
+  if (!reason.empty()) line.text("reason", reason);
+  if (!correlation_id.empty()) line.text("correlation_id", correlation_id);
+  line.write();
 }
 
 namespace {

@@ -1,9 +1,12 @@
 #include "reference-server/observability/telemetry.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <utility>
 
 #include "mcp/json_rpc.h"
+#include "mcp/json_text.h"
 #include "mcp/protocol_version.h"
 #include "mcp/trace_context.h"
 #include "reference-server/core/event_log.h"
@@ -55,17 +58,35 @@ std::string label(const std::string& value) {
 }
 
 // What a result looked like, without its data: for logs.
-json result_shape(const json& result) {
-  json counts = json::object();
-  for (const json& block : result.value("content", json::array())) {
-    if (block.is_object()) counts[block.value("type", "unknown")] = counts.value(block.value("type", "unknown"), 0) + 1;
+void append_result_shape(std::string& out, const json& result) {
+  std::map<std::string, int> counts;
+  if (auto content = result.find("content"); content != result.end() && content->is_array()) {
+    for (const json& block : *content) {
+      if (!block.is_object()) continue;
+      std::string type = jsonrpc::string_member(block, "type");
+      ++counts[type.empty() ? "unknown" : type];
+    }
   }
-  json keys = json::array();
-  if (result.contains("structuredContent") && result["structuredContent"].is_object()) {
-    for (const auto& [k, v] : result["structuredContent"].items()) keys.push_back(k);
+  out += "{\"is_error\":";
+  auto is_error = result.find("isError");
+  out += is_error != result.end() && is_error->is_boolean() && is_error->get<bool>() ? "true" : "false";
+  out += ",\"content\":{";
+  bool first = true;
+  for (const auto& [type, n] : counts) {
+    if (!std::exchange(first, false)) out += ',';
+    json_text::append_string(out, type, kMaxLoggedString);
+    out += ':' + std::to_string(n);
   }
-  return {{"is_error", result.value("isError", false)}, {"content", counts}, {"bytes", jsonrpc::serialized_size(result)},
-          {"structured_keys", keys}};
+  out += "},\"bytes\":" + std::to_string(jsonrpc::serialized_size(result)) + ",\"structured_keys\":[";
+  if (auto structured = result.find("structuredContent"); structured != result.end() && structured->is_object()) {
+    first = true;
+    std::size_t written = 0;
+    for (auto it = structured->begin(); it != structured->end() && written < kMaxLoggedItems; ++it, ++written) {
+      if (!std::exchange(first, false)) out += ',';
+      json_text::append_string(out, it.key(), kMaxLoggedString);
+    }
+  }
+  out += "]}";
 }
 
 class Scope final : public RequestScope {
@@ -73,24 +94,26 @@ class Scope final : public RequestScope {
   Scope(Telemetry& telemetry, const jsonrpc::Message& request, Session& session)
       : telemetry_(telemetry), session_(session), method_(request.method()), id_(request.id()),
         started_(std::chrono::steady_clock::now()) {
+    static const json kNone = json::object();
     const json& params = request.params();
-    meta_ = params.value("_meta", json::object());
-    if (!meta_.is_object()) meta_ = json::object();
+    const json* found = &kNone;
+    if (auto m = params.find("_meta"); params.is_object() && m != params.end() && m->is_object()) found = &*m;
+    const json& meta = *found;
     std::string target;
     if (method_ == "tools/call" || method_ == "prompts/get") target = jsonrpc::string_member(params, "name");
     if (method_ == "resources/read") target = jsonrpc::string_member(params, "uri");
     if (method_ == "tools/call") {
       tool_ = target;
-      arguments_ = params.value("arguments", json::object());
+      if (auto a = params.find("arguments"); params.is_object() && a != params.end()) arguments_ = &*a;
       registered_ = telemetry.server().tools().find(tool_);
     }
     active_principal = session.principal();
     // Malformed trace context is ignored, never fatal: the span starts a new trace.
     std::optional<TraceParent> parent;
-    if (auto tp = meta_.find("traceparent"); tp != meta_.end() && tp->is_string()) parent = parse_traceparent(tp->get<std::string>());
+    if (auto tp = meta.find("traceparent"); tp != meta.end() && tp->is_string()) parent = parse_traceparent(tp->get<std::string>());
     span_ = std::make_unique<ScopedSpan>(target.empty() ? method_ : method_ + " " + target, SpanKind::kServer,
                                          parent ? parent->trace_id : random_hex_id(16), parent ? parent->span_id : "");
-    if (auto c = meta_.find(kCorrelationMetaKey); c != meta_.end() && c->is_string() && !c->get<std::string>().empty() &&
+    if (auto c = meta.find(kCorrelationMetaKey); c != meta.end() && c->is_string() && !c->get<std::string>().empty() &&
                                                   c->get<std::string>().size() <= 128) {
       correlation_ = c->get<std::string>();
     } else {
@@ -98,12 +121,12 @@ class Scope final : public RequestScope {
     }
     set_active_correlation_id(correlation_);
     // Run ids the limits filter refuses (too long) are never stored here.
-    if (std::string run = jsonrpc::string_member(meta_, kRunIdMetaKey); run.size() <= kMaxRunIdBytes) run_ = std::move(run);
+    if (std::string run = jsonrpc::string_member(meta, kRunIdMetaKey); run.size() <= kMaxRunIdBytes) run_ = std::move(run);
     span_->set_attribute("mcp.method.name", method_);
     span_->set_attribute("jsonrpc.request.id", id_text(id_));
     span_->set_attribute("jsonrpc.protocol.version", "2.0");
     // A modern request names its version in _meta and belongs to no session.
-    std::string version = jsonrpc::string_member(meta_, protocol::kMetaProtocolVersion);
+    std::string version = jsonrpc::string_member(meta, protocol::kMetaProtocolVersion);
     if (version.empty() && !session.id().empty()) span_->set_attribute("mcp.session.id", session.id());
     if (version.empty()) version = session.protocol_version();
     if (!version.empty()) span_->set_attribute("mcp.protocol.version", version);
@@ -113,7 +136,7 @@ class Scope final : public RequestScope {
       span_->set_attribute("gen_ai.tool.name", tool_);
       span_->set_attribute("gen_ai.operation.name", "execute_tool");
     }
-    if (auto ts = meta_.find("tracestate"); ts != meta_.end() && ts->is_string() && valid_tracestate(ts->get<std::string>())) {
+    if (auto ts = meta.find("tracestate"); ts != meta.end() && ts->is_string() && valid_tracestate(ts->get<std::string>())) {
       span_->set_attribute("w3c.tracestate", ts->get<std::string>());
     }
   }
@@ -148,21 +171,31 @@ class Scope final : public RequestScope {
       if (!tool_.empty()) result["_meta"][kCorrelationMetaKey] = correlation_;
     }
     if (tool_.empty()) return;
-    std::string principal = session_.principal();
+    const std::string& principal = session_.principal();
     long long cost = registered_ && (outcome == "ok" || outcome == "tool_error") ? telemetry_.options().cost_of(tool_) : 0;
     telemetry_.record_call(registered_ ? tool_ : "unknown", outcome, seconds, cost, principal, session_.id(), run_);
+    LogLine line(outcome == "ok" ? "info" : "warn", "tool_call");
+    if (!line.enabled()) return;
+    line.text("correlation_id", correlation_).text("trace_id", span_->span().trace_id).text("span_id", span_->span().span_id);
+    line.text("session", session_.id()).text("principal", principal).text("tool", tool_);
     // Redacted by name even when the tool is unknown: its arguments are a client's guess.
     static const json kNoSchema = json::object();
-    json arguments = telemetry_.options().redact
-                         ? redact_arguments(arguments_, registered_ ? registered_->spec.input_schema : kNoSchema)
-                         : arguments_;
-    json line = {{"correlation_id", correlation_}, {"trace_id", span_->span().trace_id}, {"span_id", span_->span().span_id},
-                 {"session", session_.id()}, {"principal", principal}, {"tool", tool_}, {"arguments", arguments},
-                 {"latency_ms", seconds * 1000}, {"outcome", outcome}, {"cost_units", cost}};
-    if (!run_.empty()) line["run_id"] = run_;
-    if (!refused_by_.empty()) line["refused_by"] = refused_by_;
-    if (response && response->contains("result")) line["result"] = result_shape((*response)["result"]);
-    log_event(outcome == "ok" ? "info" : "warn", "tool_call", std::move(line));
+    static const json kNoArguments = json::object();
+    const json& arguments = arguments_ ? *arguments_ : kNoArguments;
+    if (telemetry_.options().redact) {
+      append_redacted(line.raw("arguments"), arguments, registered_ ? registered_->spec.input_schema : kNoSchema);
+    } else {
+      line.value("arguments", arguments);
+    }
+    line.number("latency_ms", seconds * 1000).text("outcome", outcome).integer("cost_units", cost);
+    if (!run_.empty()) line.text("run_id", run_);
+    if (!refused_by_.empty()) line.text("refused_by", refused_by_);
+    if (response) {
+      if (auto result = response->find("result"); result != response->end() && result->is_object()) {
+        append_result_shape(line.raw("result"), *result);
+      }
+    }
+    line.write();
   }
 
  private:
@@ -171,10 +204,9 @@ class Scope final : public RequestScope {
   std::string method_;
   std::string refused_by_;  // the filter that refused the call, if one did
   json id_;
-  json meta_;
   std::string tool_;
   const RegisteredTool* registered_ = nullptr;  // null for a name no tool has
-  json arguments_;
+  const json* arguments_ = nullptr;              // in the request, which outlives the scope
   std::string correlation_;
   std::string run_;
   std::chrono::steady_clock::time_point started_;
@@ -183,43 +215,74 @@ class Scope final : public RequestScope {
 
 }  // namespace
 
-json redact_arguments(const json& arguments, const json& schema) {
+void append_redacted(std::string& out, const json& arguments, const json& schema) {
   static const json kNoSchema = json::object();
   if (arguments.is_array()) {
     const json& items = schema.is_object() && schema.contains("items") ? schema["items"] : kNoSchema;
-    json out = json::array();
-    for (const json& element : arguments) out.push_back(redact_arguments(element, items));
-    return out;
+    out += '[';
+    std::size_t written = 0;
+    for (const json& element : arguments) {
+      if (written == kMaxLoggedItems) {
+        out += ",\"...(" + std::to_string(arguments.size()) + " items)\"";
+        break;
+      }
+      if (written++) out += ',';
+      append_redacted(out, element, items);
+    }
+    out += ']';
+    return;
   }
-  if (!arguments.is_object()) return arguments;
+  if (!arguments.is_object()) {
+    json_text::append_value(out, arguments, kMaxLoggedString, kMaxLoggedItems);
+    return;
+  }
   const json* properties = &kNoSchema;
   if (schema.is_object()) {
     if (auto it = schema.find("properties"); it != schema.end() && it->is_object()) properties = &*it;
   }
-  json out = json::object();
-  for (const auto& [name, value] : arguments.items()) {
-    auto it = properties->find(name);
-    const json& property = it != properties->end() ? *it : kNoSchema;
-    out[name] = sensitive(name, property) ? json("[REDACTED]") : redact_arguments(value, property);
+  out += '{';
+  std::size_t written = 0;
+  for (auto it = arguments.begin(); it != arguments.end(); ++it) {
+    if (written == kMaxLoggedItems) {
+      out += ",\"...\":\"(" + std::to_string(arguments.size()) + " items)\"";
+      break;
+    }
+    if (written++) out += ',';
+    json_text::append_string(out, it.key(), kMaxLoggedString);
+    out += ':';
+    auto property_it = properties->find(it.key());
+    const json& property = property_it != properties->end() ? *property_it : kNoSchema;
+    if (sensitive(it.key(), property)) {
+      out += "\"[REDACTED]\"";
+    } else {
+      append_redacted(out, *it, property);
+    }
   }
-  return out;
+  out += '}';
 }
 
 std::unique_ptr<RequestScope> Telemetry::start(const jsonrpc::Message& request, Session& session) {
   return std::make_unique<Scope>(*this, request, session);
 }
 
+Telemetry::Shard& Telemetry::my_shard() {
+  static std::atomic<std::size_t> next_thread{0};
+  thread_local std::size_t index = next_thread++ % kShards;
+  return shards_[index];
+}
+
 void Telemetry::record_call(const std::string& tool, const std::string& outcome, double seconds, long long cost,
                             const std::string& principal, const std::string& session, const std::string& run) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  ToolStats& stats = tools_[tool];
+  Shard& shard = my_shard();
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  ToolStats& stats = shard.tools[tool];
   if (stats.buckets.empty()) stats.buckets.assign(kLatencyBounds.size(), 0);
   ++stats.outcomes[outcome];
   ++stats.count;
   stats.seconds_sum += seconds;
   stats.cost += cost;
   for (std::size_t i = 0; i < kLatencyBounds.size(); ++i) stats.buckets[i] += seconds <= kLatencyBounds[i];
-  PrincipalCost& mine = bounded_slot(costs_, principal, kMaxPrincipals);
+  PrincipalCost& mine = bounded_slot(shard.costs, principal, kMaxPrincipals);
   mine.total += cost;
   bounded_slot(mine.by_tool, tool, kMaxKeysPerPrincipal) += cost;
   if (!session.empty()) bounded_slot(mine.by_session, session, kMaxKeysPerPrincipal) += cost;
@@ -229,30 +292,56 @@ void Telemetry::record_call(const std::string& tool, const std::string& outcome,
 json Telemetry::cost_totals() const { return cost_totals_of(active_principal); }
 
 json Telemetry::cost_totals_of(const std::string& principal) const {
-  std::lock_guard<std::mutex> lock(mutex_);
   json totals = {{"unit", "cost units"}, {"by_tool", json::object()}, {"by_principal", json::object()},
                  {"by_session", json::object()}, {"by_run", json::object()}};
-  auto mine = costs_.find(principal);
-  if (principal.empty() || mine == costs_.end()) return totals;
-  totals["by_tool"] = mine->second.by_tool;
-  totals["by_principal"][principal] = mine->second.total;
-  totals["by_session"] = mine->second.by_session;
-  totals["by_run"] = mine->second.by_run;
+  if (principal.empty()) return totals;
+  PrincipalCost merged;
+  bool found = false;
+  auto add_bounded = [](std::map<std::string, long long>& into, const std::map<std::string, long long>& from) {
+    for (const auto& [key, units] : from) bounded_slot(into, key, kMaxKeysPerPrincipal) += units;
+  };
+  for (Shard& shard : shards_) {
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    auto mine = shard.costs.find(principal);
+    if (mine == shard.costs.end()) continue;
+    found = true;
+    merged.total += mine->second.total;
+    add_bounded(merged.by_tool, mine->second.by_tool);
+    add_bounded(merged.by_session, mine->second.by_session);
+    add_bounded(merged.by_run, mine->second.by_run);
+  }
+  if (!found) return totals;
+  totals["by_tool"] = merged.by_tool;
+  totals["by_principal"][principal] = merged.total;
+  totals["by_session"] = merged.by_session;
+  totals["by_run"] = merged.by_run;
   return totals;
 }
 
 std::string Telemetry::prometheus() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::map<std::string, ToolStats> tools;
+  for (Shard& shard : shards_) {
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    for (const auto& [tool, stats] : shard.tools) {
+      ToolStats& total = tools[tool];
+      if (total.buckets.empty()) total.buckets.assign(kLatencyBounds.size(), 0);
+      for (const auto& [outcome, n] : stats.outcomes) total.outcomes[outcome] += n;
+      for (std::size_t i = 0; i < kLatencyBounds.size(); ++i) total.buckets[i] += stats.buckets[i];
+      total.seconds_sum += stats.seconds_sum;
+      total.count += stats.count;
+      total.cost += stats.cost;
+    }
+  }
   std::string out;
   out += "# HELP mcp_tool_calls_total Tool calls by outcome.\n# TYPE mcp_tool_calls_total counter\n";
-  for (const auto& [tool, stats] : tools_) {
+  for (const auto& [tool, stats] : tools) {
     for (const auto& [outcome, n] : stats.outcomes) {
       out += "mcp_tool_calls_total{tool=\"" + label(tool) + "\",outcome=\"" + outcome + "\"} " + std::to_string(n) + "\n";
     }
   }
   out += "# HELP mcp_tool_call_duration_seconds Tool call latency.\n# TYPE mcp_tool_call_duration_seconds histogram\n";
   char number[64];
-  for (const auto& [tool, stats] : tools_) {
+  for (const auto& [tool, stats] : tools) {
     for (std::size_t i = 0; i < kLatencyBounds.size(); ++i) {
       std::snprintf(number, sizeof number, "%g", kLatencyBounds[i]);
       out += "mcp_tool_call_duration_seconds_bucket{tool=\"" + label(tool) + "\",le=\"" + number + "\"} " +
@@ -264,7 +353,7 @@ std::string Telemetry::prometheus() const {
     out += "mcp_tool_call_duration_seconds_count{tool=\"" + label(tool) + "\"} " + std::to_string(stats.count) + "\n";
   }
   out += "# HELP mcp_tool_cost_units_total Cost units spent by tool.\n# TYPE mcp_tool_cost_units_total counter\n";
-  for (const auto& [tool, stats] : tools_) {
+  for (const auto& [tool, stats] : tools) {
     out += "mcp_tool_cost_units_total{tool=\"" + label(tool) + "\"} " + std::to_string(stats.cost) + "\n";
   }
   return out;

@@ -6,6 +6,7 @@
 // arguments redacted; cost units per principal, session and run; metrics.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <map>
 #include <memory>
@@ -41,8 +42,8 @@ class Telemetry final : public RequestObserver {
   void record_call(const std::string& tool, const std::string& outcome, double seconds, long long cost,
                    const std::string& principal, const std::string& session, const std::string& run);
 
-  // Bounds on what clients can grow: principals, and sessions and runs per principal,
-  // beyond which costs are summed under "_other".
+  // Bounds on what clients can grow: principals, and sessions and runs per principal
+  // (per shard), beyond which costs are summed under "_other".
   static constexpr std::size_t kMaxPrincipals = 10000;
   static constexpr std::size_t kMaxKeysPerPrincipal = 1000;
   McpServer& server() { return server_; }
@@ -60,17 +61,27 @@ class Telemetry final : public RequestObserver {
     long long total = 0;
     std::map<std::string, long long> by_tool, by_session, by_run;
   };
+  // Calls are recorded in the calling thread's shard (threads take shards in turn), so
+  // that concurrent calls do not wait on one lock; readers merge the shards. A shard's
+  // lock is contended only by a reader or by a thread sharing the shard.
+  struct Shard {
+    std::mutex mutex;
+    std::map<std::string, ToolStats> tools;
+    std::map<std::string, PrincipalCost> costs;
+  };
+  static constexpr std::size_t kShards = 16;
+  Shard& my_shard();
+
   McpServer& server_;
   TelemetryOptions options_;
-  mutable std::mutex mutex_;
-  std::map<std::string, ToolStats> tools_;
-  std::map<std::string, PrincipalCost> costs_;
+  mutable std::array<Shard, kShards> shards_;
 };
 
-// Arguments with sensitive values replaced: properties the schema marks writeOnly
-// or "x-sensitive", and names that look like secrets (password, token, api_key, ...),
-// at any depth, inside arrays too, with or without a schema (unknown tools' arguments
-// are redacted by name alone).
-nlohmann::json redact_arguments(const nlohmann::json& arguments, const nlohmann::json& schema);
+// Writes `arguments` as JSON with sensitive values replaced by "[REDACTED]":
+// properties the schema marks writeOnly or "x-sensitive", and names that look like
+// secrets (password, token, api_key, ...), at any depth, inside arrays too, with or
+// without a schema (unknown tools' arguments are redacted by name alone). Strings and
+// collections are cut as in log lines.
+void append_redacted(std::string& out, const nlohmann::json& arguments, const nlohmann::json& schema);
 
 }  // namespace mcp::server::obs

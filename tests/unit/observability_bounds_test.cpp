@@ -16,15 +16,18 @@ TEST(Telemetry, RedactsSecretsInArraysAndUnknownTools) {
   json arguments = {{"accounts", {{{"name", "a"}, {"api_key", "sk-live-1"}}, {{"name", "b"}, {"password", "hunter2"}}}},
                     {"nested", {{"auth", {{"token", "t0k"}}}}},
                     {"query", "visible"}};
-  json redacted = obs::redact_arguments(arguments, json::object());  // no schema: an unknown tool's arguments
-  std::string text = redacted.dump();
+  std::string text;
+  obs::append_redacted(text, arguments, json::object());  // no schema: an unknown tool's arguments
+  json redacted = json::parse(text);
   for (const char* secret : {"sk-live-1", "hunter2", "t0k"}) EXPECT_EQ(text.find(secret), std::string::npos) << text;
   EXPECT_EQ(redacted["query"], "visible");
   EXPECT_EQ(redacted["accounts"][1]["name"], "b");
   // With a schema, writeOnly marks a secret whatever its name, inside array items too.
   json schema = {{"type", "object"},
                  {"properties", {{"items", {{"type", "array"}, {"items", {{"type", "object"}, {"properties", {{"pin", {{"writeOnly", true}}}}}}}}}}}};
-  EXPECT_EQ(obs::redact_arguments({{"items", {{{"pin", "1234"}}}}}, schema)["items"][0]["pin"], "[REDACTED]");
+  std::string with_schema;
+  obs::append_redacted(with_schema, {{"items", {{{"pin", "1234"}}}}}, schema);
+  EXPECT_EQ(json::parse(with_schema)["items"][0]["pin"], "[REDACTED]");
 }
 
 TEST(EventLog, LongFieldsAreCut) {
