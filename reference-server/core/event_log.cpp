@@ -11,9 +11,9 @@
 #include <ctime>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <spdlog/async_logger.h>
-#include <spdlog/details/thread_pool.h>
+#include <spdlog/logger.h>
 #include <spdlog/sinks/base_sink.h>
+#include <thread>
 
 #include "mcp/json_text.h"
 #include "reference-server/observability/tracing.h"
@@ -22,91 +22,105 @@ namespace mcp::server {
 
 namespace {
 
-constexpr std::size_t kQueuedLines = 8192;
-constexpr std::size_t kBatchBytes = 64 * 1024;
+constexpr std::size_t kMaxPendingBytes = 4 * 1024 * 1024;  // beyond it, new lines are dropped and counted
+constexpr std::size_t kBatchBytes = 64 * 1024;              // a batch this big is written at once
+constexpr auto kGather = std::chrono::milliseconds(5);      // else lines gather this long first
 
-// Writes whole lines to a file descriptor, several per write(2) when they arrive
-// faster than the disk takes them. Lines end in '\n' already (LogLine adds it).
-class DescriptorSink final : public spdlog::sinks::base_sink<std::mutex> {
+// The logger's sink: a call appends its line to a pending buffer (a copy under a
+// short lock, never I/O) and a writer thread of its own writes what has gathered,
+// many lines per write(2). The writer is woken only when it is idle and the first
+// line arrives, so a busy server pays one wake-up per batch, not one per line.
+class BatchingSink final : public spdlog::sinks::base_sink<std::mutex> {
  public:
-  explicit DescriptorSink(std::function<std::size_t()> queued) : queued_(std::move(queued)) {}
+  BatchingSink() : writer_([this] { write_loop(); }) { writer_.detach(); }
 
-  // Takes `fd` (closed when replaced when `owned`); -1 means stderr.
+  // Takes `fd` (closed when replaced, if `owned`); -1 means stderr. Lines logged
+  // before are written to the old destination first.
   void set_descriptor(int fd, bool owned) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    write_batch();
+    flush_and_wait();
+    std::lock_guard<std::mutex> writing(write_mutex_);
     if (owned_) ::close(fd_);
     fd_ = fd < 0 ? STDERR_FILENO : fd;
     owned_ = owned;
   }
 
-  // Counts flushes done, so that a waiter knows when the flush it asked for ran.
-  std::uint64_t flushes() const { return flushes_.load(); }
-  std::condition_variable flushed;
-  std::mutex flushed_mutex;
+  void flush_and_wait() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    std::uint64_t target = ++requested_;
+    wake_.notify_all();
+    done_.wait_for(lock, std::chrono::seconds(2), [&] { return completed_ >= target; });
+  }
+
+  std::size_t dropped() const { return dropped_.load(); }
 
  protected:
-  void sink_it_(const spdlog::details::log_msg& message) override {
-    batch_.append(message.payload.data(), message.payload.size());
-    // The queue's last line (or a full batch) goes out now: idle servers' logs are
-    // never held back, busy servers' are written many lines per system call.
-    if (batch_.size() >= kBatchBytes || queued_() == 0) write_batch();
-  }
-  void flush_() override {
-    write_batch();
-    {
-      std::lock_guard<std::mutex> lock(flushed_mutex);
-      ++flushes_;
+  void sink_it_(const spdlog::details::log_msg& message) override {  // mutex_ is held
+    if (pending_.size() + message.payload.size() > kMaxPendingBytes) {
+      ++dropped_;
+      return;
     }
-    flushed.notify_all();
+    bool was_empty = pending_.empty();
+    pending_.append(message.payload.data(), message.payload.size());
+    if ((was_empty && writer_idle_) || pending_.size() >= kBatchBytes) wake_.notify_one();
   }
+  void flush_() override {}  // the writer flushes; flush_and_wait waits for it
 
  private:
-  void write_batch() {
+  void write_loop() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      writer_idle_ = true;
+      wake_.wait(lock, [&] { return !pending_.empty() || requested_ > completed_; });
+      writer_idle_ = false;
+      if (requested_ == completed_) {
+        wake_.wait_for(lock, kGather, [&] { return requested_ > completed_ || pending_.size() >= kBatchBytes; });
+      }
+      std::string batch;
+      batch.swap(pending_);
+      std::uint64_t covered = requested_;
+      lock.unlock();
+      write_all(batch);
+      lock.lock();
+      completed_ = covered;
+      done_.notify_all();
+    }
+  }
+
+  void write_all(const std::string& batch) {
+    std::lock_guard<std::mutex> writing(write_mutex_);
     std::size_t done = 0;
-    while (done < batch_.size()) {
-      ssize_t n = ::write(fd_, batch_.data() + done, batch_.size() - done);
+    while (done < batch.size()) {
+      ssize_t n = ::write(fd_, batch.data() + done, batch.size() - done);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;  // a log that cannot be written is dropped, never retried forever
       done += static_cast<std::size_t>(n);
     }
-    batch_.clear();
   }
 
-  std::function<std::size_t()> queued_;
-  std::string batch_;
+  std::string pending_;                // guarded by mutex_ (base_sink's)
+  bool writer_idle_ = false;           // guarded by mutex_
+  std::uint64_t requested_ = 0;        // flushes asked for, guarded by mutex_
+  std::uint64_t completed_ = 0;        // flushes done, guarded by mutex_
+  std::condition_variable wake_, done_;
+  std::mutex write_mutex_;             // held while writing: fd_ changes only between batches
   int fd_ = STDERR_FILENO;
   bool owned_ = false;
-  std::atomic<std::uint64_t> flushes_{0};
+  std::atomic<std::size_t> dropped_{0};
+  std::thread writer_;
 };
 
 struct Backend {
-  Backend() {
-    pool = std::make_shared<spdlog::details::thread_pool>(kQueuedLines, 1);
-    std::weak_ptr<spdlog::details::thread_pool> weak = pool;
-    sink = std::make_shared<DescriptorSink>([weak] {
-      auto live = weak.lock();
-      return live ? live->queue_size() : 0;
-    });
-    logger = std::make_shared<spdlog::async_logger>("mcp-reference-server", sink, pool,
-                                                    spdlog::async_overflow_policy::overrun_oldest);
+  Backend() : sink(std::make_shared<BatchingSink>()), logger(std::make_shared<spdlog::logger>("mcp-reference-server", sink)) {
     logger->set_level(spdlog::level::info);
   }
+  void flush() { sink->flush_and_wait(); }
 
-  void flush() {
-    std::uint64_t before = sink->flushes();
-    logger->flush();  // queued behind every line logged so far
-    std::unique_lock<std::mutex> lock(sink->flushed_mutex);
-    sink->flushed.wait_for(lock, std::chrono::seconds(2), [&] { return sink->flushes() > before; });
-  }
-
-  std::shared_ptr<spdlog::details::thread_pool> pool;
-  std::shared_ptr<DescriptorSink> sink;
-  std::shared_ptr<spdlog::async_logger> logger;
+  std::shared_ptr<BatchingSink> sink;
+  std::shared_ptr<spdlog::logger> logger;
 };
 
 // Never destroyed: code running during static destruction may still log. Lines
-// queued at exit are written by an atexit handler.
+// pending at exit are written by an atexit handler.
 Backend& backend() {
   static Backend* instance = [] {
     auto* created = new Backend;
@@ -258,6 +272,6 @@ void set_log_stream(std::FILE* stream) {
 
 void flush_log() { backend().flush(); }
 
-std::size_t log_lines_dropped() { return backend().pool->overrun_counter(); }
+std::size_t log_lines_dropped() { return backend().sink->dropped(); }
 
 }  // namespace mcp::server

@@ -3,10 +3,10 @@
 // logs through it: auth decisions, filters, the transport, and the tool-call lines of
 // observability/telemetry.cpp.
 //
-// Lines are built as text (no JSON object per line) and handed to an spdlog async
-// logger: one background thread writes them, a request never waits on the disk.
-// The queue is bounded; when it is full the oldest lines are dropped and counted
-// (log_lines_dropped, and mcp_log_lines_dropped_total on /metrics).
+// Lines are built as text (no JSON object per line) and logged through spdlog into a
+// sink that only queues them: its own thread writes them in batches, so a request
+// never waits on the disk. The queue is bounded (4 MB); when it is full new lines
+// are dropped and counted (log_lines_dropped, mcp_log_lines_dropped_total on /metrics).
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>

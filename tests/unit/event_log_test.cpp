@@ -1,6 +1,6 @@
 // The event log's promises to the request path: lines are written by a background
-// thread, a stalled destination never blocks a caller (the oldest queued lines are
-// dropped and counted), levels below the threshold cost nothing, and flush_log
+// thread, a stalled destination never blocks a caller (past the queue's bound, new
+// lines are dropped and counted), levels below the threshold cost nothing, and flush_log
 // waits until every line logged so far is written.
 #include "reference-server/core/event_log.h"
 
@@ -61,9 +61,9 @@ TEST(EventLog, AStalledDestinationNeverBlocksTheCallerAndDropsAreCounted) {
   set_log_stream(stalled);
   std::size_t dropped_before = log_lines_dropped();
   // Nobody reads the pipe: after 64 KB the writer thread blocks in write(2), and
-  // the queue (8192 lines) fills up behind it.
+  // the queue (4 MB) fills up behind it.
   auto started = std::chrono::steady_clock::now();
-  for (int i = 0; i < 30000; ++i) log_event("info", "flood", {{"i", i}, {"padding", std::string(100, 'p')}});
+  for (int i = 0; i < 60000; ++i) log_event("info", "flood", {{"i", i}, {"padding", std::string(100, 'p')}});
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   EXPECT_LT(seconds, 5.0) << "logging waited for the destination";
   EXPECT_GT(log_lines_dropped(), dropped_before) << "a full queue must drop lines, and count them";
