@@ -21,6 +21,9 @@ rm -f "$micro_json"
 section "load: reference server vs the official TypeScript SDK (mcp-harness load)"
 LOAD_SECONDS="${LOAD_SECONDS:-$([ "$smoke" = 1 ] && echo 1 || echo 8)}" "$root/bench/load.sh"
 
+section "HTTP ceiling and cross-check: wrk against cpp-httplib alone, the reference server and the TypeScript SDK"
+WRK_SECONDS="${WRK_SECONDS:-$([ "$smoke" = 1 ] && echo 1 || echo 8)}" "$root/bench/wrk.sh"
+
 section "the harness's own speed"
 "$root/bench/harness_speed.sh"
 

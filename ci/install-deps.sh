@@ -8,7 +8,7 @@ packages=(
   libcpp-httplib-dev nlohmann-json3-dev librapidcheck-dev
   libboost1.81-dev libboost-filesystem1.81-dev libspdlog-dev libssl-dev libsqlite3-dev
   libcli11-dev libhiredis-dev redis-server libgtest-dev libgmock-dev libbenchmark-dev
-  procps clang libclang-rt-14-dev chromium python3-yaml
+  procps clang libclang-rt-14-dev chromium python3-yaml wrk curl
 )
 
 missing=()
