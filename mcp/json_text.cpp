@@ -1,9 +1,9 @@
 #include "mcp/json_text.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 namespace mcp::json_text {
@@ -102,17 +102,8 @@ void append_number(std::string& out, double value) {
     return;
   }
   char number[32];
-  int length = std::snprintf(number, sizeof number, "%.17g", value);
-  // Shortest form that reads back the same, as nlohmann writes it, for readable logs.
-  for (int precision = 6; precision < 17; ++precision) {
-    char shorter[32];
-    int n = std::snprintf(shorter, sizeof shorter, "%.*g", precision, value);
-    if (std::strtod(shorter, nullptr) == value) {
-      out.append(shorter, static_cast<std::size_t>(n));
-      return;
-    }
-  }
-  out.append(number, static_cast<std::size_t>(length));
+  auto [end, error] = std::to_chars(number, number + sizeof number, value);  // shortest form that reads back the same
+  out.append(number, error == std::errc() ? end : number);
 }
 
 void append_value(std::string& out, const nlohmann::json& value, std::size_t max_bytes, std::size_t max_items) {

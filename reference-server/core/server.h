@@ -52,6 +52,12 @@ class MessageHandler {
     return jsonrpc::make_error(rejection.id, rejection.code, rejection.message);
   }
   virtual const std::vector<std::string>& supported_versions() const = 0;
+  // Whether a transport may handle `message` on its reading thread: it finishes at
+  // once, so nothing needs to reach it meanwhile (ToolSpec::never_blocks).
+  virtual bool runs_inline(const jsonrpc::Message& message) const {
+    (void)message;
+    return false;
+  }
   // Whether a session on `version` takes JSON-RPC batches: 2025-03-26 only.
   virtual bool accepts_batches(const std::string& version) const;
   // The tool's parameters mirrored into Mcp-Param-* headers, which HTTP checks against the body.
@@ -119,6 +125,7 @@ class McpServer : public MessageHandler {
   static bool is_long_running(const jsonrpc::Message& message) {
     return message.method() == "tools/call" || message.method() == "subscriptions/listen";
   }
+  bool runs_inline(const jsonrpc::Message& message) const override;
   // Lets tools that allow it run as tasks (ToolContext::run_as_task), kept in `store`,
   // and resumes the tasks a previous process left working. Call once the tools are registered.
   void enable_tasks(std::shared_ptr<TaskStore> store, TaskOptions options = {});

@@ -28,6 +28,11 @@ struct ToolSpec {
   // Whether calls may run as tasks (ToolContext::run_as_task); kRequired refuses
   // clients that cannot take a task (-32021).
   TaskSupport task_support = TaskSupport::kForbidden;
+  // The handler returns at once and never waits (no I/O, no client questions, no
+  // progress, no task): the stdio transport then runs its calls on the reading
+  // thread, saving two thread hand-offs per call. Cancellation cannot reach such a
+  // call, and needs not. Leave false when in doubt.
+  bool never_blocks = false;
 };
 
 // A JSON-RPC error a handler ends its call with (ToolContext::fail).

@@ -10,6 +10,12 @@ namespace mcp::server {
 using json = nlohmann::json;
 namespace protocol = mcp::protocol;
 
+bool McpServer::runs_inline(const jsonrpc::Message& message) const {
+  if (message.method() != "tools/call" || filters_.may_block()) return false;
+  const RegisteredTool* tool = tools_.find(jsonrpc::string_member(message.params(), "name"));
+  return tool && tool->spec.never_blocks && tool->spec.task_support == TaskSupport::kForbidden;
+}
+
 McpServer::Outcome McpServer::call_tool(const Request& r) {
   auto name = r.params.find("name");
   if (name == r.params.end() || !name->is_string()) return invalid_params("tools/call requires params.name (a string)");

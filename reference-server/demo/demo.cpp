@@ -24,7 +24,8 @@ Status register_demo_tools(McpServer& server) {
        .output_schema = {{"type", "object"},
                          {"properties", {{"message", {{"type", "string"}}}}},
                          {"required", {"message"}}},
-       .annotations = {{"readOnlyHint", true}, {"idempotentHint", true}, {"openWorldHint", false}}},
+       .annotations = {{"readOnlyHint", true}, {"idempotentHint", true}, {"openWorldHint", false}},
+       .never_blocks = true},
       [](ToolContext& ctx) { return structured_result({{"message", ctx.arguments()["message"]}}); }));
 
   RETURN_IF_ERROR(tools.add(

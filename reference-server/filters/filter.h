@@ -52,6 +52,9 @@ class ToolCallFilter {
   virtual void on_result(const ToolCall& call, nlohmann::json& result) { (void)call, (void)result; }
   // Registers the filter's counters, which it bumps where it decides (after Envoy's stats).
   virtual void register_stats(MetricsRegistry& registry) const { (void)registry; }
+  // Whether on_call may wait on I/O (a remote store): such a chain never runs on a
+  // transport's reading thread.
+  virtual bool may_block() const { return false; }
 };
 
 class FilterChain {
@@ -66,6 +69,12 @@ class FilterChain {
   void complete(const ToolCall& call, nlohmann::json& result, std::size_t ran) const;
   void register_stats(MetricsRegistry& registry) const {
     for (const auto& filter : filters_) filter->register_stats(registry);
+  }
+  bool may_block() const {
+    for (const auto& filter : filters_) {
+      if (filter->may_block()) return true;
+    }
+    return false;
   }
 
  private:

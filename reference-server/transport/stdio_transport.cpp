@@ -78,7 +78,8 @@ int serve_stdio(MessageHandler& server, const StdioOptions& options) {
         continue;
       }
       jsonrpc::ParseOutcome parsed = jsonrpc::parse(line);
-      if (auto* message = std::get_if<jsonrpc::Message>(&parsed); message && McpServer::is_long_running(*message)) {
+      if (auto* message = std::get_if<jsonrpc::Message>(&parsed);
+          message && McpServer::is_long_running(*message) && !server.runs_inline(*message)) {
         workers.submit([&server, &session, &out, message = std::move(*message)] {
           if (auto response = server.handle_message(message, session, out)) out.send(*response);
         });

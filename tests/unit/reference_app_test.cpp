@@ -285,3 +285,33 @@ TEST_F(ReferenceAppTest, MistypedNamesAndUrisAreInvalidParamsNotExceptions) {
 
 }  // namespace
 }  // namespace mcp::server
+
+namespace mcp::server {
+namespace {
+
+// A filter that says it waits on I/O, as the limits filter does on Redis.
+class BlockingFilter final : public ToolCallFilter {
+ public:
+  std::string_view name() const override { return "blocking"; }
+  FilterVerdict on_call(const ToolCall&) override { return FilterVerdict::proceed(); }
+  bool may_block() const override { return true; }
+};
+
+TEST_F(ReferenceAppTest, OnlyToolsThatNeverBlockRunOnTheReadingThread) {
+  start();
+  auto message = [](const std::string& method, json params) {
+    return jsonrpc::Message{jsonrpc::Kind::kRequest, jsonrpc::make_request(1, method, std::move(params))};
+  };
+  McpServer& server = app_->server();
+  EXPECT_TRUE(server.runs_inline(message("tools/call", {{"name", "echo_v1"}})));
+  EXPECT_FALSE(server.runs_inline(message("tools/call", {{"name", "create_invoice_v2"}}))) << "writes to the database";
+  EXPECT_FALSE(server.runs_inline(message("tools/call", {{"name", "build_report_v1"}}))) << "may become a task";
+  EXPECT_FALSE(server.runs_inline(message("tools/call", {{"name", "no_such_tool"}})));
+  EXPECT_FALSE(server.runs_inline(message("tools/call", {{"name", 7}})));
+  EXPECT_FALSE(server.runs_inline(message("prompts/get", {{"name", "echo_v1"}})));
+  server.filters().add(std::make_unique<BlockingFilter>());
+  EXPECT_FALSE(server.runs_inline(message("tools/call", {{"name", "echo_v1"}}))) << "a filter may wait on I/O";
+}
+
+}  // namespace
+}  // namespace mcp::server

@@ -61,6 +61,7 @@ class LimitsFilter final : public ToolCallFilter {
   std::string_view name() const override { return "limits"; }
   FilterVerdict on_call(const ToolCall& call) override;
   void register_stats(MetricsRegistry& registry) const override;
+  bool may_block() const override { return config_.backend != "memory"; }
 
  private:
   FilterVerdict store_unavailable(const Status& status);
