@@ -6,8 +6,10 @@
 // bench/micro_summary.py turns the JSON output into ratios.
 #include <benchmark/benchmark.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <iostream>
+#include <new>
 
 #include "mcp/jose.h"
 #include "mcp/json_rpc.h"
@@ -17,6 +19,10 @@
 #include "reference-server/auth/jwt_verifier.h"
 #include "reference-server/core/event_log.h"
 #include "reference-server/demo/demo.h"
+
+// Every allocation in the process, counted: the tools/call benchmarks report
+// allocations per call (the per-request copy profile), on all threads.
+std::atomic<unsigned long long> allocations{0};
 
 namespace {
 
@@ -153,12 +159,16 @@ void run_tool_calls(benchmark::State& state, McpServer& server) {
                            R"("capabilities":{},"clientInfo":{"name":"bench","version":"1"}}})",
                            session, out);
   (void)server.handle_text(R"({"jsonrpc":"2.0","method":"notifications/initialized"})", session, out);
+  unsigned long long before = allocations.load();
   for (auto _ : state) {
     auto response = server.handle_text(kToolCall, session, out);
     if (!response || !response->contains("result") || (*response)["result"].value("isError", false)) {
       state.SkipWithError(("tool call failed: " + (response ? response->dump() : std::string("no response"))).c_str());
       break;
     }
+  }
+  if (state.iterations() > 0) {
+    state.counters["allocs_per_call"] = static_cast<double>(allocations.load() - before) / static_cast<double>(state.iterations());
   }
 }
 
@@ -181,5 +191,16 @@ void BM_ToolCallFilterChain(benchmark::State& state) {
 BENCHMARK(BM_ToolCallFilterChain);
 
 }  // namespace
+
+// GCC sees malloc/free behind new/delete once these are inlined, and warns of a
+// mismatch that is not one: both sides are replaced together.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+void* operator new(std::size_t size) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size ? size : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 BENCHMARK_MAIN();

@@ -30,6 +30,9 @@ def main():
             continue
         m, b = ns[measured], ns[baseline]
         print(f"{label:<48} {m / 1e3:>9.2f} {1e9 / m:>10.0f} {b / 1e3:>12.2f} {m / b:>6.2f}x")
+    allocs = {b["name"]: b["allocs_per_call"] for b in report["benchmarks"] if "allocs_per_call" in b}
+    if allocs:
+        print("allocations per tools/call: " + ", ".join(f"{name.removeprefix('BM_')} {n:.0f}" for name, n in allocs.items()))
 
 
 if __name__ == "__main__":

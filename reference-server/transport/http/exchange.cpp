@@ -35,8 +35,42 @@ Step reply_too_many_inflight(httplib::Response& res, std::size_t limit, const js
 }
 
 bool accepts(const httplib::Request& req, const std::string& type) {
-  std::string accept = req.get_header_value("Accept");
+  std::string accept = header_value(req, "Accept");
   return accept.find(type) != std::string::npos || accept.find("*/*") != std::string::npos;
+}
+
+namespace {
+bool same_name(const std::string& a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+}  // namespace
+
+const std::string* find_header(const httplib::Request& req, std::string_view name) {
+  for (const auto& [key, value] : req.headers) {
+    if (same_name(key, name)) return &value;
+  }
+  return nullptr;
+}
+
+const std::string& header_value(const httplib::Request& req, std::string_view name) {
+  static const std::string kAbsent;
+  const std::string* found = find_header(req, name);
+  return found ? *found : kAbsent;
+}
+
+bool has_header(const httplib::Request& req, std::string_view name) { return find_header(req, name) != nullptr; }
+
+std::size_t header_count(const httplib::Request& req, std::string_view name) {
+  std::size_t count = 0;
+  for (const auto& entry : req.headers) count += same_name(entry.first, name);
+  return count;
 }
 
 bool client_gone() {

@@ -38,7 +38,7 @@ std::optional<std::string> read_bounded_body(Exchange& x, const httplib::Content
     reply_error(x.res, 413, jsonrpc::kInvalidRequest, "Payload Too Large: at most " + std::to_string(limit) + " bytes");
     return std::nullopt;
   };
-  if (x.req.has_header("Content-Length") && x.req.get_header_value<uint64_t>("Content-Length") > limit) return too_large();
+  if (has_header(x.req, "Content-Length") && x.req.get_header_value<uint64_t>("Content-Length") > limit) return too_large();
   std::string body;
   bool over = false;
   bool complete = read_body([&](const char* data, std::size_t length) {
@@ -57,7 +57,7 @@ std::optional<std::string> read_bounded_body(Exchange& x, const httplib::Content
 
 // The HTTP traceparent header continues the caller's trace unless _meta names one itself.
 void adopt_traceparent(const httplib::Request& req, jsonrpc::Message& message) {
-  std::string traceparent = req.get_header_value("traceparent");
+  std::string traceparent = header_value(req, "traceparent");
   if (traceparent.empty() || !message.body.contains("method")) return;
   json& meta = message.body["params"]["_meta"];
   if (!meta.is_object()) meta = json::object();
@@ -100,7 +100,7 @@ struct HttpServerTransport::Impl {
       reply_error(x.res, 406, jsonrpc::kInvalidRequest, "Not Acceptable: Accept must list application/json and text/event-stream");
       return;
     }
-    if (x.req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
+    if (header_value(x.req, "Content-Type").rfind("application/json", 0) != 0) {
       reply_error(x.res, 415, jsonrpc::kInvalidRequest, "Unsupported Media Type: send application/json");
       return;
     }
@@ -160,7 +160,7 @@ void HttpServerTransport::Impl::add_routes() {
       if (guard->on_request(x) == Step::kRespond) return;
       const std::string& token = options.metrics_token;
       bool allowed = token.empty() ? is_loopback_address(req.remote_addr)
-                                   : jose::constant_time_equal(req.get_header_value("Authorization"), "Bearer " + token);
+                                   : jose::constant_time_equal(header_value(req, "Authorization"), "Bearer " + token);
       if (!allowed) {
         res.set_header("WWW-Authenticate", "Bearer realm=\"metrics\"");
         reply_error(res, token.empty() ? 403 : 401, jsonrpc::kInvalidRequest,

@@ -14,7 +14,7 @@ std::shared_ptr<HttpSession> LegacyEndpoint::admit(Exchange& x) {
   std::shared_ptr<HttpSession> session = context_.sessions.find(x);
   if (!session) return nullptr;
   const HttpPolicy& policy = context_.policy();
-  std::string header = x.req.get_header_value("MCP-Protocol-Version");
+  std::string header = header_value(x.req, "MCP-Protocol-Version");
   if (header.empty() && policy.requires_protocol_version_header) {
     ++version_refused_;
     reply_error(x.res, 400, jsonrpc::kInvalidRequest, "Bad Request: MCP-Protocol-Version header is required");

@@ -14,20 +14,20 @@ namespace {
 // What is wrong with a modern request's Mcp-Method / Mcp-Name / MCP-Protocol-Version
 // headers against its body, or "" when they agree.
 std::string header_mismatch(const httplib::Request& req, const jsonrpc::Message& message, bool decode_names) {
-  std::string version_header = req.get_header_value("MCP-Protocol-Version");
+  std::string version_header = header_value(req, "MCP-Protocol-Version");
   std::string body_version = message.params()["_meta"][protocol::kMetaProtocolVersion].get<std::string>();
   if (version_header != body_version) {
     return "MCP-Protocol-Version header '" + version_header + "' does not match _meta protocolVersion '" + body_version + "'";
   }
-  if (!req.has_header("Mcp-Method")) return "the Mcp-Method header is required";
-  if (req.get_header_value("Mcp-Method") != message.method()) {
-    return "Mcp-Method header '" + req.get_header_value("Mcp-Method") + "' does not match body method '" + message.method() + "'";
+  if (!has_header(req, "Mcp-Method")) return "the Mcp-Method header is required";
+  if (header_value(req, "Mcp-Method") != message.method()) {
+    return "Mcp-Method header '" + header_value(req, "Mcp-Method") + "' does not match body method '" + message.method() + "'";
   }
   std::optional<std::string> name = mcp_name_source(message.method(), message.params());
   if (!name) return "";
-  if (!req.has_header("Mcp-Name")) return "the Mcp-Name header is required for " + message.method();
+  if (!has_header(req, "Mcp-Name")) return "the Mcp-Name header is required for " + message.method();
   std::optional<std::string> header =
-      decode_names ? decode_header_value(req.get_header_value("Mcp-Name")) : req.get_header_value("Mcp-Name");
+      decode_names ? decode_header_value(header_value(req, "Mcp-Name")) : header_value(req, "Mcp-Name");
   if (!header) return "the Mcp-Name header is not valid =?base64?...?= text";
   if (*header != *name) return "Mcp-Name header '" + *header + "' does not match body value '" + *name + "'";
   return "";
@@ -43,11 +43,11 @@ std::string header_parameter_mismatch(const httplib::Request& req, const jsonrpc
   auto shown = [](const std::string& value) { return value.size() > 64 ? value.substr(0, 64) + "..." : value; };
   for (const HeaderParameter& parameter : parameters) {
     bool in_body = header_parameter_text(parameter, arguments).has_value();
-    if (!req.has_header(parameter.header())) {
+    if (!has_header(req, parameter.header())) {
       if (in_body) return "the " + parameter.header() + " header is required: the arguments carry its value";
       continue;
     }
-    std::string raw = req.get_header_value(parameter.header());
+    std::string raw = header_value(req, parameter.header());
     std::optional<std::string> header = decode_values ? decode_header_value(raw) : raw;
     if (!header) return "the " + parameter.header() + " header is not valid =?base64?...?= text";
     if (!in_body) return parameter.header() + " is present but the arguments carry no value for it";
@@ -62,7 +62,7 @@ std::string header_parameter_mismatch(const httplib::Request& req, const jsonrpc
 }  // namespace
 
 bool has_modern_version_header(const httplib::Request& req) {
-  std::string header = req.get_header_value("MCP-Protocol-Version");
+  std::string header = header_value(req, "MCP-Protocol-Version");
   return !header.empty() && protocol::is_modern(header);
 }
 

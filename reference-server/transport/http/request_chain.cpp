@@ -18,12 +18,12 @@ void RequestChain::register_stats(MetricsRegistry& registry) const {
 
 Step OriginGuardStep::on_request(Exchange& x) {
   const HttpPolicy& policy = options_.policy;
-  std::string origin = x.req.get_header_value("Origin");
+  std::string origin = header_value(x.req, "Origin");
   if (policy.checks_origin && !origin.empty() && !origin_allowed(origin, options_.allowed_origins)) {
     ++refused_origin_;
     return reply_error(x.res, 403, jsonrpc::kInvalidRequest, "Forbidden: Origin " + origin + " is not allowed");
   }
-  std::string host = x.req.get_header_value("Host");
+  std::string host = header_value(x.req, "Host");
   if (policy.checks_host && !host_allowed(host, options_.allowed_hosts, options_.host)) {
     ++refused_host_;
     return reply_error(x.res, 403, jsonrpc::kInvalidRequest, "Forbidden: Host " + host + " is not allowed");
@@ -40,7 +40,7 @@ void OriginGuardStep::register_stats(MetricsRegistry& registry) const {
 namespace {
 
 auth::RequestView view_of(const httplib::Request& req) {
-  return {[&req](const std::string& name) { return req.get_header_value(name); },
+  return {[&req](const std::string& name) { return header_value(req, name); },
           [&req](const std::string& name) { return req.get_param_value(name); }};
 }
 
@@ -48,7 +48,7 @@ auth::RequestView view_of(const httplib::Request& req) {
 
 Step AuthenticationStep::on_request(Exchange& x) {
   const auto& authenticator = options_.authenticator;
-  if (authenticator && x.req.get_header_value_count("Authorization") > 1) {
+  if (authenticator && header_count(x.req, "Authorization") > 1) {
     // Proxies and servers disagree on which of two to use: refuse instead of choosing.
     ++ambiguous_;
     auth::audit("", x.req.method, "", false, "more than one Authorization header", "");
@@ -59,7 +59,7 @@ Step AuthenticationStep::on_request(Exchange& x) {
     auth::Decision decision = authenticator->authenticate(view_of(x.req), auth::unix_now());
     if (!decision.principal) {
       ++refused_;
-      std::string method = x.req.has_header("Mcp-Method") ? x.req.get_header_value("Mcp-Method") : x.req.method;
+      std::string method = has_header(x.req, "Mcp-Method") ? header_value(x.req, "Mcp-Method") : x.req.method;
       auth::audit("", method, "", false, decision.refusal.reason, "");
       GuardedHttpServer::close_after_response();  // the body, if any, stays unread
       return reply_refusal(x.res, decision.refusal);

@@ -58,7 +58,7 @@ void SessionTable::add(const std::shared_ptr<HttpSession>& session) {
 
 std::shared_ptr<HttpSession> SessionTable::find(Exchange& x) {
   const HttpPolicy& policy = options_.policy;
-  std::string id = x.req.get_header_value("Mcp-Session-Id");
+  std::string id = header_value(x.req, "Mcp-Session-Id");
   if (id.empty()) {
     if (!policy.requires_session) {
       std::lock_guard<std::mutex> lock(mutex_);
