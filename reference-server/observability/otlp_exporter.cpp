@@ -126,6 +126,10 @@ void OtlpExporter::export_span(Span span) {
   wake_.notify_one();
 }
 
+bool OtlpExporter::accepting() const {
+  return std::chrono::steady_clock::now().time_since_epoch().count() >= shed_until_.load(std::memory_order_relaxed);
+}
+
 void OtlpExporter::flush(std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mutex_);
   if (queue_.empty() && !sending_) return;
@@ -184,10 +188,12 @@ void OtlpExporter::send(std::deque<Span> batch) {
   if (result && result->status >= 200 && result->status < 300) {
     counters_.exported += count;
     backoff_ = std::chrono::milliseconds(0);
+    shed_until_ = 0;
     return;
   }
   backoff_ = std::clamp(2 * backoff_, std::chrono::milliseconds(100), std::chrono::milliseconds(5000));
   retry_at_ = std::chrono::steady_clock::now() + backoff_;
+  shed_until_ = retry_at_.time_since_epoch().count();
   // Counted, and said once in a while; a dead collector must not flood the log either.
   if (counters_.failed_batches++ % 100 == 0) {
     log_event("warn", "otlp_export_failed",

@@ -43,6 +43,8 @@ class OtlpExporter final : public SpanSink {
   explicit OtlpExporter(OtlpOptions options);
   ~OtlpExporter() override;  // flushes what it can within the export timeout
   void export_span(Span span) override;
+  bool accepting() const override;  // false while batches are shed (the collector failed recently)
+  void shed() override { ++counters_.dropped; }
   const ExportCounters& counters() const { return counters_; }
   // Blocks until the queue is empty or `timeout` passes (tests, shutdown).
   void flush(std::chrono::milliseconds timeout);
@@ -63,6 +65,7 @@ class OtlpExporter final : public SpanSink {
   // failure from 100 ms to 5 s (worker thread only).
   std::chrono::milliseconds backoff_{0};
   std::chrono::steady_clock::time_point retry_at_{};
+  std::atomic<std::chrono::steady_clock::rep> shed_until_{0};  // retry_at_, for request threads
   ExportCounters counters_;
   std::thread worker_;
 };

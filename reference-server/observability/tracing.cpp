@@ -51,14 +51,21 @@ ScopedSpan::ScopedSpan(std::string name, SpanKind kind, std::string trace_id, st
   }
   span_.span_id = random_hex_id(8);
   span_.start_unix_nano = unix_nanos_now();
-  recording_ = span_sink() != nullptr;
+  if (auto sink = span_sink()) {
+    if (sink->accepting()) {
+      sink_ = std::move(sink);
+      recording_ = true;
+    } else {
+      sink->shed();
+    }
+  }
   active.push_back({span_.trace_id, span_.span_id});
 }
 
 ScopedSpan::~ScopedSpan() {
   span_.end_unix_nano = unix_nanos_now();
   if (!active.empty()) active.pop_back();
-  if (auto sink = span_sink()) sink->export_span(std::move(span_));
+  if (sink_) sink_->export_span(std::move(span_));
 }
 
 void set_active_correlation_id(std::string id) { correlation_id = std::move(id); }

@@ -32,6 +32,10 @@ class SpanSink {
   virtual ~SpanSink() = default;
   // Called on the thread that ended the span: must not block.
   virtual void export_span(Span span) = 0;
+  // Whether a span started now would be kept. A sink that sheds (its collector is
+  // failing) says no, and spans then cost no attribute work; each is counted by shed().
+  virtual bool accepting() const { return true; }
+  virtual void shed() {}
 };
 
 // The process-wide sink (null: spans are dropped). Set once at start-up.
@@ -51,7 +55,8 @@ class ScopedSpan {
   ScopedSpan& operator=(const ScopedSpan&) = delete;
 
   Span& span() { return span_; }
-  // Attributes are kept only when a sink will receive the span: without one they cost nothing.
+  // Attributes are kept only when a sink will receive the span: without one (or while
+  // the sink sheds) they cost nothing.
   void set_attribute(const std::string& key, nlohmann::json value) {
     if (recording_) span_.attributes[key] = std::move(value);
   }
@@ -62,7 +67,8 @@ class ScopedSpan {
 
  private:
   Span span_;
-  bool recording_ = false;  // a sink was installed when the span started
+  std::shared_ptr<SpanSink> sink_;  // the sink that will receive the span, if one accepted it
+  bool recording_ = false;
 };
 
 // The active span's ids on this thread (empty when none).

@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <thread>
+
 #include "reference-server/observability/otlp_exporter.h"
 
 namespace mcp::server::obs {
@@ -52,6 +54,31 @@ TEST(OtlpExporter, ShedsBatchesWhileTheCollectorRefusesConnections) {
   // Every batch was either tried (and failed) or shed; without the backoff all would be tried.
   EXPECT_EQ(counters.failed_batches.load() + counters.dropped.load(), static_cast<std::uint64_t>(kBatches));
   EXPECT_GE(counters.dropped.load(), static_cast<std::uint64_t>(kBatches / 2));
+}
+
+TEST(OtlpExporter, SpansStartedWhileItShedsAreCountedNotBuilt) {
+  OtlpOptions options;
+  options.endpoint = "http://127.0.0.1:" + std::to_string(refused_port()) + "/v1/traces";
+  options.schedule_delay = std::chrono::milliseconds(5);
+  options.export_timeout = std::chrono::milliseconds(500);
+  auto exporter = std::make_shared<OtlpExporter>(options);
+  EXPECT_TRUE(exporter->accepting());
+  exporter->export_span(span_named("fails"));
+  exporter->flush(std::chrono::milliseconds(2000));
+  ASSERT_EQ(exporter->counters().failed_batches.load(), 1u);
+  EXPECT_FALSE(exporter->accepting()) << "after a failed export, spans are shed for at least 100 ms";
+  set_span_sink(exporter);
+  std::uint64_t dropped = exporter->counters().dropped.load();
+  {
+    ScopedSpan span("while shedding");
+    span.set_attribute("kept", "no");
+    EXPECT_TRUE(span.span().attributes.empty()) << "no attribute work for a span nobody will receive";
+    EXPECT_FALSE(span.span().span_id.empty()) << "ids still name the span in logs";
+  }
+  set_span_sink(nullptr);
+  EXPECT_EQ(exporter->counters().dropped.load(), dropped + 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  EXPECT_TRUE(exporter->accepting()) << "the backoff ends";
 }
 
 }  // namespace
