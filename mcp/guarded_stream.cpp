@@ -234,15 +234,27 @@ ssize_t GuardedSocketStream::write(const char* ptr, size_t size) {
 }
 
 void GuardedSocketStream::get_remote_ip_and_port(std::string& ip, int& port) const {
-  sockaddr_storage address{};
-  socklen_t length = sizeof address;
-  if (::getpeername(sock_, reinterpret_cast<sockaddr*>(&address), &length) == 0) address_of(address, ip, port);
+  if (!remote_) {
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    if (::getpeername(sock_, reinterpret_cast<sockaddr*>(&address), &length) != 0) return;
+    remote_.emplace();
+    address_of(address, remote_->first, remote_->second);
+  }
+  ip = remote_->first;
+  port = remote_->second;
 }
 
 void GuardedSocketStream::get_local_ip_and_port(std::string& ip, int& port) const {
-  sockaddr_storage address{};
-  socklen_t length = sizeof address;
-  if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&address), &length) == 0) address_of(address, ip, port);
+  if (!local_) {
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&address), &length) != 0) return;
+    local_.emplace();
+    address_of(address, local_->first, local_->second);
+  }
+  ip = local_->first;
+  port = local_->second;
 }
 
 }  // namespace mcp

@@ -9,6 +9,9 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace mcp {
@@ -70,6 +73,8 @@ class GuardedSocketStream final : public httplib::Stream {
   ssize_t send_now(const char* ptr, size_t size, short& wants);
 
   int sock_;
+  // The connection's addresses, asked of the kernel once: httplib asks for every request.
+  mutable std::optional<std::pair<std::string, int>> remote_, local_;
   SSL* ssl_ = nullptr;
   // httplib reads a request's and a response's head one byte at a time: a buffer keeps
   // that to one recv per packet, as httplib's own SocketStream does.
