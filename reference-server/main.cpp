@@ -126,6 +126,7 @@ int main(int argc, char** argv) {
   }
 
   http_options.metrics = [app = created->get()] { return app->metrics(); };
+  http_options.readiness = [app = created->get()] { return app->readiness(); };
   mcp::server::HttpServerTransport transport(server, http_options);
   transport.register_metrics((*created)->metrics_registry());
   return mcp::server::serve_http_until_signal(transport, "mcp-reference-server", http_options.host, http_options.path,

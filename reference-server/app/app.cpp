@@ -51,6 +51,16 @@ std::string ReferenceApp::metrics() const {
   return (telemetry_ ? telemetry_->prometheus() : "") + metrics_.prometheus();
 }
 
+Status ReferenceApp::readiness() {
+  auto down = [](const char* dependency, const Status& status) {
+    log_event("warn", "not_ready", {{"dependency", dependency}, {"error", status.message()}});
+    return unavailable(dependency);
+  };
+  if (Status database = database_->ping(); !database.ok()) return down("database", database);
+  if (Status filters = server_.filters().health(); !filters.ok()) return down("limit store", filters);
+  return ok_status();
+}
+
 StatusOr<std::unique_ptr<ReferenceApp>> ReferenceApp::create(const AppConfig& config) {
   std::unique_ptr<ReferenceApp> app(new ReferenceApp(config));
   ASSIGN_OR_RETURN(app->database_, Database::open(config.database));

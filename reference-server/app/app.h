@@ -49,6 +49,9 @@ class ReferenceApp {
   Database& database() { return *database_; }
   // Prometheus text for /metrics: telemetry's per-tool series, then every registered counter.
   std::string metrics() const;
+  // For GET /readyz: the database and the filters' stores answer. Failures are
+  // logged with their details and returned as the name of what is down.
+  Status readiness();
   // Filters register their counters here; so does the HTTP transport (main.cpp).
   MetricsRegistry& metrics_registry() { return metrics_; }
 

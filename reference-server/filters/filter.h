@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mcp/status.h"
 #include "reference-server/core/session.h"
 #include "reference-server/observability/metrics_registry.h"
 
@@ -55,6 +56,8 @@ class ToolCallFilter {
   // Whether on_call may wait on I/O (a remote store): such a chain never runs on a
   // transport's reading thread.
   virtual bool may_block() const { return false; }
+  // Whether what the filter depends on answers now (readiness probes).
+  virtual Status health() { return ok_status(); }
 };
 
 class FilterChain {
@@ -75,6 +78,10 @@ class FilterChain {
       if (filter->may_block()) return true;
     }
     return false;
+  }
+  Status health() const {
+    for (const auto& filter : filters_) RETURN_IF_ERROR(filter->health());
+    return ok_status();
   }
 
  private:

@@ -174,6 +174,10 @@ Status Database::read(const std::function<Status(sqlite3*)>& work) {
   return work(db_);
 }
 
+Status Database::ping() {
+  return read([](sqlite3* db) { return exec(db, "SELECT 1"); });
+}
+
 int Database::schema_version() {
   std::lock_guard<std::mutex> lock(mutex_);
   Statement s(db_, "PRAGMA user_version");

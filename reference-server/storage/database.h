@@ -57,6 +57,8 @@ class Database {
   // Runs `work` with the connection locked, outside an explicit transaction (reads).
   Status read(const std::function<Status(sqlite3*)>& work);
   int schema_version();
+  // Whether the database answers a query now (readiness probes).
+  Status ping();
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}

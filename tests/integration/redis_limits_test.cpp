@@ -130,5 +130,32 @@ TEST(RedisBackend, AnUnreachableRedisStopsTheServerAtStartup) {
   EXPECT_NE(run.err.find("cannot connect to redis"), std::string::npos) << run.err;
 }
 
+// GET /readyz follows what the server depends on: Redis down, the replica is not
+// ready (and says which dependency, not where); Redis back, it is ready again.
+// GET /healthz stays 200 throughout: the process itself is fine.
+TEST_F(RedisReplicas, ReadinessFollowsTheLimitStoreAndLivenessDoesNot) {
+  auto probe = [&](const std::string& path) {
+    auto url = harness::parse_http_url("http://127.0.0.1:" + std::to_string(ports_[0]) + path);
+    harness::HttpConnection connection(*url, transcript_, std::chrono::seconds(5));
+    harness::HttpRequestSpec get;
+    get.method = "GET";
+    return connection.exchange(get);
+  };
+  EXPECT_EQ(probe("/readyz").status, 200);
+  EXPECT_EQ(probe("/healthz").status, 200);
+  redis_.reset();  // stops redis-server
+  harness::HttpReply not_ready = probe("/readyz");
+  EXPECT_EQ(not_ready.status, 503);
+  EXPECT_NE(not_ready.body.find("limit store"), std::string::npos) << not_ready.body;
+  EXPECT_EQ(not_ready.body.find(std::to_string(redis_port_)), std::string::npos) << "the store's address is not shown";
+  EXPECT_EQ(probe("/healthz").status, 200);
+  auto redis = harness::ServerLauncher::start("redis-server --port " + std::to_string(redis_port_) +
+                                                  " --bind 127.0.0.1 --save '' --appendonly no",
+                                              "127.0.0.1", redis_port_, std::chrono::seconds(10));
+  ASSERT_TRUE(redis.ok()) << redis.status().to_string();
+  redis_ = std::move(redis).value();
+  EXPECT_EQ(probe("/readyz").status, 200) << "the store reconnects on the next probe";
+}
+
 }  // namespace
 }  // namespace mcp::testing

@@ -315,3 +315,14 @@ TEST_F(ReferenceAppTest, OnlyToolsThatNeverBlockRunOnTheReadingThread) {
 
 }  // namespace
 }  // namespace mcp::server
+
+namespace mcp::server {
+namespace {
+
+TEST_F(ReferenceAppTest, IsReadyWhenItsDatabaseAndFiltersAnswer) {
+  start();
+  EXPECT_TRUE(app_->readiness().ok()) << app_->readiness().to_string();
+}
+
+}  // namespace
+}  // namespace mcp::server

@@ -30,6 +30,8 @@ class LimitStore {
   // Fixed window `key` of `window_seconds` (aligned to the epoch); spends `cost` if used + cost <= limit.
   virtual StatusOr<WindowDecision> spend(const std::string& key, long long cost, long long limit, long long window_seconds) = 0;
   virtual std::string describe() const = 0;
+  // Whether the store answers now (readiness probes); the memory store always does.
+  virtual Status ping() { return ok_status(); }
 };
 
 std::unique_ptr<LimitStore> make_memory_store();

@@ -62,6 +62,7 @@ class LimitsFilter final : public ToolCallFilter {
   FilterVerdict on_call(const ToolCall& call) override;
   void register_stats(MetricsRegistry& registry) const override;
   bool may_block() const override { return config_.backend != "memory"; }
+  Status health() override { return store_->ping(); }
 
  private:
   FilterVerdict store_unavailable(const Status& status);

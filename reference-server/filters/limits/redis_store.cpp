@@ -68,6 +68,20 @@ class RedisStore final : public LimitStore {
 
   std::string describe() const override { return "redis " + address_; }
 
+  Status ping() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (ctx_->err) reconnect();
+    auto* raw = static_cast<redisReply*>(redisCommand(ctx_, "PING"));
+    if (!raw) {
+      std::string why = ctx_->errstr;
+      reconnect();
+      return unavailable("redis " + address_ + ": " + why);
+    }
+    bool pong = raw->type == REDIS_REPLY_STATUS;
+    freeReplyObject(raw);
+    return pong ? ok_status() : unavailable("redis " + address_ + " did not answer PING");
+  }
+
  private:
   // Owns one reply; copying is not needed.
   struct Reply {

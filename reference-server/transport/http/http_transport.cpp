@@ -152,6 +152,28 @@ void HttpServerTransport::Impl::add_routes() {
     legacy.remove(x);
   });
 
+  // Probes for load balancers and orchestrators (liveness: the process serves;
+  // readiness: it can do its work). They say nothing a stranger could use, so they
+  // need no credentials; a failing dependency is named by kind, never by address.
+  http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(R"({"status":"ok"})", "application/json");
+  });
+  http.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+    if (stopping) {
+      res.status = 503;
+      res.set_content(R"({"status":"stopping"})", "application/json");
+      return;
+    }
+    if (options.readiness) {
+      if (Status ready = options.readiness(); !ready.ok()) {
+        res.status = 503;
+        res.set_content(json{{"status", "unavailable"}, {"reason", ready.message()}}.dump(), "application/json");
+        return;
+      }
+    }
+    res.set_content(R"({"status":"ready"})", "application/json");
+  });
+
   if (options.metrics) {
     // Metrics name tools, principals' traffic and costs: a scraper presents the metrics
     // token, and without one configured only loopback peers are served.

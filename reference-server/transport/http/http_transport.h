@@ -47,6 +47,11 @@ struct HttpOptions {
   std::chrono::milliseconds request_timeout{30000};  // head and body together
   std::size_t max_batch_items = 64;  // 2025-03-26 batches
   std::function<std::string()> metrics;  // Prometheus text served on GET /metrics, if set
+  // GET /readyz answers 503 while this fails (a dependency is down; its message, a
+  // short name of what is down, is shown to the prober, so details belong in the log)
+  // or the server is stopping; unset: ready while serving. GET /healthz answers 200
+  // while serving.
+  std::function<Status()> readiness;
   // Bearer token a scraper presents for /metrics; empty: only loopback peers are served.
   std::string metrics_token;
   // Authentication for every request (null: open server). Sessions are bound to the
