@@ -244,3 +244,50 @@ TEST_F(Tasks, ALegacyTasksQuestionIsAskedOnTheTasksResultStream) {
 
 }  // namespace
 }  // namespace mcp::server
+
+namespace mcp::server {
+namespace {
+
+// subscriptions/listen watches at most 100 tasks, and looks up at most 1,000 of the
+// ids it is sent: a client cannot make one subscription poll the store without end.
+TEST_F(Tasks, AListenWatchesABoundedNumberOfTasks) {
+  json ids = json::array();
+  for (int i = 0; i < 1200; ++i) ids.push_back("unknown-" + std::to_string(i));  // looked up, found nowhere
+  std::vector<std::string> mine;
+  for (int i = 0; i < 101; ++i) {
+    json created = start("slow_compute", {{"seconds", 0.001}});
+    ASSERT_EQ(created["result"]["resultType"], "task") << created;
+    mine.push_back(created["result"]["taskId"]);
+    wait_while(mine.back(), "working");  // at most 3 unfinished at once
+  }
+  auto acknowledged_ids = [&](const json& task_ids) {
+    {
+      std::lock_guard<std::mutex> lock(out.mutex);
+      out.sent.clear();
+    }
+    std::thread listener([&] { call("subscriptions/listen", {{"notifications", {{"taskIds", task_ids}}}, {"_meta", with_tasks()}}, "sub"); });
+    json agreed;
+    for (int i = 0; i < 300 && agreed.is_null(); ++i) {
+      {
+        std::lock_guard<std::mutex> lock(out.mutex);
+        for (const json& m : out.sent) {
+          if (m.value("method", "") == "notifications/subscriptions/acknowledged") agreed = m["params"]["notifications"]["taskIds"];
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    notify("notifications/cancelled", {{"requestId", "sub"}});
+    listener.join();
+    return agreed;
+  };
+  json all_mine(mine);
+  json agreed = acknowledged_ids(all_mine);
+  ASSERT_EQ(agreed.size(), 100u) << "101 tasks asked for, 100 watched";
+  EXPECT_EQ(agreed[0], mine[0]);
+  json unknown_first = ids;
+  unknown_first.insert(unknown_first.end(), all_mine.begin(), all_mine.end());
+  EXPECT_EQ(acknowledged_ids(unknown_first).size(), 0u) << "the lookups stop after 1,000 ids";
+}
+
+}  // namespace
+}  // namespace mcp::server

@@ -186,9 +186,15 @@ McpServer::Outcome PerRequestWire::listen(const McpServer::Request& r) {
     // SEP-2663: task notifications need the extension on this request.
     if (!declares_tasks_extension(r.session)) return tasks_extension_required("taskIds in subscriptions/listen");
     agreed["taskIds"] = json::array();
+    // Bounds: one subscription watches at most 100 tasks, and looks up at most 1,000
+    // of the ids it is sent (each is a store lookup); ids past either are not agreed.
     constexpr std::size_t kMaxWatchedTasks = 100;
+    constexpr std::size_t kMaxLookedUpIds = 1000;
+    std::size_t looked_up = 0;
     for (const json& id : ids->is_array() ? *ids : json::array()) {
-      if (!server_.tasks_ || !id.is_string() || watched.size() == kMaxWatchedTasks) continue;
+      if (!server_.tasks_ || watched.size() == kMaxWatchedTasks || looked_up == kMaxLookedUpIds) break;
+      if (!id.is_string()) continue;
+      ++looked_up;
       auto task = server_.tasks_->get(r.session.principal(), id.get<std::string>());
       if (!task.ok() || !*task) continue;
       watched[id.get<std::string>()] = -1;
