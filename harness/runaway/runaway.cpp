@@ -7,6 +7,7 @@
 #include <random>
 #include <thread>
 
+#include "harness/client/task_requests.h"
 #include "harness/engine/refusal.h"
 #include "harness/engine/stats.h"
 #include "mcp/json_rpc.h"
@@ -23,7 +24,7 @@ namespace {
 
 // The _meta of a 2026-07-28 request that takes tasks (io.modelcontextprotocol/tasks).
 json task_request_meta() {
-  return {{protocol::kMetaClientCapabilities, {{"extensions", {{"io.modelcontextprotocol/tasks", json::object()}}}}}};
+  return {{protocol::kMetaClientCapabilities, {{"extensions", {{kTasksExtension, json::object()}}}}}};
 }
 
 struct Scenario {
@@ -98,17 +99,10 @@ std::optional<std::string> start_any_task(McpClient& client, const std::vector<j
     if (!policy.allows(tool) || (!client.per_request() && support == "forbidden")) continue;
     std::optional<json> arguments = example_instance(tool.value("inputSchema", json::object()));
     if (!arguments) continue;
-    json params = {{"name", tool["name"]}, {"arguments", *arguments}};
-    if (client.per_request()) params["_meta"] = task_request_meta();
-    else params["task"] = json::object();
-    auto answer = client.request("tools/call", params);
+    auto answer = client.request("tools/call", task_call_params(client, tool["name"], *arguments, task_request_meta()));
     if (!answer.ok() || !answer->contains("result")) continue;
-    const json& result = (*answer)["result"];
-    const json task = client.per_request() ? result : result.value("task", json());
-    if (task.is_object() && task.contains("taskId") && task["taskId"].is_string() &&
-        (!client.per_request() || result.value("resultType", "") == "task")) {
-      return task["taskId"].get<std::string>();
-    }
+    json task = created_task(client, (*answer)["result"]);
+    if (task.is_object() && task.contains("taskId") && task["taskId"].is_string()) return task["taskId"].get<std::string>();
   }
   return std::nullopt;
 }

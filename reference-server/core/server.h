@@ -182,6 +182,8 @@ class McpServer : public MessageHandler {
   nlohmann::json run_handler(const RegisteredTool& tool, ToolContext& context);
   // A result that claims success must match the tool's outputSchema.
   void check_output(const RegisteredTool& tool, nlohmann::json& result) const;
+  // A tool result as `protocol_version` knows it: revisions before 2025-06-18 have no structuredContent.
+  static void shape_for_revision(nlohmann::json& result, const std::string& protocol_version);
   // How this call may become a task: not at all, as the 2026-07-28 extension, or as a
   // 2025-11-25 task-augmented request (params.task).
   enum class TaskAsk { kNone, kExtension, kAugmented };

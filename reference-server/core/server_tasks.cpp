@@ -119,8 +119,7 @@ void McpServer::execute_task(TaskRecord& task, const CancelFlag& cancelled) {
   }
   if (const auto& failure = context.failure()) return fail(failure->code, failure->message);
   check_output(*tool, result);
-  auto revision = protocol::find_revision(task.protocol_version);
-  if (revision && !revision->structured_content) result.erase("structuredContent");
+  shape_for_revision(result, task.protocol_version);
   // SEP-2663: a tool error is completed ("This includes tool calls that returned results
   // with isError: true"); 2025-11-25 called it failed, and tasks/result still returns it.
   bool tool_error = result.value("isError", false);

@@ -65,9 +65,13 @@ McpServer::Outcome McpServer::invoke_tool(const RegisteredTool& tool, const json
   }
   filters_.complete(call, result, ran);
   if (refused) return *refused;
-  auto revision = protocol::find_revision(r.session.protocol_version());
-  if (revision && !revision->structured_content) result.erase("structuredContent");
+  shape_for_revision(result, r.session.protocol_version());
   return result;
+}
+
+void McpServer::shape_for_revision(json& result, const std::string& protocol_version) {
+  auto revision = protocol::find_revision(protocol_version);
+  if (revision && !revision->structured_content) result.erase("structuredContent");
 }
 
 json McpServer::run_handler(const RegisteredTool& tool, ToolContext& context) {

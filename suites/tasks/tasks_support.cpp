@@ -59,17 +59,12 @@ StartedTask start_task(CheckContext& ctx) {
     return support == "optional" || support == "required";
   };
   for (const auto& [tool, arguments] : callable_tools(call_policy(ctx), tour.tools, kMostToolsTried, runs_as_task)) {
-    json params = {{"name", tool["name"]}, {"arguments", arguments}};
-    if (old_utility) params["task"] = json::object();
-    else params["_meta"] = request_meta(true);
-    auto response = client.request("tools/call", params);
+    auto response = client.request("tools/call", task_call_params(client, tool["name"], arguments, request_meta(true)));
     if (!response.ok()) {
       started.outcome = fail_status(response.status(), "calling " + tool["name"].get<std::string>());
       return started;
     }
-    const json result = response->value("result", json());
-    json created = old_utility ? (result.is_object() ? result.value("task", json()) : json())
-                               : (result.is_object() && result.value("resultType", "") == "task" ? result : json());
+    json created = created_task(client, response->value("result", json()));
     if (!created.is_object()) continue;
     started.tool = tool["name"];
     started.arguments = arguments;

@@ -10,11 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "harness/client/task_requests.h"
 #include "suites/suite_support.h"
 
 namespace mcp::harness::suites::tasks {
 
-inline constexpr const char* kExtension = "io.modelcontextprotocol/tasks";
+inline constexpr const char* kExtension = harness::kTasksExtension;
 inline constexpr const char* kRelatedTask = "io.modelcontextprotocol/related-task";
 
 // The _meta fields of a modern request that declares the tasks extension (and the
