@@ -233,28 +233,28 @@ ssize_t GuardedSocketStream::write(const char* ptr, size_t size) {
   return static_cast<ssize_t>(sent);
 }
 
-void GuardedSocketStream::get_remote_ip_and_port(std::string& ip, int& port) const {
-  if (!remote_) {
+namespace {
+// `cache`, filled by asking the kernel (getpeername or getsockname) the first time.
+void cached_address(std::optional<std::pair<std::string, int>>& cache, int sock, int (*query)(int, sockaddr*, socklen_t*),
+                    std::string& ip, int& port) {
+  if (!cache) {
     sockaddr_storage address{};
     socklen_t length = sizeof address;
-    if (::getpeername(sock_, reinterpret_cast<sockaddr*>(&address), &length) != 0) return;
-    remote_.emplace();
-    address_of(address, remote_->first, remote_->second);
+    if (query(sock, reinterpret_cast<sockaddr*>(&address), &length) != 0) return;
+    cache.emplace();
+    address_of(address, cache->first, cache->second);
   }
-  ip = remote_->first;
-  port = remote_->second;
+  ip = cache->first;
+  port = cache->second;
+}
+}  // namespace
+
+void GuardedSocketStream::get_remote_ip_and_port(std::string& ip, int& port) const {
+  cached_address(remote_, sock_, ::getpeername, ip, port);
 }
 
 void GuardedSocketStream::get_local_ip_and_port(std::string& ip, int& port) const {
-  if (!local_) {
-    sockaddr_storage address{};
-    socklen_t length = sizeof address;
-    if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&address), &length) != 0) return;
-    local_.emplace();
-    address_of(address, local_->first, local_->second);
-  }
-  ip = local_->first;
-  port = local_->second;
+  cached_address(local_, sock_, ::getsockname, ip, port);
 }
 
 }  // namespace mcp

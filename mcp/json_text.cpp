@@ -106,41 +106,50 @@ void append_number(std::string& out, double value) {
   out.append(number, error == std::errc() ? end : number);
 }
 
+void append_array(std::string& out, const nlohmann::json& array, std::size_t max_items,
+                  const std::function<void(const nlohmann::json& item)>& item) {
+  out += '[';
+  std::size_t written = 0;
+  for (const nlohmann::json& element : array) {
+    if (written == max_items) {
+      out += ",\"...(" + std::to_string(array.size()) + " items)\"";
+      break;
+    }
+    if (written++) out += ',';
+    item(element);
+  }
+  out += ']';
+}
+
+void append_object(std::string& out, const nlohmann::json& object, std::size_t max_bytes, std::size_t max_items,
+                   const std::function<void(const std::string& key, const nlohmann::json& value)>& item) {
+  out += '{';
+  std::size_t written = 0;
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    if (written == max_items) {
+      out += ",\"...\":\"(" + std::to_string(object.size()) + " items)\"";
+      break;
+    }
+    if (written++) out += ',';
+    append_string(out, it.key(), max_bytes);
+    out += ':';
+    item(it.key(), *it);
+  }
+  out += '}';
+}
+
 void append_value(std::string& out, const nlohmann::json& value, std::size_t max_bytes, std::size_t max_items) {
   switch (value.type()) {
     case nlohmann::json::value_t::string:
       append_string(out, value.get_ref<const std::string&>(), max_bytes);
       return;
-    case nlohmann::json::value_t::array: {
-      out += '[';
-      std::size_t written = 0;
-      for (const nlohmann::json& item : value) {
-        if (written == max_items) {
-          out += ",\"...(" + std::to_string(value.size()) + " items)\"";
-          break;
-        }
-        if (written++) out += ',';
-        append_value(out, item, max_bytes, max_items);
-      }
-      out += ']';
+    case nlohmann::json::value_t::array:
+      append_array(out, value, max_items, [&](const nlohmann::json& item) { append_value(out, item, max_bytes, max_items); });
       return;
-    }
-    case nlohmann::json::value_t::object: {
-      out += '{';
-      std::size_t written = 0;
-      for (auto it = value.begin(); it != value.end(); ++it) {
-        if (written == max_items) {
-          out += ",\"...\":\"(" + std::to_string(value.size()) + " items)\"";
-          break;
-        }
-        if (written++) out += ',';
-        append_string(out, it.key(), max_bytes);
-        out += ':';
-        append_value(out, *it, max_bytes, max_items);
-      }
-      out += '}';
+    case nlohmann::json::value_t::object:
+      append_object(out, value, max_bytes, max_items,
+                    [&](const std::string&, const nlohmann::json& item) { append_value(out, item, max_bytes, max_items); });
       return;
-    }
     case nlohmann::json::value_t::number_float:
       append_number(out, value.get<double>());
       return;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -26,5 +27,13 @@ void append_value(std::string& out, const nlohmann::json& value, std::size_t max
                   std::size_t max_items = kUnbounded);
 
 void append_number(std::string& out, double value);  // finite numbers; others are written as null
+
+// The collection parts of append_value, for writers that write items their own way
+// (redaction): brackets, commas, keys (cut at max_bytes) and the note past max_items;
+// `item` writes each value.
+void append_array(std::string& out, const nlohmann::json& array, std::size_t max_items,
+                  const std::function<void(const nlohmann::json& item)>& item);
+void append_object(std::string& out, const nlohmann::json& object, std::size_t max_bytes, std::size_t max_items,
+                   const std::function<void(const std::string& key, const nlohmann::json& value)>& item);
 
 }  // namespace mcp::json_text

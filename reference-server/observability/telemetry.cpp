@@ -219,17 +219,7 @@ void append_redacted(std::string& out, const json& arguments, const json& schema
   static const json kNoSchema = json::object();
   if (arguments.is_array()) {
     const json& items = schema.is_object() && schema.contains("items") ? schema["items"] : kNoSchema;
-    out += '[';
-    std::size_t written = 0;
-    for (const json& element : arguments) {
-      if (written == kMaxLoggedItems) {
-        out += ",\"...(" + std::to_string(arguments.size()) + " items)\"";
-        break;
-      }
-      if (written++) out += ',';
-      append_redacted(out, element, items);
-    }
-    out += ']';
+    json_text::append_array(out, arguments, kMaxLoggedItems, [&](const json& element) { append_redacted(out, element, items); });
     return;
   }
   if (!arguments.is_object()) {
@@ -240,25 +230,15 @@ void append_redacted(std::string& out, const json& arguments, const json& schema
   if (schema.is_object()) {
     if (auto it = schema.find("properties"); it != schema.end() && it->is_object()) properties = &*it;
   }
-  out += '{';
-  std::size_t written = 0;
-  for (auto it = arguments.begin(); it != arguments.end(); ++it) {
-    if (written == kMaxLoggedItems) {
-      out += ",\"...\":\"(" + std::to_string(arguments.size()) + " items)\"";
-      break;
-    }
-    if (written++) out += ',';
-    json_text::append_string(out, it.key(), kMaxLoggedString);
-    out += ':';
-    auto property_it = properties->find(it.key());
+  json_text::append_object(out, arguments, kMaxLoggedString, kMaxLoggedItems, [&](const std::string& name, const json& value) {
+    auto property_it = properties->find(name);
     const json& property = property_it != properties->end() ? *property_it : kNoSchema;
-    if (sensitive(it.key(), property)) {
+    if (sensitive(name, property)) {
       out += "\"[REDACTED]\"";
     } else {
-      append_redacted(out, *it, property);
+      append_redacted(out, value, property);
     }
-  }
-  out += '}';
+  });
 }
 
 std::unique_ptr<RequestScope> Telemetry::start(const jsonrpc::Message& request, Session& session) {
