@@ -2,6 +2,10 @@
 // plus the tampering cases a verifier must refuse.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "mcp/base64.h"
 #include "mcp/jose.h"
 
@@ -83,6 +87,26 @@ TEST(Jose, HmacAndConstantTimeCompare) {
   EXPECT_TRUE(constant_time_equal(mac, hmac_sha256("Jefe", "what do ya want for nothing?")));
   EXPECT_FALSE(constant_time_equal(mac, hmac_sha256("Jefe", "what do ya want for nothing!")));
   EXPECT_FALSE(constant_time_equal("abc", "abcd"));
+}
+
+// Each thread keeps a context keyed for the last key it used: changing keys, and
+// several threads at once, must give RFC 4231's answers every time.
+TEST(Jose, HmacIsRightAcrossKeysAndThreads) {
+  const std::string key1(20, '\x0b');  // RFC 4231 test case 1
+  const std::string case1 = "sDRMYdjbOFNcqK/OrwvxK4gdwgDJgz2nJuk3bC4yz/c=";
+  const std::string case2 = "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM=";
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 200; ++i) {
+        if (base64_encode(hmac_sha256(key1, "Hi There")) != case1) ++wrong;
+        if (base64_encode(hmac_sha256("Jefe", "what do ya want for nothing?")) != case2) ++wrong;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 }  // namespace
