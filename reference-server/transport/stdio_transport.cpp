@@ -2,9 +2,11 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "mcp/line_framing.h"
@@ -22,9 +24,36 @@ class LineWriter final : public Outbound {
   void send(const nlohmann::json& message) override {
     std::string line = jsonrpc::serialize(message);
     line.push_back('\n');
+    if (holding_.load(std::memory_order_relaxed) == std::this_thread::get_id()) {
+      held_ += line;  // only the holding thread touches held_
+      if (held_.size() >= kMaxHeldBytes) write_held();
+      return;
+    }
+    write_all(line);
+  }
+
+  // While the reading thread handles what one read(2) brought, the answers it writes
+  // itself are gathered and written together when it is done (one system call for
+  // many pipelined calls); other threads' messages go out at once.
+  void hold() { holding_ = std::this_thread::get_id(); }
+  void release() {
+    holding_ = std::thread::id();
+    write_held();
+  }
+
+ private:
+  static constexpr std::size_t kMaxHeldBytes = 64 * 1024;
+
+  void write_held() {
+    if (held_.empty()) return;
+    write_all(held_);
+    held_.clear();
+  }
+
+  void write_all(const std::string& bytes) {
     std::lock_guard<std::mutex> lock(mutex_);
-    const char* p = line.data();
-    std::size_t left = line.size();
+    const char* p = bytes.data();
+    std::size_t left = bytes.size();
     while (left > 0 && !broken_) {
       ssize_t n = ::write(fd_, p, left);
       if (n < 0 && errno == EINTR) continue;
@@ -37,10 +66,11 @@ class LineWriter final : public Outbound {
     }
   }
 
- private:
   int fd_;
   std::mutex mutex_;
   bool broken_ = false;
+  std::atomic<std::thread::id> holding_{};
+  std::string held_;
 };
 
 bool is_blank(const std::string& line) { return line.find_first_not_of(" \t\r") == std::string::npos; }
@@ -63,6 +93,7 @@ int serve_stdio(MessageHandler& server, const StdioOptions& options) {
     if (n <= 0) break;
     lines.clear();
     reader.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), lines);
+    out.hold();
     if (reader.oversized_lines() > oversized_seen) {
       oversized_seen = reader.oversized_lines();
       out.send(jsonrpc::make_error(nullptr, jsonrpc::kInvalidRequest,
@@ -91,6 +122,7 @@ int serve_stdio(MessageHandler& server, const StdioOptions& options) {
         out.send(*response);
       }
     }
+    out.release();
   }
   // stdin closed: nobody can read further answers, so queued work never starts and
   // running work is cancelled; the server exits promptly.
