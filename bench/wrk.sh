@@ -116,4 +116,4 @@ echo
 echo "wrk: full chain at $(percent "${rps[full]}" "${rps[bare]}") of cpp-httplib's ceiling (target >= 70%);" \
      "--no-filters at $(percent "${rps[nofilters]}" "${rps[bare]}");" \
      "full chain $(ratio "${rps[full]}" "${rps[sdk]:-0}") the TypeScript SDK (target >= 12x);" \
-     "filter chain + auth overhead $(python3 -c "print(f'{100 * (1 - ${rps[full]} / ${rps[nofilters]}):.0f}%')") (target <= 15%)"
+     "filter chain + auth overhead $(python3 -c "print(f'{100 * (1 - ${rps[full]} / ${rps[nofilters]}):.0f}%' if float(${rps[nofilters]}) else 'n/a')") (target <= 15%)"
