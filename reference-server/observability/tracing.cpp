@@ -54,7 +54,6 @@ ScopedSpan::ScopedSpan(std::string name, SpanKind kind, std::string trace_id, st
   if (auto sink = span_sink()) {
     if (sink->accepting()) {
       sink_ = std::move(sink);
-      recording_ = true;
     } else {
       sink->shed();
     }

@@ -58,7 +58,7 @@ class ScopedSpan {
   // Attributes are kept only when a sink will receive the span: without one (or while
   // the sink sheds) they cost nothing.
   void set_attribute(const std::string& key, nlohmann::json value) {
-    if (recording_) span_.attributes[key] = std::move(value);
+    if (sink_) span_.attributes[key] = std::move(value);
   }
   void set_error(const std::string& message) {
     span_.error = true;
@@ -68,7 +68,6 @@ class ScopedSpan {
  private:
   Span span_;
   std::shared_ptr<SpanSink> sink_;  // the sink that will receive the span, if one accepted it
-  bool recording_ = false;
 };
 
 // The active span's ids on this thread (empty when none).

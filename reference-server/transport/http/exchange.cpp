@@ -35,7 +35,7 @@ Step reply_too_many_inflight(httplib::Response& res, std::size_t limit, const js
 }
 
 bool accepts(const httplib::Request& req, const std::string& type) {
-  std::string accept = header_value(req, "Accept");
+  const std::string& accept = header_value(req, "Accept");
   return accept.find(type) != std::string::npos || accept.find("*/*") != std::string::npos;
 }
 
