@@ -9,6 +9,7 @@ packages=(
   libboost1.81-dev libboost-filesystem1.81-dev libspdlog-dev libssl-dev libsqlite3-dev
   libcli11-dev libhiredis-dev redis-server libgtest-dev libgmock-dev libbenchmark-dev
   procps clang libclang-rt-14-dev chromium python3-yaml wrk curl
+  libpq-dev postgresql haproxy
 )
 
 missing=()

@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
   app.add_option("--redis", redis, "Keep limit state in Redis at host:port, shared by replicas");
-  app.add_option("--db", config.database, "SQLite database file, or :memory:")->capture_default_str();
+  app.add_option("--db", config.database, "SQLite database file, :memory:, or a postgresql:// URI (replicas sharing one database)")->capture_default_str();
   app.add_option("--page-size", config.server.page_size, "Items per page in list results")->capture_default_str();
   bool conformance = false;
   app.add_flag("--conformance", conformance,

@@ -5,7 +5,7 @@
 #include "reference-server/core/event_log.h"
 #include "reference-server/filters/limits/limits_filter.h"
 #include "reference-server/filters/versioning/versioning_filter.h"
-#include "reference-server/storage/sqlite_task_store.h"
+#include "reference-server/storage/sql_task_store.h"
 
 namespace mcp::server {
 
@@ -20,6 +20,7 @@ Status read_task_options(const json& settings, TaskOptions& options) {
     else if (key == "poll_interval_ms") options.poll_interval_ms = value;
     else if (key == "workers") options.workers = value;
     else if (key == "max_unfinished_per_principal") options.max_unfinished_per_principal = value;
+    else if (key == "lease_ms") options.lease_ms = value;
     else return invalid_argument("unknown setting tasks." + key);
   }
   return ok_status();
@@ -74,7 +75,7 @@ StatusOr<std::unique_ptr<ReferenceApp>> ReferenceApp::create(const AppConfig& co
     tool_limits.merge_patch(part.tool_limits);
   }
   // Tasks live in the same database as the domain, so they survive a restart with it.
-  server.enable_tasks(std::make_shared<SqliteTaskStore>(*app->database_), config.tasks);
+  server.enable_tasks(std::make_shared<SqlTaskStore>(*app->database_), config.tasks);
   // How often each handler ran: lets a harness prove that refused calls had no effect.
   RETURN_IF_ERROR(server.resources().add({.uri = "mcp-ref://stats/tool-executions",
                                           .name = "tool-executions",

@@ -32,7 +32,7 @@ struct AppConfig {
   // false: no versioning, limits or telemetry (bench/ measures the chain's overhead this way).
   bool filters = true;
   nlohmann::json auth;  // auth::AuthConfig::from_json; applied by the transports (null = no auth)
-  TaskOptions tasks;    // config file "tasks": {ttl_ms, poll_interval_ms, workers, max_unfinished_per_principal}
+  TaskOptions tasks;    // config file "tasks": {ttl_ms, poll_interval_ms, workers, max_unfinished_per_principal, lease_ms}
 };
 
 // The "tasks" settings of a configuration file.

@@ -20,6 +20,6 @@ nlohmann::json read_annotations();
 // Runs an idempotent write for the caller's principal (ctx's session owner) with the
 // call's arguments, and turns storage failures into tool errors.
 ToolResult idempotent_tool_result(Database& db, const ToolContext& ctx, const std::string& tool,
-                                  const std::function<StatusOr<nlohmann::json>(sqlite3*)>& write);
+                                  const std::function<StatusOr<nlohmann::json>(SqlConnection&)>& write);
 
 }  // namespace mcp::server

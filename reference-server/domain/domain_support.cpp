@@ -22,7 +22,7 @@ json write_annotations() {
 json read_annotations() { return {{"readOnlyHint", true}, {"openWorldHint", false}}; }
 
 ToolResult idempotent_tool_result(Database& db, const ToolContext& ctx, const std::string& tool,
-                                  const std::function<StatusOr<json>(sqlite3*)>& write) {
+                                  const std::function<StatusOr<json>(SqlConnection&)>& write) {
   json request = ctx.arguments();
   std::string key = request["idempotency_key"];
   request.erase("idempotency_key");

@@ -30,12 +30,11 @@ json created_invoice_output(bool with_lines) {
   return {{"type", "object"}, {"properties", properties}, {"required", required}};
 }
 
-StatusOr<long long> insert_invoice(sqlite3* conn, const std::string& owner, const std::string& customer,
+StatusOr<long long> insert_invoice(SqlConnection& conn, const std::string& owner, const std::string& customer,
                                    const std::string& currency, long long total) {
-  Statement insert(conn, "INSERT INTO invoices (owner, customer, currency, total_cents) VALUES (?1, ?2, ?3, ?4)");
-  insert.bind(1, owner).bind(2, customer).bind(3, currency).bind(4, total).step();
-  if (!insert.error().empty()) return statement_error(insert, "inserting invoice");
-  return static_cast<long long>(sqlite3_last_insert_rowid(conn));
+  Statement insert(conn, "INSERT INTO invoices (owner, customer, currency, total_cents) VALUES (?1, ?2, ?3, ?4) RETURNING id");
+  if (!insert.bind(1, owner).bind(2, customer).bind(3, currency).bind(4, total).step()) return statement_error(insert, "inserting invoice");
+  return insert.integer(0);
 }
 
 }  // namespace
@@ -54,7 +53,7 @@ Status register_invoice_tools(McpServer& server, Database& db) {
        .annotations = write_annotations()},
       [&db](ToolContext& ctx) {
         const json& args = ctx.arguments();
-        return idempotent_tool_result(db, ctx, "create_invoice_v1", [&](sqlite3* conn) -> StatusOr<json> {
+        return idempotent_tool_result(db, ctx, "create_invoice_v1", [&](SqlConnection& conn) -> StatusOr<json> {
           std::string customer = args["customer"];
           long long total = args["amount_cents"];
           ASSIGN_OR_RETURN(long long id, insert_invoice(conn, ctx.session().owner(), customer, "USD", total));
@@ -79,7 +78,7 @@ Status register_invoice_tools(McpServer& server, Database& db) {
        .annotations = write_annotations()},
       [&db](ToolContext& ctx) {
         const json& args = ctx.arguments();
-        return idempotent_tool_result(db, ctx, "create_invoice_v2", [&](sqlite3* conn) -> StatusOr<json> {
+        return idempotent_tool_result(db, ctx, "create_invoice_v2", [&](SqlConnection& conn) -> StatusOr<json> {
           long long total = 0;
           for (const json& line : args["line_items"]) total += line["quantity"].get<long long>() * line["unit_cents"].get<long long>();
           std::string customer = args["customer"], currency = args["currency"];
@@ -110,7 +109,7 @@ Status register_invoice_tools(McpServer& server, Database& db) {
       [&db](ToolContext& ctx) {
         long long id = ctx.arguments()["invoice_id"];
         json invoice;
-        Status status = db.read([&](sqlite3* conn) -> Status {
+        Status status = db.read([&](SqlConnection& conn) -> Status {
           // Another principal's invoice does not exist for this caller.
           Statement select(conn, "SELECT customer, currency, total_cents, created_at FROM invoices WHERE id = ?1 AND owner = ?2");
           if (!select.bind(1, id).bind(2, ctx.session().owner()).step()) return select.error().empty() ? not_found("") : statement_error(select, "reading invoice");
@@ -152,7 +151,7 @@ Status register_invoice_tools(McpServer& server, Database& db) {
       [&db](ToolContext& ctx) {
         const json& args = ctx.arguments();
         json summary = {{"customer", args["customer"]}, {"totals", json::array()}};
-        Status status = db.read([&](sqlite3* conn) -> Status {
+        Status status = db.read([&](SqlConnection& conn) -> Status {
           Statement select(conn,
                            "SELECT currency, COUNT(*), SUM(total_cents) FROM invoices WHERE customer = ?1 "
                            "AND (?2 = '' OR currency = ?2) AND owner = ?3 GROUP BY currency ORDER BY currency");
@@ -195,7 +194,7 @@ Status register_invoice_tools(McpServer& server, Database& db) {
           }
         }
         json page = {{"invoices", json::array()}};
-        Status status = db.read([&](sqlite3* conn) -> Status {
+        Status status = db.read([&](SqlConnection& conn) -> Status {
           Statement select(conn,
                            "SELECT id, customer, currency, total_cents FROM invoices WHERE id < ?1 AND (?2 = '' OR customer = ?2) "
                            "AND owner = ?4 ORDER BY id DESC LIMIT ?3");

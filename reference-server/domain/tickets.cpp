@@ -1,4 +1,5 @@
 #include "reference-server/domain/domain.h"
+#include "reference-server/tasks/task.h"  // iso8601_utc
 
 namespace mcp::server {
 
@@ -33,7 +34,7 @@ json search_output(bool with_total) {
   return output;
 }
 
-StatusOr<json> read_ticket(sqlite3* conn, long long id) {
+StatusOr<json> read_ticket(SqlConnection& conn, long long id) {
   Statement select(conn, "SELECT title, status, priority FROM tickets WHERE id = ?1");
   if (!select.bind(1, id).step()) {
     return select.error().empty() ? not_found("ticket " + std::to_string(id) + " does not exist")
@@ -45,7 +46,7 @@ StatusOr<json> read_ticket(sqlite3* conn, long long id) {
 // Tickets whose title or body contains `query`, filtered by status and priority when given.
 StatusOr<json> search(Database& db, const json& args, long long limit) {
   json tickets = json::array();
-  Status status = db.read([&](sqlite3* conn) -> Status {
+  Status status = db.read([&](SqlConnection& conn) -> Status {
     Statement select(conn,
                      "SELECT id, title, status, priority FROM tickets WHERE (instr(title, ?1) > 0 OR instr(body, ?1) > 0) "
                      "AND (?2 = '' OR status = ?2) AND (?3 = '' OR priority = ?3) ORDER BY id LIMIT ?4");
@@ -78,12 +79,13 @@ Status register_ticket_tools(McpServer& server, Database& db) {
        .annotations = write_annotations()},
       [&db](ToolContext& ctx) {
         const json& args = ctx.arguments();
-        return idempotent_tool_result(db, ctx, "create_ticket_v1", [&](sqlite3* conn) -> StatusOr<json> {
-          Statement insert(conn, "INSERT INTO tickets (title, body, priority) VALUES (?1, ?2, ?3)");
-          insert.bind(1, args["title"].get<std::string>()).bind(2, args.value("body", std::string()))
-              .bind(3, args.value("priority", std::string("normal"))).step();
-          if (!insert.error().empty()) return statement_error(insert, "inserting ticket");
-          return read_ticket(conn, sqlite3_last_insert_rowid(conn));
+        return idempotent_tool_result(db, ctx, "create_ticket_v1", [&](SqlConnection& conn) -> StatusOr<json> {
+          Statement insert(conn, "INSERT INTO tickets (title, body, priority) VALUES (?1, ?2, ?3) RETURNING id");
+          if (!insert.bind(1, args["title"].get<std::string>()).bind(2, args.value("body", std::string()))
+                   .bind(3, args.value("priority", std::string("normal"))).step()) {
+            return statement_error(insert, "inserting ticket");
+          }
+          return read_ticket(conn, insert.integer(0));
         });
       }));
 
@@ -103,14 +105,14 @@ Status register_ticket_tools(McpServer& server, Database& db) {
         if (!args.contains("status") && !args.contains("priority")) {
           return error_result("nothing to update: give status and/or priority", {{"code", "invalid_arguments"}});
         }
-        return idempotent_tool_result(db, ctx, "update_ticket_v1", [&](sqlite3* conn) -> StatusOr<json> {
+        return idempotent_tool_result(db, ctx, "update_ticket_v1", [&](SqlConnection& conn) -> StatusOr<json> {
           long long id = args["ticket_id"];
           ASSIGN_OR_RETURN(json current, read_ticket(conn, id));
           Statement update(conn,
-                           "UPDATE tickets SET status = ?2, priority = ?3, "
-                           "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1");
+                           "UPDATE tickets SET status = ?2, priority = ?3, updated_at = ?4 WHERE id = ?1");
           update.bind(1, id).bind(2, args.value("status", current["status"].get<std::string>()))
-              .bind(3, args.value("priority", current["priority"].get<std::string>())).step();
+              .bind(3, args.value("priority", current["priority"].get<std::string>()))
+              .bind(4, iso8601_utc(unix_ms_now())).step();
           if (!update.error().empty()) return statement_error(update, "updating ticket");
           return read_ticket(conn, id);
         });

@@ -1,74 +1,98 @@
-// SQLite access for the reference server: one connection guarded by a mutex
-// (correct for threads in one process; other processes sharing the file are
-// serialised by SQLite's own locking with a busy timeout), WAL for files, and
-// numbered migrations applied at start.
+// The reference server's storage: one interface, two backends. SQLite (a file or
+// :memory:) is the embedded default for one machine; PostgreSQL (postgresql://...)
+// lets replicas on several machines share the domain, idempotency records and tasks.
+// Domain code writes one SQL text with ?N placeholders and runs it on either.
 #pragma once
-
-#include <sqlite3.h>
 
 #include <functional>
 #include <memory>
-#include <mutex>
-#include <nlohmann/json.hpp>
 #include <string>
-#include <vector>
 
 #include "mcp/status.h"
 
 namespace mcp::server {
 
+// One backend's prepared statement; used through Statement.
+class StatementImpl {
+ public:
+  virtual ~StatementImpl() = default;
+  virtual void bind_text(int index, const std::string& value) = 0;
+  virtual void bind_integer(int index, long long value) = 0;
+  virtual void bind_real(int index, double value) = 0;
+  virtual void bind_null(int index) = 0;
+  virtual bool step() = 0;  // true while a row is available
+  virtual std::string text(int column) const = 0;
+  virtual long long integer(int column) const = 0;
+  virtual double real(int column) const = 0;
+  virtual bool is_null(int column) const = 0;
+  virtual long long changed_rows() const = 0;
+  virtual const std::string& error() const = 0;
+};
+
+// A connection held for one transaction or read. Not shared between threads.
+class SqlConnection {
+ public:
+  virtual ~SqlConnection() = default;
+  // `sql` uses ?1, ?2 ... placeholders; a backend translates them once and caches
+  // the prepared form. Failures to prepare show in the statement's error().
+  virtual std::unique_ptr<StatementImpl> prepare(const std::string& sql) = 0;
+  virtual Status exec(const std::string& sql) = 0;
+  virtual const char* system() const = 0;  // "sqlite", "postgresql"
+};
+
 class Statement {
  public:
-  Statement(sqlite3* db, const std::string& sql);
-  ~Statement();
+  Statement(SqlConnection& conn, const std::string& sql) : impl_(conn.prepare(sql)), system_(conn.system()) {}
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
-  bool ok() const { return stmt_ != nullptr; }
-  const std::string& error() const { return error_; }
-  Statement& bind(int index, const std::string& value);
-  Statement& bind(int index, long long value);
-  Statement& bind(int index, double value);
-  Statement& bind_null(int index);
-  // Advances; true while a row is available. Errors end up in error().
-  bool step();
-  bool done() const { return done_; }
-  std::string text(int column) const;
-  long long integer(int column) const;
-  double real(int column) const;
-  bool is_null(int column) const;
+  bool ok() const { return impl_->error().empty(); }
+  const std::string& error() const { return impl_->error(); }
+  const char* system() const { return system_; }
+  Statement& bind(int index, const std::string& value) { impl_->bind_text(index, value); return *this; }
+  Statement& bind(int index, long long value) { impl_->bind_integer(index, value); return *this; }
+  Statement& bind(int index, double value) { impl_->bind_real(index, value); return *this; }
+  Statement& bind_null(int index) { impl_->bind_null(index); return *this; }
+  // Runs the statement on the first call; advances; true while a row is available.
+  // Errors end up in error().
+  bool step() { return impl_->step(); }
+  std::string text(int column) const { return impl_->text(column); }
+  long long integer(int column) const { return impl_->integer(column); }
+  double real(int column) const { return impl_->real(column); }
+  bool is_null(int column) const { return impl_->is_null(column); }
+  // Rows an INSERT, UPDATE or DELETE changed, once it has run.
+  long long changed_rows() const { return impl_->changed_rows(); }
 
  private:
-  sqlite3_stmt* stmt_ = nullptr;
-  sqlite3* db_;
-  std::string error_;
-  bool done_ = false;
+  std::unique_ptr<StatementImpl> impl_;
+  const char* system_;
 };
 
 class Database {
  public:
-  // path ":memory:" gives a private in-memory database.
-  static StatusOr<std::unique_ptr<Database>> open(const std::string& path);
-  ~Database();
+  // `target` is a SQLite file path, ":memory:" (a private in-memory database), or a
+  // postgresql:// (or postgres://) connection URI. Applies pending migrations.
+  static StatusOr<std::unique_ptr<Database>> open(const std::string& target);
+  virtual ~Database() = default;
 
-  // Runs `work` inside BEGIN IMMEDIATE .. COMMIT (ROLLBACK when it fails or throws).
-  // Holds the connection for the duration, so `work` must not call transaction().
-  Status transaction(const std::function<Status(sqlite3*)>& work);
-  // Runs `work` with the connection locked, outside an explicit transaction (reads).
-  Status read(const std::function<Status(sqlite3*)>& work);
-  int schema_version();
+  // Runs `work` in one transaction with the guarantees of SQLite's BEGIN IMMEDIATE:
+  // no other transaction's writes interleave with it (PostgreSQL: SERIALIZABLE,
+  // rerun from the start when the server reports a conflict, so `work` must only
+  // touch the database and its own variables). Commits when `work` succeeds,
+  // rolls back when it fails or throws. `work` must not call transaction().
+  virtual Status transaction(const std::function<Status(SqlConnection&)>& work) = 0;
+  // Runs `work` outside an explicit transaction (reads).
+  virtual Status read(const std::function<Status(SqlConnection&)>& work) = 0;
+  // How many migrations the database has had.
+  virtual int schema_version() = 0;
   // Whether the database answers a query now (readiness probes).
   Status ping();
-
- private:
-  explicit Database(sqlite3* db) : db_(db) {}
-  Status migrate();
-
-  sqlite3* db_;
-  std::mutex mutex_;
+  virtual const char* system() const = 0;
 };
 
-Status exec(sqlite3* db, const std::string& sql);
+inline Status exec(SqlConnection& conn, const std::string& sql) { return conn.exec(sql); }
 Status statement_error(const Statement& s, const std::string& doing);
+// Whether `target` names a PostgreSQL database rather than a SQLite file.
+bool is_postgresql_target(const std::string& target);
 
 }  // namespace mcp::server

@@ -9,10 +9,10 @@ using json = nlohmann::json;
 StatusOr<IdempotentOutcome> run_idempotent(Database& db, const std::string& principal, const std::string& tool,
                                            const std::string& key,
                                            const json& request,
-                                           const std::function<StatusOr<json>(sqlite3*)>& write) {
+                                           const std::function<StatusOr<json>(SqlConnection&)>& write) {
   IdempotentOutcome outcome;
   std::string canonical = request.dump();
-  Status status = db.transaction([&](sqlite3* conn) -> Status {
+  Status status = db.transaction([&](SqlConnection& conn) -> Status {
     Statement lookup(conn, "SELECT request, result FROM idempotency_records WHERE principal = ?1 AND tool = ?2 AND key = ?3");
     lookup.bind(1, principal).bind(2, tool).bind(3, key);
     if (lookup.step()) {

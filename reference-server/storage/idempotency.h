@@ -23,6 +23,6 @@ struct IdempotentOutcome {
 StatusOr<IdempotentOutcome> run_idempotent(Database& db, const std::string& principal, const std::string& tool,
                                            const std::string& key,
                                            const nlohmann::json& request,
-                                           const std::function<StatusOr<nlohmann::json>(sqlite3*)>& write);
+                                           const std::function<StatusOr<nlohmann::json>(SqlConnection&)>& write);
 
 }  // namespace mcp::server

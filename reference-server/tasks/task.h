@@ -69,11 +69,18 @@ class TaskStore {
   virtual Status create(const TaskRecord& task) = 0;
   virtual StatusOr<std::optional<TaskRecord>> find(const std::string& id) = 0;
   // Reads the task, lets `change` edit it, and writes it back in one transaction when
-  // `change` returns true. The record as it stands afterwards; nullopt when unknown.
+  // `change` returns true (a task leaving working gives up its lease). The record as
+  // it stands afterwards; nullopt when unknown.
   virtual StatusOr<std::optional<TaskRecord>> update(const std::string& id,
                                                      const std::function<bool(TaskRecord&)>& change) = 0;
-  // Ids of tasks in `status`, oldest first (at most `limit`).
-  virtual StatusOr<std::vector<std::string>> with_status(TaskStatus status, std::size_t limit) = 0;
+  // Working tasks no process holds the lease of (it ran out at or before `now_ms`: the
+  // runner crashed or stopped), oldest first, at most `limit`.
+  virtual StatusOr<std::vector<std::string>> unleased(long long now_ms, std::size_t limit) = 0;
+  // Takes the lease of a working task until `until_ms` when nobody holds it at
+  // `now_ms`; false when the task is not working or another process holds it.
+  virtual StatusOr<bool> claim(const std::string& id, long long now_ms, long long until_ms) = 0;
+  // Extends (or, with 0, gives up) the leases of working tasks this process runs.
+  virtual Status renew(const std::vector<std::string>& ids, long long until_ms) = 0;
   // A principal's tasks, newest first, from `offset` (2025-11-25 tasks/list).
   virtual StatusOr<std::vector<TaskRecord>> of_principal(const std::string& principal, std::size_t offset,
                                                          std::size_t limit) = 0;

@@ -7,16 +7,27 @@ namespace mcp::server {
 using json = nlohmann::json;
 
 TaskEngine::TaskEngine(std::shared_ptr<TaskStore> store, TaskExecutor execute, TaskOptions options)
-    : store_(std::move(store)), execute_(std::move(execute)), options_(options), pool_(std::max<std::size_t>(options.workers, 1)) {}
+    : store_(std::move(store)), execute_(std::move(execute)), options_(options), pool_(std::max<std::size_t>(options.workers, 1)) {
+  options_.lease_ms = std::max(options_.lease_ms, 60LL);
+  lease_thread_ = std::thread([this] { keep_leases(); });
+}
 
 TaskEngine::~TaskEngine() {
-  stopping_ = true;
+  std::vector<std::string> interrupted;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    for (auto& [id, flag] : running_) flag->store(true);
+    stopping_ = true;
+    for (auto& [id, flag] : running_) {
+      flag->store(true);
+      interrupted.push_back(id);
+    }
   }
+  stop_leases_.notify_all();
+  lease_thread_.join();
   pool_.discard_queued();
   pool_.drain();
+  // A clean stop hands its tasks over now rather than when their leases run out.
+  (void)store_->renew(interrupted, 0);
 }
 
 StatusOr<TaskRecord> TaskEngine::create(TaskRecord seed) {
@@ -41,10 +52,29 @@ StatusOr<TaskRecord> TaskEngine::create(TaskRecord seed) {
 }
 
 std::size_t TaskEngine::resume() {
-  auto working = store_->with_status(TaskStatus::kWorking, 10000);
-  if (!working.ok()) return 0;
-  for (const std::string& id : *working) schedule(id);
-  return working->size();
+  auto unleased = store_->unleased(unix_ms_now(), 10000);
+  if (!unleased.ok()) return 0;
+  std::size_t scheduled = 0;
+  for (const std::string& id : *unleased) scheduled += schedule(id);
+  return scheduled;
+}
+
+void TaskEngine::keep_leases() {
+  const auto renew_every = std::chrono::milliseconds(options_.lease_ms / 3);
+  const auto sweep_every = std::chrono::milliseconds(options_.lease_ms / 6);
+  auto next_renewal = std::chrono::steady_clock::now() + renew_every;
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stop_leases_.wait_for(lock, sweep_every, [&] { return stopping_.load(); })) {
+    std::vector<std::string> running;
+    if (std::chrono::steady_clock::now() >= next_renewal) {
+      for (const auto& entry : running_) running.push_back(entry.first);
+      next_renewal = std::chrono::steady_clock::now() + renew_every;
+    }
+    lock.unlock();
+    if (!running.empty()) (void)store_->renew(running, unix_ms_now() + options_.lease_ms);
+    resume();
+    lock.lock();
+  }
 }
 
 bool TaskEngine::visible(const TaskRecord& task, const std::string& principal, long long now_ms) const {
@@ -115,16 +145,28 @@ StatusOr<bool> TaskEngine::cancel(const std::string& principal, const std::strin
   return seen;
 }
 
-void TaskEngine::schedule(const std::string& id) {
+bool TaskEngine::schedule(const std::string& id) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_ || !scheduled_.insert(id).second) return false;  // already queued or running here
+  }
   pool_.submit([this, id] { run(id); });
+  return true;
 }
 
 void TaskEngine::run(const std::string& id) {
-  if (stopping_) return;
   CancelFlag cancelled = std::make_shared<std::atomic<bool>>(false);
+  long long now = unix_ms_now();
+  // Only the process holding the lease runs the task: another replica may have taken it.
+  auto claimed = stopping_ ? StatusOr<bool>(false) : store_->claim(id, now, now + options_.lease_ms);
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!running_.emplace(id, cancelled).second) return;  // already running here
+    if (!claimed.ok() || !*claimed || stopping_) {
+      scheduled_.erase(id);
+      if (claimed.ok() && *claimed) (void)store_->renew({id}, 0);  // stopping: hand it straight back
+      return;
+    }
+    running_.emplace(id, cancelled);
   }
   auto found = store_->find(id);
   std::optional<TaskRecord> task = found.ok() ? std::move(found).value() : std::nullopt;
@@ -132,6 +174,7 @@ void TaskEngine::run(const std::string& id) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     running_.erase(id);
+    scheduled_.erase(id);
   }
   // Stopping: the task stays working in the store, and the next start runs it again.
   if (!task || task->status == TaskStatus::kWorking || stopping_) return;

@@ -48,7 +48,7 @@ class ReferenceAppTest : public ::testing::Test {
 
 TEST_F(ReferenceAppTest, MigrationsRunAndTheDomainWorks) {
   start();
-  EXPECT_EQ(app_->database().schema_version(), 3);
+  EXPECT_EQ(app_->database().schema_version(), 4) << "4: task leases";
   json invoice = call("create_invoice_v2", {{"customer", "ACME"}, {"currency", "GBP"},
                                             {"line_items", {{{"description", "a"}, {"quantity", 2}, {"unit_cents", 5}},
                                                             {{"description", "b"}, {"quantity", 1}, {"unit_cents", 7}}}},

@@ -5,7 +5,7 @@
 
 #include "mcp/protocol_version.h"
 #include "reference-server/conformance/conformance.h"
-#include "reference-server/storage/sqlite_task_store.h"
+#include "reference-server/storage/sql_task_store.h"
 #include "tests/unit/server_core_fixture.h"
 
 namespace mcp::server {
@@ -30,7 +30,7 @@ class Tasks : public ServerCore {
     ASSERT_TRUE(opened.ok());
     database = std::move(opened).value();
     ASSERT_TRUE(register_task_fixtures(server.tools()).ok());
-    server.enable_tasks(std::make_shared<SqliteTaskStore>(*database), options());
+    server.enable_tasks(std::make_shared<SqlTaskStore>(*database), options());
   }
   virtual TaskOptions options() const { return {.ttl_ms = 60000, .poll_interval_ms = 100, .workers = 4, .max_unfinished_per_principal = 3}; }
 
