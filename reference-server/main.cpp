@@ -1,6 +1,7 @@
 // mcp-reference-server: a production-shaped MCP server that passes every harness check.
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <cstring>
 #include <cstdlib>
 #include <iostream>
 
@@ -102,6 +103,16 @@ int main(int argc, char** argv) {
     config.limits["redis"] = redis;
   }
   if (conformance) config.parts.push_back(mcp::server::conformance_part());
+  // Replicas seal input-required state (2026-07-28) with one key, so that the retry
+  // carrying it may reach any of them; without it each process draws its own.
+  if (const char* key = std::getenv("MCP_REQUEST_STATE_KEY"); key && *key) {
+    if (std::strlen(key) < 32) return fail("MCP_REQUEST_STATE_KEY must be at least 32 characters");
+    config.server.request_state_key = key;
+  } else if (mcp::server::is_postgresql_target(config.database)) {
+    mcp::server::log_event("warn", "request_state_key_unset",
+                           {{"detail", "a shared database suggests replicas: set MCP_REQUEST_STATE_KEY (the same on every "
+                                       "replica), or input-required retries are refused by the replicas that did not seal them"}});
+  }
   config.network_transport = stdio ? "pipe" : "tcp";
   auto created = mcp::server::ReferenceApp::create(config);
   if (!created.ok()) return fail(created.status().to_string());

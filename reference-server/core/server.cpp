@@ -206,6 +206,7 @@ McpServer::Outcome McpServer::list_tools(const Request& r) {
 }
 
 json McpServer::execution_counts() const {
+  if (shared_executions_.read) return shared_executions_.read();
   std::lock_guard<std::mutex> lock(executions_mutex_);
   return json(executions_);
 }

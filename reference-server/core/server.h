@@ -108,6 +108,13 @@ class McpServer : public MessageHandler {
   void set_initialize_meta(const std::string& key, nlohmann::json value) { initialize_meta_[key] = std::move(value); }
   // How many times each tool's handler actually ran (refused calls do not count).
   nlohmann::json execution_counts() const;
+  // Where executions are counted instead of this process's map: replicas sharing a
+  // store count together, so the figure is the deployment's (limits on Redis).
+  struct ExecutionCounter {
+    std::function<void(const std::string& tool)> add;
+    std::function<nlohmann::json()> read;
+  };
+  void count_executions_in(ExecutionCounter counter) { shared_executions_ = std::move(counter); }
 
   // Handles one serialised message (one stdio line, one HTTP body). Returns the
   // response to send, or nullopt (notifications, responses, cancelled requests).
@@ -210,6 +217,7 @@ class McpServer : public MessageHandler {
   RequestStateSealer request_state_;
   mutable std::mutex executions_mutex_;
   std::map<std::string, long long> executions_;
+  ExecutionCounter shared_executions_;
   std::unique_ptr<wire::LegacyWire> legacy_wire_;
   std::unique_ptr<wire::PerRequestWire> per_request_wire_;
   std::unique_ptr<TaskEngine> tasks_;  // last: its workers stop before the rest goes

@@ -75,7 +75,9 @@ void McpServer::shape_for_revision(json& result, const std::string& protocol_ver
 }
 
 json McpServer::run_handler(const RegisteredTool& tool, ToolContext& context) {
-  {
+  if (shared_executions_.add) {
+    shared_executions_.add(tool.spec.name);
+  } else {
     std::lock_guard<std::mutex> lock(executions_mutex_);
     ++executions_[tool.spec.name];
   }

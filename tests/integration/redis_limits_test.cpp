@@ -86,6 +86,25 @@ TEST_F(RedisReplicas, OneRunsBudgetIsSharedAcrossReplicas) {
   EXPECT_EQ(call_in_run(*b, "another-run"), "ok") << "other runs are untouched";
 }
 
+// The declared executions resource counts the deployment's runs: behind a balancer a
+// harness reads it from whichever replica answers (limits.refusal.no-side-effects).
+TEST_F(RedisReplicas, ExecutionsAreCountedAcrossReplicas) {
+  auto a = client(0), b = client(1);
+  auto executions = [](harness::McpClient& c) {
+    auto read = c.request("resources/read", {{"uri", "mcp-ref://stats/tool-executions"}});
+    EXPECT_TRUE(read.ok()) << read.status().to_string();
+    json counts = read.ok() ? json::parse((*read)["result"]["contents"][0].value("text", "{}")) : json::object();
+    return counts.value("echo_v1", 0LL);
+  };
+  long long before = executions(*b);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(call_in_run(*a, "run-counted"), "ok");
+  for (int i = 0; i < 2; ++i) ASSERT_EQ(call_in_run(*b, "run-counted"), "ok");
+  EXPECT_EQ(executions(*b) - before, 5) << "replica B counts what replica A ran";
+  EXPECT_EQ(executions(*a) - before, 5);
+  for (int i = 0; i < 30; ++i) (void)call_in_run(*a, "run-counted");  // past the budget of 30: refusals run nothing
+  EXPECT_EQ(executions(*b) - before, 30);
+}
+
 TEST_F(RedisReplicas, ConcurrentSpendingNeverExceedsTheBudget) {
   constexpr int kClientsPerReplica = 3;
   std::atomic<int> accepted{0}, refused{0}, other{0};

@@ -3,6 +3,7 @@
 // Lua script, so concurrent replicas never both spend the last unit).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -32,6 +33,14 @@ class LimitStore {
   virtual std::string describe() const = 0;
   // Whether the store answers now (readiness probes); the memory store always does.
   virtual Status ping() { return ok_status(); }
+  // Whether other processes share this store (then tool executions are counted in it).
+  virtual bool shared() const { return false; }
+  // Counts one run of `tool` in hash `key`; reads the counts back, by tool.
+  virtual Status add_execution(const std::string& key, const std::string& tool) { (void)key, (void)tool; return ok_status(); }
+  virtual StatusOr<std::map<std::string, long long>> executions(const std::string& key) {
+    (void)key;
+    return std::map<std::string, long long>();
+  }
 };
 
 std::unique_ptr<LimitStore> make_memory_store();

@@ -213,6 +213,17 @@ Status install_limits(McpServer& server, const LimitsConfig& config) {
     store = make_memory_store();
   }
   server.set_initialize_meta(kLimitsMetaKey, config.declaration());
+  if (store->shared()) {
+    // Replicas behind one balancer declare one executions resource: its count must be
+    // the deployment's, whichever replica answers the read.
+    LimitStore* shared = store.get();  // owned by the filter, which the server keeps
+    std::string key = config.key_prefix + ":executions";
+    server.count_executions_in({.add = [shared, key](const std::string& tool) { (void)shared->add_execution(key, tool); },
+                                .read = [shared, key] {
+                                  auto counts = shared->executions(key);
+                                  return counts.ok() ? nlohmann::json(*counts) : nlohmann::json::object();
+                                }});
+  }
   server.filters().add(std::make_unique<LimitsFilter>(config, std::move(store)));
   return ok_status();
 }

@@ -67,19 +67,44 @@ class RedisStore final : public LimitStore {
   }
 
   std::string describe() const override { return "redis " + address_; }
+  bool shared() const override { return true; }
 
-  Status ping() override {
+  // Sent without waiting for the answer (read before the next command's): counting
+  // costs the call a write(2), not a round trip. Redis applies it on arrival, so a
+  // read through any replica afterwards sees it.
+  Status add_execution(const std::string& key, const std::string& tool) override {
+    const char* argv[] = {"HINCRBY", key.c_str(), tool.c_str(), "1"};
+    const size_t lengths[] = {7, key.size(), tool.size(), 1};
     std::lock_guard<std::mutex> lock(mutex_);
     if (ctx_->err) reconnect();
-    auto* raw = static_cast<redisReply*>(redisCommand(ctx_, "PING"));
-    if (!raw) {
-      std::string why = ctx_->errstr;
-      reconnect();
-      return unavailable("redis " + address_ + ": " + why);
+    if (unread_replies_ >= kMaxUnreadReplies) drain_unread();
+    int written = 0;
+    if (redisAppendCommandArgv(ctx_, 4, argv, lengths) != REDIS_OK) return unavailable("redis " + address_ + ": " + ctx_->errstr);
+    while (!written) {
+      if (redisBufferWrite(ctx_, &written) != REDIS_OK) {
+        std::string why = ctx_->errstr;
+        reconnect();
+        return unavailable("redis " + address_ + ": " + why);
+      }
     }
-    bool pong = raw->type == REDIS_REPLY_STATUS;
-    freeReplyObject(raw);
-    return pong ? ok_status() : unavailable("redis " + address_ + " did not answer PING");
+    ++unread_replies_;
+    return ok_status();
+  }
+
+  StatusOr<std::map<std::string, long long>> executions(const std::string& key) override {
+    ASSIGN_OR_RETURN(auto reply, command({"HGETALL", key}));
+    std::map<std::string, long long> counts;
+    if (reply->type != REDIS_REPLY_ARRAY) return internal_error("unexpected redis reply to HGETALL");
+    for (std::size_t i = 0; i + 1 < reply->elements; i += 2) {
+      counts[reply->element[i]->str] = std::atoll(reply->element[i + 1]->str);
+    }
+    return counts;
+  }
+
+  Status ping() override {
+    auto reply = command({"PING"});
+    if (!reply.ok()) return reply.status();
+    return (*reply)->type == REDIS_REPLY_STATUS ? ok_status() : unavailable("redis " + address_ + " did not answer PING");
   }
 
  private:
@@ -92,6 +117,14 @@ class RedisStore final : public LimitStore {
   StatusOr<Reply> eval(const char* script, const std::string& key, const std::vector<std::string>& args) {
     std::vector<std::string> argv = {"EVAL", script, "1", key};
     argv.insert(argv.end(), args.begin(), args.end());
+    ASSIGN_OR_RETURN(std::shared_ptr<redisReply> reply, command(argv));
+    if (reply->type == REDIS_REPLY_ERROR) return internal_error("redis script error: " + std::string(reply->str));
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3) return internal_error("unexpected redis reply");
+    return Reply{reply, reply->element};
+  }
+
+  // One command on the shared connection, reconnecting after a failure.
+  StatusOr<std::shared_ptr<redisReply>> command(const std::vector<std::string>& argv) {
     std::vector<const char*> pointers;
     std::vector<size_t> lengths;
     for (const std::string& a : argv) {
@@ -100,23 +133,33 @@ class RedisStore final : public LimitStore {
     }
     std::lock_guard<std::mutex> lock(mutex_);
     if (ctx_->err) reconnect();
+    drain_unread();
     auto* raw = static_cast<redisReply*>(redisCommandArgv(ctx_, static_cast<int>(argv.size()), pointers.data(), lengths.data()));
     if (!raw) {
       std::string why = ctx_->errstr;
       reconnect();
       return unavailable("redis " + address_ + ": " + why);
     }
-    std::shared_ptr<redisReply> reply(raw, [](redisReply* r) { freeReplyObject(r); });
-    if (reply->type == REDIS_REPLY_ERROR) return internal_error("redis script error: " + std::string(reply->str));
-    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3) return internal_error("unexpected redis reply");
-    return Reply{reply, reply->element};
+    return std::shared_ptr<redisReply>(raw, [](redisReply* r) { freeReplyObject(r); });
+  }
+
+  // Reads the answers to counts sent earlier (called with mutex_ held).
+  void drain_unread() {
+    for (; unread_replies_ > 0; --unread_replies_) {
+      void* unread = nullptr;
+      if (redisGetReply(ctx_, &unread) != REDIS_OK) break;  // the connection failed: the next command reconnects
+      freeReplyObject(unread);
+    }
   }
 
   void reconnect() {
+    unread_replies_ = 0;   // a new connection owes no answers
     redisReconnect(ctx_);  // best effort; the next call reports if it failed
   }
 
   std::mutex mutex_;
+  std::size_t unread_replies_ = 0;
+  static constexpr std::size_t kMaxUnreadReplies = 1024;  // a caller that only counts still reads them
   redisContext* ctx_;
   std::string address_;
 };
