@@ -11,7 +11,7 @@ export BUILD_DIR="${ASAN_BUILD_DIR:-$root/build-asan}"
 # -O1: what ASan recommends, and half the compile time of -O2 on two cores.
 # Only what the tests below run (the test binaries depend on the three programs):
 # the benchmarks are not run here.
-BUILD_TARGETS="unit_tests integration_tests" BUILD_TYPE=Debug "$root/ci/build.sh" -DMCP_SANITIZE=ON \
+BUILD_TARGETS="unit_tests integration_tests storage_tests" BUILD_TYPE=Debug "$root/ci/build.sh" -DMCP_SANITIZE=ON \
   -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"

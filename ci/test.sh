@@ -2,7 +2,8 @@
 # Installs dependencies, builds, and runs every test (unit and integration); then
 # the same tests under ASan+UBSan (ci/sanitize.sh) and each libFuzzer target briefly
 # (ci/fuzz.sh). Between the two: the official conformance suite (ci/official-suite.sh),
-# interop with third-party servers (ci/interop.sh) and a smoke run of bench/run.sh.
+# interop with third-party servers (ci/interop.sh), the replicas recipe
+# (ci/replicas.sh) and a smoke run of bench/run.sh.
 # SKIP_SANITIZERS=1 skips the sanitizer and fuzzer stages.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,6 +16,9 @@ build_dir="${BUILD_DIR:-$root/build}"
 # Interop with third-party servers from npm: findings are reported, not gating
 # (docs/interop.md); only a server the harness cannot start fails the run.
 BUILD_DIR="$build_dir" "$root/ci/interop.sh"
+# The deployment recipe (docs/deployment.md): PostgreSQL, Redis, three replicas behind
+# haproxy; the full run, one budget, load, and the kill-a-replica drill through it.
+BUILD_DIR="$build_dir" "$root/ci/replicas.sh"
 # The benchmarks must run (targets are judged on full runs, not here).
 BENCH_SMOKE=1 "$root/bench/run.sh"
 if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then

@@ -1,5 +1,6 @@
-// Idempotent writes under real concurrency: two reference-server replicas share
-// one SQLite file, and many clients retry the same write at once.
+// Idempotent writes under real concurrency: two reference-server replicas share one
+// database (a SQLite file, or a PostgreSQL server), and many clients retry the same
+// write at once.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -9,6 +10,7 @@
 #include "harness/client/http_connection.h"
 #include "harness/client/mcp_client.h"
 #include "harness/launch/launcher.h"
+#include "tests/support/postgres_server.h"
 #include "tests/support/test_support.h"
 
 namespace mcp::testing {
@@ -17,10 +19,17 @@ namespace {
 using json = nlohmann::json;
 using harness::McpClient;
 
-class TwoReplicas : public ::testing::Test {
+class TwoReplicas : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    database_ = temp_path("replicas.db");
+    if (GetParam() == "postgresql") {
+      std::string error;
+      postgres_ = PostgresServer::start(error);
+      ASSERT_TRUE(postgres_) << error;
+      database_ = postgres_->uri();
+    } else {
+      database_ = temp_path("replicas.db");
+    }
     for (int i = 0; i < 2; ++i) {
       ports_[i] = free_port();
       auto launched = harness::ServerLauncher::start(bin_dir() + "/mcp-reference-server --http --port " + std::to_string(ports_[i]) +
@@ -32,7 +41,9 @@ class TwoReplicas : public ::testing::Test {
   }
   void TearDown() override {
     for (auto& r : replicas_) r.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((database_ + suffix).c_str());
+    if (GetParam() == "sqlite") {
+      for (const char* suffix : {"", "-wal", "-shm"}) std::remove((database_ + suffix).c_str());
+    }
   }
 
   std::unique_ptr<McpClient> client(int replica) {
@@ -49,18 +60,22 @@ class TwoReplicas : public ::testing::Test {
     return response.ok() ? (*response)["result"] : json();
   }
 
+  std::unique_ptr<PostgresServer> postgres_;
   std::string database_;
   int ports_[2] = {0, 0};
   std::unique_ptr<harness::ServerLauncher> replicas_[2];
   harness::Transcript transcript_;
 };
 
+INSTANTIATE_TEST_SUITE_P(Backends, TwoReplicas, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
 json invoice_args(const std::string& key) {
   return {{"customer", "ACME"}, {"currency", "EUR"},
           {"line_items", {{{"description", "widget"}, {"quantity", 3}, {"unit_cents", 250}}}}, {"idempotency_key", key}};
 }
 
-TEST_F(TwoReplicas, ConcurrentRetriesOfOneWriteCreateOneInvoice) {
+TEST_P(TwoReplicas, ConcurrentRetriesOfOneWriteCreateOneInvoice) {
   constexpr int kClients = 8;
   std::vector<json> results(kClients);
   std::vector<std::thread> threads;
@@ -89,7 +104,7 @@ TEST_F(TwoReplicas, ConcurrentRetriesOfOneWriteCreateOneInvoice) {
   EXPECT_EQ(listed["structuredContent"]["invoices"].size(), 1u) << listed.dump();
 }
 
-TEST_F(TwoReplicas, DistinctKeysUnderConcurrencyLoseNothing) {
+TEST_P(TwoReplicas, DistinctKeysUnderConcurrencyLoseNothing) {
   constexpr int kClients = 6, kWritesEach = 5;
   std::vector<std::thread> threads;
   for (int i = 0; i < kClients; ++i) {
@@ -108,7 +123,7 @@ TEST_F(TwoReplicas, DistinctKeysUnderConcurrencyLoseNothing) {
   EXPECT_EQ(found["structuredContent"]["total"], kClients * kWritesEach);
 }
 
-TEST_F(TwoReplicas, AKeyReusedWithOtherArgumentsIsRefusedAndWritesNothing) {
+TEST_P(TwoReplicas, AKeyReusedWithOtherArgumentsIsRefusedAndWritesNothing) {
   auto c = client(0);
   json first = call(*c, "create_invoice_v1", {{"customer", "A"}, {"amount_cents", 100}, {"idempotency_key", "k"}});
   ASSERT_FALSE(first.value("isError", false));

@@ -4,12 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <fstream>
 #include <thread>
 
 #include "harness/client/http_connection.h"
 #include "harness/client/mcp_client.h"
 #include "harness/launch/launcher.h"
 #include "mcp/protocol_version.h"
+#include "tests/support/postgres_server.h"
 #include "tests/support/test_support.h"
 
 namespace mcp::testing {
@@ -94,6 +96,60 @@ TEST_F(TaskRestart, AKilledServerResumesItsTaskOnTheSameDatabase) {
   ASSERT_EQ(done["result"]["status"], "completed") << done;
   EXPECT_EQ(done["result"]["result"]["structuredContent"]["appendix"], true) << done;
   EXPECT_EQ(done["result"]["result"]["structuredContent"]["sections"], 6);
+}
+
+// Replicas on one PostgreSQL database: a task whose replica is killed mid-run is taken
+// over by the other once its lease runs out, and completes there.
+TEST(TaskHandover, AKilledReplicasTaskIsCompletedByAnother) {
+  std::string error;
+  auto postgres = PostgresServer::start(error);
+  ASSERT_TRUE(postgres) << error;
+  std::string config = temp_path("lease.json");
+  std::ofstream(config) << R"({"tasks": {"lease_ms": 1000}})";
+  int ports[2];
+  std::unique_ptr<harness::ServerLauncher> replicas[2];
+  for (int i = 0; i < 2; ++i) {
+    ports[i] = free_port();
+    auto launched = harness::ServerLauncher::start(bin_dir() + "/mcp-reference-server --http --port " + std::to_string(ports[i]) +
+                                                       " --config " + config + " --db " + postgres->uri(),
+                                                   "127.0.0.1", ports[i], std::chrono::seconds(10));
+    ASSERT_TRUE(launched.ok()) << launched.status().to_string();
+    replicas[i] = std::move(launched).value();
+  }
+  harness::Transcript transcript;
+  auto client = [&](int i) {
+    auto url = harness::parse_http_url("http://127.0.0.1:" + std::to_string(ports[i]) + "/mcp");
+    auto c = std::make_unique<McpClient>(std::make_unique<harness::HttpConnection>(*url, transcript, std::chrono::seconds(10)),
+                                         nullptr, std::chrono::seconds(10));
+    EXPECT_TRUE(c->handshake("2026-07-28").ok());
+    return c;
+  };
+  // No elicitation declared: the report runs through without a question.
+  json meta = {{protocol::kMetaClientCapabilities, {{"extensions", {{"io.modelcontextprotocol/tasks", json::object()}}}}},
+               {"dev.mcp-harness/run-id", "handover-test"}};
+  auto a = client(0);
+  auto created = a->request("tools/call", {{"name", "build_report_v1"},
+                                           {"arguments", {{"topic", "Q4"}, {"sections", 4}, {"section_ms", 300}}},
+                                           {"_meta", meta}});
+  ASSERT_TRUE(created.ok());
+  ASSERT_EQ((*created)["result"]["resultType"], "task") << *created;
+  std::string id = (*created)["result"]["taskId"];
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  ::kill(replicas[0]->process().pid(), SIGKILL);
+  replicas[0].reset();
+
+  auto b = client(1);
+  json last;
+  for (int i = 0; i < 150; ++i) {
+    auto got = b->request("tasks/get", {{"taskId", id}, {"_meta", meta}});
+    ASSERT_TRUE(got.ok()) << got.status().to_string();
+    last = *got;
+    if (last["result"]["status"] != "working") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(last["result"]["status"], "completed") << last;
+  EXPECT_EQ(last["result"]["result"]["structuredContent"]["sections"], 4) << last;
+  std::remove(config.c_str());
 }
 
 }  // namespace
