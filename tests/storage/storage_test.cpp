@@ -307,6 +307,25 @@ TEST_F(Postgres, ThePoolIsBoundedAndAWaitingCallerIsToldWhy) {
       << "the pool's one connection, and psql's";
 }
 
+TEST_F(Postgres, PreparedStatementsPerConnectionAreBounded) {
+  auto opened = server::PostgresDatabase::open(postgres_->uri(), {.pool_size = 1});
+  ASSERT_TRUE(opened.ok()) << opened.status().to_string();
+  long long prepared = -1;
+  Status status = (*opened)->read([&](SqlConnection& conn) -> Status {
+    for (int i = 0; i < 300; ++i) {  // 300 distinct texts, as generated SQL would be
+      Statement s(conn, "SELECT " + std::to_string(i) + " + ?1");
+      if (!s.bind(1, 1LL).step()) return server::statement_error(s, "statement " + std::to_string(i));
+      EXPECT_EQ(s.integer(0), i + 1);
+    }
+    Statement count(conn, "SELECT count(*) FROM pg_prepared_statements");
+    if (count.step()) prepared = count.integer(0);
+    return ok_status();
+  });
+  ASSERT_TRUE(status.ok()) << status.to_string();
+  EXPECT_GT(prepared, 0);
+  EXPECT_LE(prepared, 256) << "the connection started again past its bound";
+}
+
 TEST_F(Postgres, AServerRestartIsSurvivedByReconnecting) {
   auto opened = Database::open(postgres_->uri());
   ASSERT_TRUE(opened.ok()) << opened.status().to_string();
