@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "mcp/status.h"
 
@@ -91,6 +92,14 @@ class Database {
 };
 
 inline Status exec(SqlConnection& conn, const std::string& sql) { return conn.exec(sql); }
+// For backends: runs `work`, turning an exception into an error ("<doing> failed: ..."),
+// so that a handler's bug never unwinds past a transaction's ROLLBACK.
+Status run_guarded(const std::function<Status(SqlConnection&)>& work, SqlConnection& conn, const char* doing);
+// For backends: applies migrations [applied, all.size()) in order, and records the
+// new count with `record_version` (SQL text, given the count). A database newer than
+// this server is refused.
+Status apply_migrations(SqlConnection& conn, int applied, const std::vector<const char*>& all,
+                        const std::function<std::string(std::size_t)>& record_version);
 Status statement_error(const Statement& s, const std::string& doing);
 // Whether `target` names a PostgreSQL database rather than a SQLite file.
 bool is_postgresql_target(const std::string& target);

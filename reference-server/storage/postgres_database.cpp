@@ -278,11 +278,7 @@ Status PostgresDatabase::attempt(const char* begin, const std::function<Status(S
     release(std::move(conn));
     return status;
   }
-  try {
-    status = work(*conn);
-  } catch (const std::exception& e) {
-    status = internal_error(std::string("transaction failed: ") + e.what());
-  }
+  status = run_guarded(work, *conn, "transaction");
   if (status.ok()) status = conn->exec("COMMIT");
   if (!status.ok()) {
     (void)conn->exec("ROLLBACK");
@@ -312,12 +308,7 @@ Status PostgresDatabase::read(const std::function<Status(SqlConnection&)>& work)
   obs::ScopedSpan span("postgresql read");
   span.set_attribute("db.system", "postgresql");
   ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, acquire());
-  Status status;
-  try {
-    status = work(*conn);
-  } catch (const std::exception& e) {
-    status = internal_error(std::string("read failed: ") + e.what());
-  }
+  Status status = run_guarded(work, *conn, "read");
   release(std::move(conn));
   return status;
 }
@@ -349,15 +340,8 @@ Status PostgresDatabase::migrate() {
         RETURN_IF_ERROR(conn.exec("INSERT INTO mcp_schema_version VALUES (0)"));
       }
     }
-    const auto& all = migrations();
-    if (applied > static_cast<int>(all.size())) {
-      return failed_precondition("database schema version " + std::to_string(applied) +
-                                 " is newer than this server knows (" + std::to_string(all.size()) + ")");
-    }
-    for (std::size_t i = static_cast<std::size_t>(applied); i < all.size(); ++i) {
-      RETURN_IF_ERROR(conn.exec(all[i]).with_context("migration " + std::to_string(i + 1)));
-    }
-    return conn.exec("UPDATE mcp_schema_version SET version = " + std::to_string(all.size()));
+    return apply_migrations(conn, applied, migrations(),
+                            [](std::size_t n) { return "UPDATE mcp_schema_version SET version = " + std::to_string(n); });
   }, retryable);
 }
 

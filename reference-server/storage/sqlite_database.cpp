@@ -1,5 +1,7 @@
 #include "reference-server/storage/sqlite_database.h"
 
+#include <chrono>
+#include <thread>
 #include <vector>
 
 #include "reference-server/observability/tracing.h"
@@ -162,10 +164,19 @@ StatusOr<std::unique_ptr<Database>> SqliteDatabase::open(const std::string& path
   }
   std::unique_ptr<SqliteDatabase> database(new SqliteDatabase(db));
   sqlite3_busy_timeout(db, 5000);
-  if (path != ":memory:") RETURN_IF_ERROR(database->connection_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"));
-  RETURN_IF_ERROR(database->connection_->exec("PRAGMA foreign_keys=ON;"));
-  RETURN_IF_ERROR(database->migrate().with_context("migrating " + path));
-  return std::unique_ptr<Database>(std::move(database));
+  // Processes opening a new file together meet SQLITE_BUSY while one of them switches
+  // it to WAL or migrates, without the busy handler waiting; they try again.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    Status prepared = path == ":memory:" ? ok_status()
+                                         : database->connection_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+    if (prepared.ok()) prepared = database->connection_->exec("PRAGMA foreign_keys=ON;");
+    if (prepared.ok()) prepared = database->migrate().with_context("migrating " + path);
+    if (prepared.ok()) return std::unique_ptr<Database>(std::move(database));
+    int code = sqlite3_errcode(db) & 0xff;
+    if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) || std::chrono::steady_clock::now() > deadline) return prepared;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 SqliteDatabase::~SqliteDatabase() {
@@ -179,12 +190,7 @@ Status SqliteDatabase::transaction(const std::function<Status(SqlConnection&)>& 
   std::lock_guard<std::mutex> lock(mutex_);
   SqlConnection& conn = *connection_;
   RETURN_IF_ERROR(conn.exec("BEGIN IMMEDIATE"));
-  Status status;
-  try {
-    status = work(conn);
-  } catch (const std::exception& e) {
-    status = internal_error(std::string("transaction failed: ") + e.what());
-  }
+  Status status = run_guarded(work, conn, "transaction");
   if (!status.ok()) {
     (void)conn.exec("ROLLBACK");
     return status;
@@ -198,7 +204,7 @@ Status SqliteDatabase::read(const std::function<Status(SqlConnection&)>& work) {
   obs::ScopedSpan span("sqlite read");
   span.set_attribute("db.system", "sqlite");
   std::lock_guard<std::mutex> lock(mutex_);
-  return work(*connection_);
+  return run_guarded(work, *connection_, "read");
 }
 
 int SqliteDatabase::schema_version() {
@@ -217,15 +223,8 @@ Status SqliteDatabase::migrate() {
       Statement current(conn, "PRAGMA user_version");
       applied = current.step() ? static_cast<int>(current.integer(0)) : 0;
     }
-    const auto& all = migrations();
-    if (applied > static_cast<int>(all.size())) {
-      return failed_precondition("database schema version " + std::to_string(applied) +
-                                 " is newer than this server knows (" + std::to_string(all.size()) + ")");
-    }
-    for (std::size_t i = static_cast<std::size_t>(applied); i < all.size(); ++i) {
-      RETURN_IF_ERROR(conn.exec(all[i]).with_context("migration " + std::to_string(i + 1)));
-    }
-    return conn.exec("PRAGMA user_version = " + std::to_string(all.size()));
+    return apply_migrations(conn, applied, migrations(),
+                            [](std::size_t n) { return "PRAGMA user_version = " + std::to_string(n); });
   });
 }
 

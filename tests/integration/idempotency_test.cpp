@@ -22,28 +22,20 @@ using harness::McpClient;
 class TwoReplicas : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "postgresql") {
-      std::string error;
-      postgres_ = PostgresServer::start(error);
-      ASSERT_TRUE(postgres_) << error;
-      database_ = postgres_->uri();
-    } else {
-      database_ = temp_path("replicas.db");
-    }
+    std::string error;
+    database_ = BackendDatabase::create(GetParam(), error);
+    ASSERT_TRUE(database_) << error;
     for (int i = 0; i < 2; ++i) {
       ports_[i] = free_port();
       auto launched = harness::ServerLauncher::start(bin_dir() + "/mcp-reference-server --http --port " + std::to_string(ports_[i]) +
-                                                         " --db " + database_,
+                                                         " --db " + database_->target(),
                                                      "127.0.0.1", ports_[i], std::chrono::seconds(10));
       ASSERT_TRUE(launched.ok()) << launched.status().to_string();
       replicas_[i] = std::move(launched).value();
     }
   }
   void TearDown() override {
-    for (auto& r : replicas_) r.reset();
-    if (GetParam() == "sqlite") {
-      for (const char* suffix : {"", "-wal", "-shm"}) std::remove((database_ + suffix).c_str());
-    }
+    for (auto& r : replicas_) r.reset();  // before the database goes
   }
 
   std::unique_ptr<McpClient> client(int replica) {
@@ -60,8 +52,7 @@ class TwoReplicas : public ::testing::TestWithParam<std::string> {
     return response.ok() ? (*response)["result"] : json();
   }
 
-  std::unique_ptr<PostgresServer> postgres_;
-  std::string database_;
+  std::unique_ptr<BackendDatabase> database_;
   int ports_[2] = {0, 0};
   std::unique_ptr<harness::ServerLauncher> replicas_[2];
   harness::Transcript transcript_;

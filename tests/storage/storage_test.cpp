@@ -26,22 +26,12 @@ using server::Statement;
 class Storage : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "postgresql") {
-      std::string error;
-      postgres_ = PostgresServer::start(error);
-      ASSERT_TRUE(postgres_) << error;
-      target_ = postgres_->uri();
-    } else {
-      target_ = temp_path("storage.db");
-    }
-  }
-  void TearDown() override {
-    if (GetParam() == "sqlite") {
-      for (const char* suffix : {"", "-wal", "-shm"}) std::remove((target_ + suffix).c_str());
-    }
+    std::string error;
+    database_ = BackendDatabase::create(GetParam(), error);
+    ASSERT_TRUE(database_) << error;
   }
   std::unique_ptr<Database> open() {
-    auto opened = Database::open(target_);
+    auto opened = Database::open(database_->target());
     EXPECT_TRUE(opened.ok()) << opened.status().to_string();
     return opened.ok() ? std::move(opened).value() : nullptr;
   }
@@ -55,8 +45,7 @@ class Storage : public ::testing::TestWithParam<std::string> {
     return n;
   }
 
-  std::unique_ptr<PostgresServer> postgres_;
-  std::string target_;
+  std::unique_ptr<BackendDatabase> database_;
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, Storage, ::testing::Values("sqlite", "postgresql"),

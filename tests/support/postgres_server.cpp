@@ -3,6 +3,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <vector>
 
@@ -95,6 +96,24 @@ std::string PostgresServer::psql(const std::string& sql, const std::string& data
   ProgramRun run = run_program({"psql", "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", uri(database), "-c", sql},
                                std::chrono::seconds(30));
   return run.exit_code == 0 ? run.out : "";
+}
+
+std::unique_ptr<BackendDatabase> BackendDatabase::create(const std::string& backend, std::string& error) {
+  std::unique_ptr<BackendDatabase> database(new BackendDatabase());
+  if (backend == "postgresql") {
+    database->postgres_ = PostgresServer::start(error);
+    if (!database->postgres_) return nullptr;
+    database->target_ = database->postgres_->uri();
+  } else {
+    static int count = 0;
+    database->target_ = temp_path("backend-" + std::to_string(++count) + ".db");
+  }
+  return database;
+}
+
+BackendDatabase::~BackendDatabase() {
+  if (postgres_) return;
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((target_ + suffix).c_str());
 }
 
 }  // namespace mcp::testing

@@ -38,4 +38,20 @@ class PostgresServer {
   bool running_ = false;
 };
 
+// The database of a test run on each backend: "sqlite" (a file, removed at the end)
+// or "postgresql" (a private server, as above).
+class BackendDatabase {
+ public:
+  // Null with `error` set when the backend cannot be had.
+  static std::unique_ptr<BackendDatabase> create(const std::string& backend, std::string& error);
+  ~BackendDatabase();
+  // What --db and Database::open take.
+  const std::string& target() const { return target_; }
+
+ private:
+  BackendDatabase() = default;
+  std::unique_ptr<PostgresServer> postgres_;
+  std::string target_;
+};
+
 }  // namespace mcp::testing
