@@ -159,14 +159,16 @@ void TaskEngine::run(const std::string& id) {
   long long now = unix_ms_now();
   // Only the process holding the lease runs the task: another replica may have taken it.
   auto claimed = stopping_ ? StatusOr<bool>(false) : store_->claim(id, now, now + options_.lease_ms);
+  bool runs = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!claimed.ok() || !*claimed || stopping_) {
-      scheduled_.erase(id);
-      if (claimed.ok() && *claimed) (void)store_->renew({id}, 0);  // stopping: hand it straight back
-      return;
-    }
-    running_.emplace(id, cancelled);
+    runs = claimed.ok() && *claimed && !stopping_;
+    if (runs) running_.emplace(id, cancelled);
+    else scheduled_.erase(id);
+  }
+  if (!runs) {
+    if (claimed.ok() && *claimed) (void)store_->renew({id}, 0);  // stopping: hand it straight back
+    return;
   }
   auto found = store_->find(id);
   std::optional<TaskRecord> task = found.ok() ? std::move(found).value() : std::nullopt;
@@ -176,7 +178,8 @@ void TaskEngine::run(const std::string& id) {
     running_.erase(id);
     scheduled_.erase(id);
   }
-  // Stopping: the task stays working in the store, and the next start runs it again.
+  // Stopping: the task stays working in the store; the destructor gives its lease up,
+  // and this or another process runs it again.
   if (!task || task->status == TaskStatus::kWorking || stopping_) return;
   const TaskRecord& outcome = *task;
   (void)store_->update(id, [&](TaskRecord& stored) {

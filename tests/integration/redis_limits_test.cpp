@@ -2,6 +2,7 @@
 // one agent run's budget together, exactly, even when hammered concurrently.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <thread>
@@ -103,6 +104,22 @@ TEST_F(RedisReplicas, ExecutionsAreCountedAcrossReplicas) {
   EXPECT_EQ(executions(*a) - before, 5);
   for (int i = 0; i < 30; ++i) (void)call_in_run(*a, "run-counted");  // past the budget of 30: refusals run nothing
   EXPECT_EQ(executions(*b) - before, 30);
+}
+
+// Each replica keeps a pool of Redis connections (default 4), bounded at 64.
+TEST_F(RedisReplicas, EachReplicaHoldsItsPoolOfConnectionsAndThePoolIsBounded) {
+  ProgramRun clients = run_program({"redis-cli", "-p", std::to_string(redis_port_), "CLIENT", "LIST"}, std::chrono::seconds(10));
+  ASSERT_EQ(clients.exit_code, 0) << clients.err;
+  long lines = std::count(clients.out.begin(), clients.out.end(), '\n');
+  EXPECT_EQ(lines, 2 * 4 + 1) << "two replicas of 4 connections, and redis-cli: " << clients.out;
+  std::string config = temp_path("too-many.json");
+  std::ofstream(config) << R"({"limits": {"redis_connections": 65}})";
+  ProgramRun refused = run_program({bin_dir() + "/mcp-reference-server", "--http", "--port", std::to_string(free_port()), "--config",
+                                    config, "--redis", "127.0.0.1:" + std::to_string(redis_port_)},
+                                   std::chrono::seconds(10));
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("limits.redis_connections must be 1..64"), std::string::npos) << refused.err;
+  std::remove(config.c_str());
 }
 
 TEST_F(RedisReplicas, ConcurrentSpendingNeverExceedsTheBudget) {

@@ -44,7 +44,8 @@ class LimitStore {
 };
 
 std::unique_ptr<LimitStore> make_memory_store();
-// address "host:port". Connects now so that a misconfigured address fails at start-up.
-StatusOr<std::unique_ptr<LimitStore>> make_redis_store(const std::string& address);
+// address "host:port". Opens `connections` connections now (a pool: a decision holds
+// one for a round trip), so that a misconfigured address fails at start-up.
+StatusOr<std::unique_ptr<LimitStore>> make_redis_store(const std::string& address, int connections = 4);
 
 }  // namespace mcp::server

@@ -72,6 +72,8 @@ StatusOr<LimitsConfig> LimitsConfig::from_json(const json& value, const ToolRegi
         config.backend = v.get<std::string>();
       } else if (key == "redis") {
         config.redis_address = v.get<std::string>();
+      } else if (key == "redis_connections") {
+        config.redis_connections = v.get<int>();
       } else if (key == "executions_resource") {
         config.executions_resource = v.get<std::string>();
       } else if (key == "key_prefix") {
@@ -208,7 +210,7 @@ void LimitsFilter::register_stats(MetricsRegistry& registry) const {
 Status install_limits(McpServer& server, const LimitsConfig& config) {
   std::unique_ptr<LimitStore> store;
   if (config.backend == "redis") {
-    ASSIGN_OR_RETURN(store, make_redis_store(config.redis_address));
+    ASSIGN_OR_RETURN(store, make_redis_store(config.redis_address, config.redis_connections));
   } else {
     store = make_memory_store();
   }

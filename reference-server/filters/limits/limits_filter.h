@@ -42,11 +42,12 @@ struct LimitsConfig {
   std::map<std::string, long long> tool_costs;  // budget units per call (default 1)
   std::string backend = "memory";               // memory | redis
   std::string redis_address = "127.0.0.1:6379";
+  int redis_connections = 4;                     // per process: decisions in flight at once
   std::string key_prefix = "mcp-ref";           // Redis key namespace, shared by replicas
   std::string executions_resource;              // declared so harnesses can see refused calls did nothing
 
   // {"budget": {"units", "window_seconds"}, "rate": {"per_second", "burst"},
-  //  "tools": {"name": {"per_second", "burst", "cost"}}, "backend", "redis", "key_prefix"}
+  //  "tools": {"name": {"per_second", "burst", "cost"}}, "backend", "redis", "redis_connections", "key_prefix"}
   static StatusOr<LimitsConfig> from_json(const nlohmann::json& value, const ToolRegistry& tools);
   RateRule rate_for(const std::string& tool) const;
   long long cost_of(const std::string& tool) const;

@@ -1,5 +1,7 @@
 #include <hiredis.h>
 
+#include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -43,8 +45,9 @@ return {1, used, retry}
 
 class RedisStore final : public LimitStore {
  public:
-  RedisStore(redisContext* ctx, std::string address) : ctx_(ctx), address_(std::move(address)) {}
-  ~RedisStore() override { redisFree(ctx_); }
+  RedisStore(std::vector<redisContext*> contexts, std::string address) : address_(std::move(address)) {
+    for (redisContext* ctx : contexts) connections_.push_back(std::make_unique<Connection>(ctx));
+  }
 
   StatusOr<BucketDecision> take(const std::string& key, double per_second, double burst, double cost) override {
     std::vector<std::string> args = {std::to_string(per_second), std::to_string(burst), std::to_string(cost)};
@@ -69,25 +72,21 @@ class RedisStore final : public LimitStore {
   std::string describe() const override { return "redis " + address_; }
   bool shared() const override { return true; }
 
-  // Sent without waiting for the answer (read before the next command's): counting
-  // costs the call a write(2), not a round trip. Redis applies it on arrival, so a
-  // read through any replica afterwards sees it.
+  // Sent without waiting for the answer (read before that connection's next command):
+  // counting costs the call a write(2), not a round trip. Redis applies it on arrival,
+  // so a read through any replica afterwards sees it.
   Status add_execution(const std::string& key, const std::string& tool) override {
     const char* argv[] = {"HINCRBY", key.c_str(), tool.c_str(), "1"};
     const size_t lengths[] = {7, key.size(), tool.size(), 1};
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (ctx_->err) reconnect();
-    if (unread_replies_ >= kMaxUnreadReplies) drain_unread();
-    int written = 0;
-    if (redisAppendCommandArgv(ctx_, 4, argv, lengths) != REDIS_OK) return unavailable("redis " + address_ + ": " + ctx_->errstr);
-    while (!written) {
-      if (redisBufferWrite(ctx_, &written) != REDIS_OK) {
-        std::string why = ctx_->errstr;
-        reconnect();
-        return unavailable("redis " + address_ + ": " + why);
-      }
+    Connection* conn = nullptr;
+    std::unique_lock<std::mutex> lock = lease(conn);
+    ensure_connected(*conn);
+    if (conn->unread_replies >= kMaxUnreadReplies) drain_unread(*conn);
+    if (redisAppendCommandArgv(conn->ctx, 4, argv, lengths) != REDIS_OK) return failed(*conn);
+    for (int written = 0; !written;) {
+      if (redisBufferWrite(conn->ctx, &written) != REDIS_OK) return failed(*conn);
     }
-    ++unread_replies_;
+    ++conn->unread_replies;
     return ok_status();
   }
 
@@ -108,11 +107,36 @@ class RedisStore final : public LimitStore {
   }
 
  private:
+  // One connection of the pool: a command holds it for one round trip.
+  struct Connection {
+    explicit Connection(redisContext* c) : ctx(c) {}
+    ~Connection() { redisFree(ctx); }
+    std::mutex mutex;
+    redisContext* ctx;
+    std::size_t unread_replies = 0;  // answers to counts sent without waiting
+    unsigned epoch = 0;              // failures_ when it last connected
+  };
+
   // Owns one reply; copying is not needed.
   struct Reply {
     std::shared_ptr<redisReply> owned;
     redisReply** element = nullptr;
   };
+
+  // A free connection if there is one, else the next in turn (waiting for it).
+  std::unique_lock<std::mutex> lease(Connection*& out) {
+    std::size_t first = next_.fetch_add(1, std::memory_order_relaxed);
+    for (std::size_t i = 0; i < connections_.size(); ++i) {
+      Connection& candidate = *connections_[(first + i) % connections_.size()];
+      std::unique_lock<std::mutex> lock(candidate.mutex, std::try_to_lock);
+      if (lock.owns_lock()) {
+        out = &candidate;
+        return lock;
+      }
+    }
+    out = connections_[first % connections_.size()].get();
+    return std::unique_lock<std::mutex>(out->mutex);
+  }
 
   StatusOr<Reply> eval(const char* script, const std::string& key, const std::vector<std::string>& args) {
     std::vector<std::string> argv = {"EVAL", script, "1", key};
@@ -123,7 +147,7 @@ class RedisStore final : public LimitStore {
     return Reply{reply, reply->element};
   }
 
-  // One command on the shared connection, reconnecting after a failure.
+  // One command on a pooled connection, reconnecting after a failure.
   StatusOr<std::shared_ptr<redisReply>> command(const std::vector<std::string>& argv) {
     std::vector<const char*> pointers;
     std::vector<size_t> lengths;
@@ -131,42 +155,53 @@ class RedisStore final : public LimitStore {
       pointers.push_back(a.data());
       lengths.push_back(a.size());
     }
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (ctx_->err) reconnect();
-    drain_unread();
-    auto* raw = static_cast<redisReply*>(redisCommandArgv(ctx_, static_cast<int>(argv.size()), pointers.data(), lengths.data()));
-    if (!raw) {
-      std::string why = ctx_->errstr;
-      reconnect();
-      return unavailable("redis " + address_ + ": " + why);
-    }
+    Connection* conn = nullptr;
+    std::unique_lock<std::mutex> lock = lease(conn);
+    ensure_connected(*conn);
+    drain_unread(*conn);
+    auto* raw = static_cast<redisReply*>(redisCommandArgv(conn->ctx, static_cast<int>(argv.size()), pointers.data(), lengths.data()));
+    if (!raw) return failed(*conn);
     return std::shared_ptr<redisReply>(raw, [](redisReply* r) { freeReplyObject(r); });
   }
 
-  // Reads the answers to counts sent earlier (called with mutex_ held).
-  void drain_unread() {
-    for (; unread_replies_ > 0; --unread_replies_) {
+  // Reads the answers to counts sent earlier (with the connection held).
+  static void drain_unread(Connection& conn) {
+    for (; conn.unread_replies > 0; --conn.unread_replies) {
       void* unread = nullptr;
-      if (redisGetReply(ctx_, &unread) != REDIS_OK) break;  // the connection failed: the next command reconnects
+      if (redisGetReply(conn.ctx, &unread) != REDIS_OK) break;  // the connection failed: the next command reconnects
       freeReplyObject(unread);
     }
   }
 
-  void reconnect() {
-    unread_replies_ = 0;   // a new connection owes no answers
-    redisReconnect(ctx_);  // best effort; the next call reports if it failed
+  // A connection that failed, or that has not reconnected since another one failed
+  // (a Redis restart breaks them all, though each learns it only when used),
+  // reconnects before its next command.
+  void ensure_connected(Connection& conn) {
+    unsigned epoch = failures_.load();
+    if (!conn.ctx->err && conn.epoch == epoch) return;
+    conn.unread_replies = 0;   // a new connection owes no answers
+    redisReconnect(conn.ctx);  // best effort; the command reports if it failed
+    conn.epoch = epoch;
   }
 
-  std::mutex mutex_;
-  std::size_t unread_replies_ = 0;
+  Status failed(Connection& conn) {
+    std::string why = conn.ctx->errstr;
+    ++failures_;
+    ensure_connected(conn);
+    return unavailable("redis " + address_ + ": " + why);
+  }
+
   static constexpr std::size_t kMaxUnreadReplies = 1024;  // a caller that only counts still reads them
-  redisContext* ctx_;
+  std::vector<std::unique_ptr<Connection>> connections_;
+  std::atomic<std::size_t> next_{0};
+  std::atomic<unsigned> failures_{0};
   std::string address_;
 };
 
 }  // namespace
 
-StatusOr<std::unique_ptr<LimitStore>> make_redis_store(const std::string& address) {
+StatusOr<std::unique_ptr<LimitStore>> make_redis_store(const std::string& address, int connections) {
+  if (connections < 1 || connections > 64) return invalid_argument("limits.redis_connections must be 1..64");
   auto colon = address.rfind(':');
   if (colon == std::string::npos) return invalid_argument("redis address must be host:port, got " + address);
   std::string host = address.substr(0, colon);
@@ -177,14 +212,19 @@ StatusOr<std::unique_ptr<LimitStore>> make_redis_store(const std::string& addres
     return invalid_argument("bad redis port in " + address);
   }
   timeval timeout{2, 0};
-  redisContext* ctx = redisConnectWithTimeout(host.c_str(), port, timeout);
-  if (!ctx || ctx->err) {
-    std::string why = ctx ? ctx->errstr : "out of memory";
-    if (ctx) redisFree(ctx);
-    return unavailable("cannot connect to redis at " + address + ": " + why);
+  std::vector<redisContext*> contexts;
+  for (int i = 0; i < connections; ++i) {
+    redisContext* ctx = redisConnectWithTimeout(host.c_str(), port, timeout);
+    if (!ctx || ctx->err) {
+      std::string why = ctx ? ctx->errstr : "out of memory";
+      if (ctx) redisFree(ctx);
+      for (redisContext* opened : contexts) redisFree(opened);
+      return unavailable("cannot connect to redis at " + address + ": " + why);
+    }
+    redisSetTimeout(ctx, timeout);
+    contexts.push_back(ctx);
   }
-  redisSetTimeout(ctx, timeout);
-  return std::unique_ptr<LimitStore>(std::make_unique<RedisStore>(ctx, address));
+  return std::unique_ptr<LimitStore>(std::make_unique<RedisStore>(std::move(contexts), address));
 }
 
 }  // namespace mcp::server
