@@ -91,7 +91,6 @@ class Database {
   virtual const char* system() const = 0;
 };
 
-inline Status exec(SqlConnection& conn, const std::string& sql) { return conn.exec(sql); }
 // For backends: runs `work`, turning an exception into an error ("<doing> failed: ..."),
 // so that a handler's bug never unwinds past a transaction's ROLLBACK.
 Status run_guarded(const std::function<Status(SqlConnection&)>& work, SqlConnection& conn, const char* doing);
